@@ -1,0 +1,165 @@
+"""Normalize: decoded text → clean Simplified text, split into articles, with header metadata.
+
+Order matters: pinyin annotations and mojibake are handled on the original script (the
+repair re-encodes with the page's byte layout), line structure next, OpenCC last, so that
+every later offset refers to the stored Simplified text.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.document import Document, DocumentError
+
+DATA = Path(__file__).parent / "data"
+
+# Inline pinyin after a Han character: 區(qū), 個(ge). Lower-case Latin with tone marks only,
+# so (MPA) or (秦越/摄) stay.
+PINYIN_ANNOTATION = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
+SENTENCE_END = "。！？!?；;：:…”’」』)）】"
+# A line this long that ends without sentence punctuation is a paragraph broken mid-sentence.
+MIN_BROKEN_LINE = 20
+
+
+@dataclass(frozen=True)
+class Rules:
+    furniture: list[re.Pattern]
+    tail_markers: list[re.Pattern]
+    article_openers: list[re.Pattern]
+    relevance_keywords: list[str]
+    relevance_min_hits: int
+    relevance_min_distinct: int
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = DATA / "normalize.toml") -> Rules:
+    """Load and check the normalize rules (a bad pattern fails here, not mid-run)."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+
+    def compile_all(key: str) -> list[re.Pattern]:
+        try:
+            return [re.compile(p) for p in raw[key]]
+        except (KeyError, re.error) as exc:
+            raise ValueError(f"{path}: bad or missing '{key}': {exc}") from exc
+
+    return Rules(
+        furniture=compile_all("furniture"),
+        tail_markers=compile_all("tail_markers"),
+        article_openers=compile_all("article_openers"),
+        relevance_keywords=list(raw["relevance_keywords"]),
+        relevance_min_hits=int(raw["relevance_min_hits"]),
+        relevance_min_distinct=int(raw["relevance_min_distinct"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def _converters():
+    import opencc
+
+    # t2s: character-level Traditional→Simplified, no regional phrase rewriting (tw2sp would
+    # turn 软体 into 软件 and change what the report says); keeps lengths for offsets.
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width digits, Latin letters and % + - . to ASCII; Chinese punctuation stays."""
+    return "".join(
+        unicodedata.normalize("NFKC", ch) if "\uff10" <= ch <= "\uff5a" or ch in "％＋－．" else ch
+        for ch in text
+    )
+
+
+def strip_pinyin(text: str) -> tuple[str, int]:
+    return PINYIN_ANNOTATION.subn("", text)
+
+
+def detect_script(text: str) -> str:
+    """simplified | traditional | mixed, from characters that only one script uses."""
+    t2s, s2t = _converters()
+    han = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    trad_only = sum(a != b for a, b in zip(han, t2s.convert(han), strict=False))
+    simp_only = sum(a != b for a, b in zip(han, s2t.convert(han), strict=False))
+    if trad_only + simp_only == 0:
+        return "simplified"
+    share = trad_only / (trad_only + simp_only)
+    if share >= 0.9:
+        return "traditional"
+    return "simplified" if share <= 0.1 else "mixed"
+
+
+def clean_lines(text: str, rules: Rules) -> list[str]:
+    """Drop furniture lines and join lines broken inside sentences; paragraphs stay lines."""
+    lines: list[str] = []
+    pending_join = False
+    for raw_line in text.split("\n"):
+        line = raw_line.strip().replace("\u3000", " ").strip()
+        if not line or any(p.search(line) for p in rules.furniture):
+            continue
+        if pending_join and lines:
+            lines[-1] += line
+        else:
+            lines.append(line)
+        pending_join = len(lines[-1]) >= MIN_BROKEN_LINE and lines[-1][-1] not in SENTENCE_END
+    return lines
+
+
+def split_articles(lines: list[str], rules: Rules) -> list[list[str]]:
+    """Split one page's lines into articles: a later dateline or an ads/notices tail starts a part."""
+    parts: list[list[str]] = [[]]
+    for i, line in enumerate(lines):
+        opens_article = i >= 3 and any(p.search(line) for p in rules.article_openers)
+        if opens_article and len(parts[-1]) >= 2:
+            headline = parts[-1].pop()  # the line before a dateline is its headline
+            parts.append([headline])
+        elif i >= 3 and any(p.search(line) for p in rules.tail_markers) and parts[-1]:
+            parts.append([])
+        parts[-1].append(line)
+    return [p for p in parts if p]
+
+
+def is_relevant(text: str, rules: Rules) -> bool:
+    hits = {kw: text.count(kw) for kw in rules.relevance_keywords}
+    distinct = sum(1 for n in hits.values() if n)
+    return sum(hits.values()) >= rules.relevance_min_hits and distinct >= rules.relevance_min_distinct
+
+
+def normalize_document(doc: Document, options: dict | None = None) -> list[Document]:
+    """One ingested Document → one Document per article on the page, each with clean text."""
+    from pipeline.mojibake import repair_mojibake
+
+    rules = load_rules()
+    text = to_halfwidth(doc.raw_text)
+    text, n_pinyin = strip_pinyin(text)
+    if n_pinyin:
+        doc.notes.append(f"removed {n_pinyin} inline pinyin annotations")
+    text, repairs = repair_mojibake(text)
+    doc.notes.extend(repairs)
+    script = detect_script(text)
+    t2s, _ = _converters()
+    lines = [t2s.convert(line) for line in clean_lines(text, rules)]
+    if not lines:
+        raise DocumentError("normalize", "nothing left after removing page furniture")
+    documents = []
+    for part, part_lines in enumerate(split_articles(lines, rules)):
+        body = "\n".join(part_lines) + "\n"
+        out = replace(
+            doc,
+            part=part,
+            text=body,
+            script=script,
+            html_title=t2s.convert(doc.html_title),
+            author=t2s.convert(doc.author),
+            outlet=t2s.convert(doc.outlet),
+            relevant=is_relevant(body, rules),
+            notes=list(doc.notes),
+            measures=[],
+            programs=[],
+        )
+        out.unusable = [(m.start(), m.end()) for m in re.finditer("\ufffd+", body)]
+        documents.append(out)
+    return documents
