@@ -1,8 +1,8 @@
 """Normalize: decoded text → clean Simplified text, split into articles, with header metadata.
 
 Order matters: pinyin annotations and mojibake are handled on the original script (the
-repair re-encodes with the page's byte layout), line structure next, OpenCC last, so that
-every later offset refers to the stored Simplified text.
+repair re-encodes with the page's byte layout), then OpenCC, then line structure; every
+later offset refers to the stored Simplified text.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ DATA = Path(__file__).parent / "data"
 
 # Inline pinyin after a Han character: 區(qū), 個(ge). Lower-case Latin with tone marks only,
 # so (MPA) or (秦越/摄) stay.
-PINYIN_ANNOTATION = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
+PINYIN_ANNOTATION = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]"
+)
 SENTENCE_END = "。！？!?；;：:…”’」』)）】"
 # A line this long that ends without sentence punctuation is a paragraph broken mid-sentence.
 MIN_BROKEN_LINE = 20
@@ -104,12 +106,17 @@ def clean_lines(text: str, rules: Rules) -> list[str]:
             lines[-1] += line
         else:
             lines.append(line)
-        pending_join = len(lines[-1]) >= MIN_BROKEN_LINE and lines[-1][-1] not in SENTENCE_END
+        # The first line is the title: a long title is not a broken sentence.
+        pending_join = (
+            len(lines) > 1
+            and len(lines[-1]) >= MIN_BROKEN_LINE
+            and lines[-1][-1] not in SENTENCE_END
+        )
     return lines
 
 
 def split_articles(lines: list[str], rules: Rules) -> list[list[str]]:
-    """Split one page's lines into articles: a later dateline or an ads/notices tail starts a part."""
+    """Split a page's lines into articles: a later dateline or an ads tail starts a part."""
     parts: list[list[str]] = [[]]
     for i, line in enumerate(lines):
         opens_article = i >= 3 and any(p.search(line) for p in rules.article_openers)
@@ -125,7 +132,9 @@ def split_articles(lines: list[str], rules: Rules) -> list[list[str]]:
 def is_relevant(text: str, rules: Rules) -> bool:
     hits = {kw: text.count(kw) for kw in rules.relevance_keywords}
     distinct = sum(1 for n in hits.values() if n)
-    return sum(hits.values()) >= rules.relevance_min_hits and distinct >= rules.relevance_min_distinct
+    return (
+        sum(hits.values()) >= rules.relevance_min_hits and distinct >= rules.relevance_min_distinct
+    )
 
 
 def normalize_document(doc: Document, options: dict | None = None) -> list[Document]:
@@ -141,7 +150,8 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
     doc.notes.extend(repairs)
     script = detect_script(text)
     t2s, _ = _converters()
-    lines = [t2s.convert(line) for line in clean_lines(text, rules)]
+    # Furniture and article rules are written in Simplified, so convert before applying them.
+    lines = clean_lines(t2s.convert(text), rules)
     if not lines:
         raise DocumentError("normalize", "nothing left after removing page furniture")
     documents = []

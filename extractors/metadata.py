@@ -1,0 +1,97 @@
+"""Title, outlet, author and publish date from the head of a report's text.
+
+HTML pages already carry what the page's markup says (pipeline/webpage.py); the head of the
+text fills what is still empty. Patterns: data/metadata.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.document import Document
+
+DATA = Path(__file__).parent / "data" / "metadata.toml"
+
+
+@dataclass(frozen=True)
+class Rules:
+    header_lines: int
+    header_chars: int
+    author: list[re.Pattern]
+    dateline: list[re.Pattern]
+    source: list[re.Pattern]
+    date: list[re.Pattern]
+    not_outlets: set[str]
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = DATA) -> Rules:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+
+    def compile_all(key: str) -> list[re.Pattern]:
+        try:
+            return [re.compile(p) for p in raw[key]]
+        except re.error as exc:
+            raise ValueError(f"{path}: bad pattern in {key}: {exc}") from exc
+
+    return Rules(
+        header_lines=int(raw["header_lines"]),
+        header_chars=int(raw["header_chars"]),
+        author=compile_all("author_patterns"),
+        dateline=compile_all("dateline_patterns"),
+        source=compile_all("source_patterns"),
+        date=compile_all("date_patterns"),
+        not_outlets=set(raw["not_outlets"]),
+    )
+
+
+def parse_date(text: str, rules: Rules | None = None) -> str:
+    """First full date (year, month, day) in text as YYYY-MM-DD, or ""."""
+    rules = rules or load_rules()
+    for pattern in rules.date:
+        for m in pattern.finditer(text):
+            try:
+                return dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+            except ValueError:
+                continue
+    return ""
+
+
+def extract_metadata(doc: Document, options: dict | None = None) -> Document:
+    """Fill title, outlet, author and publish_date where the page did not give them."""
+    rules = load_rules()
+    lines = doc.text.split("\n")
+    doc.title = lines[0].strip() if lines else ""
+    authors: list[str] = []
+    outlet = ""
+    head = lines[1 : 1 + rules.header_lines]
+    for i, line in enumerate(head):
+        # A bare name line counts only right after another reporter line (通讯员 李诗怡 / 林晓燕).
+        patterns = rules.dateline + rules.author[:2] + (rules.author[2:] if authors else [])
+        for pattern in patterns:
+            m = pattern.search(line)
+            if m and m.groupdict().get("author"):
+                authors.extend(re.split(r"[\s、,，]+", m["author"].strip()))
+                outlet = outlet or (m.groupdict().get("outlet") or "")
+                break
+        else:
+            if authors and i > 0:
+                break
+    for pattern in rules.source:
+        m = pattern.search(doc.text[: rules.header_chars])
+        if m and m["outlet"] not in rules.not_outlets:
+            outlet = outlet or m["outlet"]
+    if not doc.author and authors:
+        doc.author = ";".join(dict.fromkeys(a for a in authors if a))
+    if not doc.outlet and outlet:
+        doc.outlet = outlet
+    if not doc.publish_date:
+        doc.publish_date = parse_date(
+            "\n".join(lines[: 1 + rules.header_lines])[: rules.header_chars], rules
+        )
+    return doc

@@ -1,0 +1,261 @@
+"""Quantities: headcounts, percentages, counts and durations, found in the character text.
+
+Numbers are found on characters, not tokens, because jieba splits 1800/多名 and 800/多人次.
+Rules (units, qualifiers, blocks) live in data/quantities.toml.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cn2an
+
+from extractors.quotes import find_short_quotes, inside_any
+from pipeline.document import Document, Measure
+
+DATA = Path(__file__).parent / "data" / "quantities.toml"
+KINDS = {"headcount", "percentage", "count", "duration"}
+QUALIFIERS = {"exact", "more_than", "at_least", "less_than", "at_most", "approx"}
+
+CN_DIGITS = "零〇一二两三四五六七八九"
+CN_NUM = f"[{CN_DIGITS}十百千万亿]+|半"
+AR_NUM = r"\d+(?:\.\d+)?(?:[万千亿])?"
+
+
+@dataclass(frozen=True)
+class Rules:
+    units: dict[str, tuple[str, str]]
+    before: dict[str, str]
+    inner: dict[str, str]
+    after: dict[str, str]
+    range_separators: list[str]
+    period_suffixes: list[str]
+    blocked_before: list[str]
+    blocked_after: list[str]
+    indefinite_one: bool
+    idioms: list[str]
+    noise: list[re.Pattern]
+    pattern: re.Pattern
+    percent_pattern: re.Pattern
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = DATA) -> Rules:
+    """Load and check the quantity rules; errors name the file and the entry."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    units = {}
+    for word, (kind, unit) in raw["units"].items():
+        if kind not in KINDS:
+            raise ValueError(f"{path}: unit {word!r} has unknown kind {kind!r}")
+        units[word] = (kind, unit)
+    quals = raw["qualifiers"]
+    for group in ("before", "inner", "after"):
+        for word, q in quals[group].items():
+            if q not in QUALIFIERS:
+                raise ValueError(f"{path}: qualifier {word!r} maps to unknown {q!r}")
+    r = raw["rules"]
+    number = rf"(?:{AR_NUM}|{CN_NUM})"
+    pattern = re.compile(
+        rf"(?P<pre>{_alternation(quals['before'])})?"
+        rf"(?P<num>{number})"
+        rf"(?:\s*(?P<sep>{_alternation(r['range_separators'])})\s*(?P<num2>{number}))?"
+        rf"\s*(?P<inner>{_alternation(quals['inner'])})?"
+        rf"(?P<unit>{_alternation(units)})"
+        rf"(?P<inner2>{_alternation(quals['inner'])})?"
+        rf"(?P<post>{_alternation(quals['after'])})?"
+    )
+    percent = re.compile(
+        rf"(?P<pre>{_alternation(quals['before'])})?"
+        rf"(?:(?P<num>{AR_NUM})\s*(?:{_alternation(r['percent_signs'])})"
+        rf"|百分之(?P<cnpct>{number})"
+        rf"|(?P<den>{number})分之(?P<nom>{number})"
+        rf"|(?P<tenths>[一二三四五六七八九])成(?=以上|左右|多|的|[,，。；;、]|$))"
+        rf"(?P<post>{_alternation(quals['after'])})?"
+    )
+    try:
+        noise = [re.compile(p) for p in r["noise_patterns"]]
+    except re.error as exc:
+        raise ValueError(f"{path}: bad noise pattern: {exc}") from exc
+    return Rules(
+        units=units,
+        before=quals["before"],
+        inner=quals["inner"],
+        after=quals["after"],
+        range_separators=r["range_separators"],
+        period_suffixes=r["period_suffixes"],
+        blocked_before=r["blocked_before"],
+        blocked_after=r["blocked_after"],
+        indefinite_one=bool(r["indefinite_one"]),
+        idioms=r["idioms"],
+        noise=noise,
+        pattern=pattern,
+        percent_pattern=percent,
+    )
+
+
+def parse_number(text: str) -> float | None:
+    """Arabic or Chinese numeral → value: 1.5万 → 15000, 两 → 2, 百 → 100, 半 → 0.5."""
+    text = text.strip()
+    if not text:
+        return None
+    if text == "半":
+        return 0.5
+    multipliers = {"万": 1e4, "千": 1e3, "亿": 1e8}
+    if text[0].isdigit():
+        scale = multipliers.get(text[-1], 1)
+        digits = text[:-1] if scale != 1 else text
+        try:
+            return float(digits) * scale
+        except ValueError:
+            return None
+    if text[0] in "百千万亿":  # 百 alone means one hundred; cn2an wants the leading 一
+        text = "一" + text
+    try:
+        return float(cn2an.cn2an(text, "normal"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _clean_value(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _blocked(doc_text: str, start: int, end: int, rules: Rules) -> bool:
+    before = doc_text[max(0, start - 2) : start]
+    after = doc_text[end : end + 4]
+    if any(before.endswith(w) for w in rules.blocked_before):
+        return True
+    return any(after.startswith(w) for w in rules.blocked_after)
+
+
+def _in_idiom(text: str, start: int, end: int, rules: Rules) -> bool:
+    for idiom in rules.idioms:
+        lo = max(0, start - len(idiom) + 1)
+        pos = text.find(idiom, lo, end + len(idiom))
+        while pos != -1 and pos < end:
+            if pos < end and pos + len(idiom) > start:
+                return True
+            pos = text.find(idiom, pos + 1, end + len(idiom))
+    return False
+
+
+def _noise_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for p in rules.noise for m in p.finditer(text)]
+
+
+def find_quantities(doc: Document, options: dict | None = None) -> list[Measure]:
+    """All measures in the body of doc.text (title line excluded), in text order."""
+    rules = load_rules()
+    text = doc.text
+    body_start = text.find("\n") + 1 if doc.title and text.startswith(doc.title) else 0
+    noise = _noise_spans(text, rules)
+    quotes = find_short_quotes(text)
+    found: list[Measure] = []
+
+    def usable(start: int, end: int) -> bool:
+        if start < body_start or doc.is_unusable(start, end):
+            return False
+        if any(s < end and start < e for s, e in noise):
+            return False
+        return not inside_any(quotes, start, end) and not _in_idiom(text, start, end, rules)
+
+    for m in rules.pattern.finditer(text):
+        measure = _unit_measure(m, text, rules)
+        if measure and usable(measure.start, measure.end):
+            found.append(measure)
+    for m in rules.percent_pattern.finditer(text):
+        measure = _percent_measure(m, rules)
+        if measure and usable(measure.start, measure.end):
+            found.append(measure)
+    found.sort(key=lambda x: x.start)
+    return _drop_overlaps(found)
+
+
+def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
+    num_text = m.group("num")
+    kind, unit = rules.units[m.group("unit")]
+    value = parse_number(num_text)
+    if value is None or value == 0:
+        return None
+    value_max = parse_number(m.group("num2")) if m.group("num2") else None
+    if m.group("num2") and (value_max is None or value_max <= value):
+        return None  # "2024-2025年" and the like are not ranges of a quantity
+    pre = m.group("pre") or ""
+    only_multiplier = num_text[0] in "百千万亿"
+    if only_multiplier and not pre:
+        return None  # bare 千/万 is rhetoric (千名干部进千企), 近百 is a figure
+    if kind == "duration":
+        if unit == "年" and value >= 1900:
+            return None  # a year, not a duration
+        after = text[m.end() : m.end() + 2]
+        if any(after.startswith(s) for s in rules.period_suffixes) and not m.group("post"):
+            return None  # 3年来, 5年内: a time scope, recorded as period
+        if pre in ("近", "将近", "接近", "最近"):
+            return None  # 近两年: "the last two years", a time scope
+    elif rules.indefinite_one and num_text == "一" and not m.group("num2"):
+        return None  # 一批干部, 一场活动: the indefinite article
+    start = m.start()
+    if _blocked(text, start, m.end(), rules):
+        return None
+    qualifier = "exact"
+    for group, table in (("pre", rules.before), ("inner", rules.inner), ("inner2", rules.inner)):
+        if m.group(group):
+            qualifier = table[m.group(group)]
+    if m.group("post"):
+        qualifier = rules.after[m.group("post")]
+    return Measure(
+        kind=kind,
+        value=_clean_value(value),
+        value_max=_clean_value(value_max) if value_max is not None else None,
+        unit=unit,
+        qualifier=qualifier,
+        start=start,
+        end=m.end(),
+        text=text[start : m.end()],
+    )
+
+
+def _percent_measure(m: re.Match, rules: Rules) -> Measure | None:
+    if m.group("num"):
+        value = parse_number(m.group("num"))
+    elif m.group("cnpct"):
+        value = parse_number(m.group("cnpct"))
+    elif m.group("tenths"):
+        tenths = parse_number(m.group("tenths"))
+        value = tenths * 10 if tenths is not None else None
+    else:
+        den, nom = parse_number(m.group("den")), parse_number(m.group("nom"))
+        value = nom / den * 100 if den and nom is not None and nom <= den else None
+    if value is None:
+        return None
+    qualifier = rules.before.get(m.group("pre") or "", "exact")
+    if m.group("post"):
+        qualifier = rules.after[m.group("post")]
+    return Measure(
+        kind="percentage",
+        value=_clean_value(value),
+        unit="%",
+        qualifier=qualifier,
+        start=m.start(),
+        end=m.end(),
+        text=m.group(0),
+    )
+
+
+def _drop_overlaps(measures: list[Measure]) -> list[Measure]:
+    kept: list[Measure] = []
+    for m in measures:
+        if kept and m.start < kept[-1].end:
+            if (m.end - m.start) > (kept[-1].end - kept[-1].start):
+                kept[-1] = m
+            continue
+        kept.append(m)
+    return kept

@@ -1,0 +1,100 @@
+"""The `orgwork` command: run, eval, and the commands of later stages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _quiet_prefect() -> None:
+    """A user's run shows the progress bar and the summary, not Prefect's internals."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _quiet_prefect()
+    paths = args.paths or ["corpus"]
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        print(f"orgwork run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    from flows.extract import extract_reports
+
+    summary = extract_reports(
+        paths=paths,
+        out=args.out,
+        batch_size=args.batch_size,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    print_summary(summary)
+    return 1 if summary["failures"] else 0
+
+
+def print_summary(summary: dict) -> None:
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in summary["stage_seconds"].items())
+    print(
+        f"documents: {summary['documents']}  articles: {summary['articles']} "
+        f"(relevant {summary['relevant']})  measures: {summary['measures']}  "
+        f"programmes: {summary['programs']}  failures: {summary['failures']}  "
+        f"seconds: {summary['seconds']:.1f}"
+    )
+    if stages:
+        print(f"stage seconds: {stages}")
+    print(f"dataset written to {summary['out']}/")
+    if summary["failures"]:
+        print(f"{summary['failures']} document(s) failed: see {summary['out']}/errors.csv")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import check_floors, evaluate_dataset, format_report, load_floors
+
+    report = evaluate_dataset(args.dataset, args.gold)
+    print(format_report(report))
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "eval.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    if args.floors:
+        failed = check_floors(report, load_floors(args.floors))
+        for line in failed:
+            print(f"below floor: {line}", file=sys.stderr)
+        return 1 if failed else 0
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orgwork", description="Chinese organization-work reports → research datasets"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="extract the dataset from files and folders of reports")
+    run.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
+    run.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
+    run.add_argument("--batch-size", type=int, default=20, help="documents per task")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+
+    ev = sub.add_parser("eval", help="score a dataset against gold annotations")
+    ev.add_argument("--gold", required=True, help="folder of gold JSON files")
+    ev.add_argument("--dataset", default="outputs", help="dataset folder (default: outputs/)")
+    ev.add_argument("--out", help="folder for eval.json (misses and false hits)")
+    ev.add_argument("--floors", help="TOML of minimum scores; exit 1 below any")
+    ev.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,301 @@
+"""Dataset: Documents → CSV tables and normalized texts, written atomically.
+
+Every CSV is UTF-8 with a BOM (Excel reads Chinese right only then) and one header row.
+Texts are UTF-8 without a BOM so that character offsets hold: for every measure and
+programme row, ``text == texts/<doc_id>.txt[start:end]``.
+Rows are written batch by batch in input order, so memory does not grow with the corpus and
+re-runs give the same bytes; each table appears under its final name only when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.document import Document
+
+ARTICLE_COLUMNS = [
+    "doc_id", "source", "url", "part", "title", "outlet", "author", "publish_date",
+    "region", "province", "prefecture", "county", "admin_level", "adcode", "script",
+    "relevant", "encoding", "chars", "n_measures", "n_programs", "sha256", "text_path",
+]  # fmt: skip
+MEASURE_COLUMNS = [
+    "doc_id", "measure_id", "region", "adcode", "kind", "value", "value_max", "unit",
+    "qualifier", "subject", "period", "modality", "category", "program", "text", "start",
+    "end", "sentence", "source",
+]  # fmt: skip
+PROGRAM_COLUMNS = [
+    "doc_id", "program_id", "region", "adcode", "name", "full_name", "type", "category",
+    "mentions", "text", "start", "end", "sentence", "source",
+]  # fmt: skip
+COMPARISON_COLUMNS = [
+    "region", "province", "prefecture", "admin_level", "adcode", "category", "n_articles",
+    "n_programs", "programs", "n_measures", "n_reported", "n_planned", "headcount_reported",
+    "person_times_reported", "headcount_planned", "person_times_planned", "first_date",
+    "last_date",
+]  # fmt: skip
+ERROR_COLUMNS = ["source", "stage", "error"]
+
+
+def format_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    return str(value)
+
+
+def _region_fields(doc: Document) -> dict[str, str]:
+    r = doc.region
+    if r is None:
+        return dict.fromkeys(
+            ("region", "province", "prefecture", "county", "admin_level", "adcode"), ""
+        )
+    return {
+        "region": r.name,
+        "province": r.province,
+        "prefecture": r.prefecture,
+        "county": r.county,
+        "admin_level": r.admin_level,
+        "adcode": r.adcode,
+    }
+
+
+def article_row(doc: Document) -> dict[str, object]:
+    return {
+        "doc_id": doc.doc_id,
+        "source": doc.url or doc.source,
+        "url": doc.url,
+        "part": doc.part + 1,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "author": doc.author,
+        "publish_date": doc.publish_date,
+        **_region_fields(doc),
+        "script": doc.script,
+        "relevant": doc.relevant,
+        "encoding": doc.encoding,
+        "chars": len(doc.text),
+        "n_measures": len(doc.measures),
+        "n_programs": len(doc.programs),
+        "sha256": doc.sha256,
+        "text_path": f"texts/{doc.doc_id}.txt",
+    }
+
+
+def measure_rows(doc: Document) -> list[dict[str, object]]:
+    region = _region_fields(doc)
+    return [
+        {
+            "doc_id": doc.doc_id,
+            "measure_id": m.measure_id,
+            "region": region["region"],
+            "adcode": region["adcode"],
+            "kind": m.kind,
+            "value": m.value,
+            "value_max": m.value_max,
+            "unit": m.unit,
+            "qualifier": m.qualifier,
+            "subject": m.subject,
+            "period": m.period,
+            "modality": m.modality,
+            "category": m.category,
+            "program": m.program,
+            "text": m.text,
+            "start": m.start,
+            "end": m.end,
+            "sentence": m.sentence,
+            "source": doc.url or doc.source,
+        }
+        for m in doc.measures
+    ]
+
+
+def program_rows(doc: Document) -> list[dict[str, object]]:
+    region = _region_fields(doc)
+    return [
+        {
+            "doc_id": doc.doc_id,
+            "program_id": p.program_id,
+            "region": region["region"],
+            "adcode": region["adcode"],
+            "name": p.name,
+            "full_name": p.full_name,
+            "type": p.type,
+            "category": p.category,
+            "mentions": p.mentions,
+            "text": p.text,
+            "start": p.start,
+            "end": p.end,
+            "sentence": p.sentence,
+            "source": doc.url or doc.source,
+        }
+        for p in doc.programs
+    ]
+
+
+def write_atomic(path: Path, data: str, encoding: str = "utf-8") -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _TableWriter:
+    """A CSV written to a hidden temporary file and renamed into place by ``finish``."""
+
+    def __init__(self, path: Path, columns: list[str]):
+        self.path = path
+        fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        self.writer = csv.DictWriter(self.fh, fieldnames=columns, lineterminator="\r\n")
+        self.writer.writeheader()
+
+    def write(self, rows: list[dict[str, object]]) -> None:
+        self.writer.writerows({k: format_value(v) for k, v in row.items()} for row in rows)
+
+    def finish(self) -> None:
+        self.fh.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.fh.close()
+        Path(self.tmp).unlink(missing_ok=True)
+
+
+@dataclass
+class _Cell:
+    """Running totals of one region × category cell of comparison.csv."""
+
+    region: dict[str, str]
+    articles: set[str] = field(default_factory=set)
+    programs: dict[str, None] = field(default_factory=dict)
+    n_measures: int = 0
+    n_reported: int = 0
+    n_planned: int = 0
+    sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    seen_figures: set[tuple] = field(default_factory=set)
+    dates: list[str] = field(default_factory=list)
+
+
+class DatasetWriter:
+    """Streams documents into the dataset tables; ``close`` finishes them atomically."""
+
+    def __init__(self, out_dir: str | Path):
+        self.out = Path(out_dir)
+        (self.out / "texts").mkdir(parents=True, exist_ok=True)
+        self.tables = {
+            "articles": _TableWriter(self.out / "articles.csv", ARTICLE_COLUMNS),
+            "measures": _TableWriter(self.out / "measures.csv", MEASURE_COLUMNS),
+            "programs": _TableWriter(self.out / "programs.csv", PROGRAM_COLUMNS),
+            "errors": _TableWriter(self.out / "errors.csv", ERROR_COLUMNS),
+        }
+        self.cells: dict[tuple[str, str], _Cell] = {}
+        self.counts = defaultdict(int)
+
+    def add_documents(self, documents: list[Document]) -> None:
+        for doc in documents:
+            write_atomic(self.out / "texts" / f"{doc.doc_id}.txt", doc.text)
+            self.tables["articles"].write([article_row(doc)])
+            self.tables["measures"].write(measure_rows(doc))
+            self.tables["programs"].write(program_rows(doc))
+            self.counts["documents"] += 1
+            self.counts["relevant"] += doc.relevant
+            self.counts["measures"] += len(doc.measures)
+            self.counts["programs"] += len(doc.programs)
+            self._aggregate(doc)
+
+    def add_errors(self, errors: list) -> None:
+        self.tables["errors"].write(
+            [{"source": e.source, "stage": e.stage, "error": e.error} for e in errors]
+        )
+        self.counts["failures"] += len(errors)
+
+    def _cell(self, doc: Document, category: str) -> _Cell:
+        region = _region_fields(doc)
+        key = (region["adcode"] or region["region"], category)
+        if key not in self.cells:
+            self.cells[key] = _Cell(region)
+        return self.cells[key]
+
+    def _aggregate(self, doc: Document) -> None:
+        for p in doc.programs:
+            cell = self._cell(doc, p.category)
+            cell.articles.add(doc.doc_id)
+            cell.programs[p.name] = None
+        for m in doc.measures:
+            cell = self._cell(doc, m.category)
+            cell.articles.add(doc.doc_id)
+            cell.n_measures += 1
+            cell.n_reported += m.modality == "reported"
+            cell.n_planned += m.modality == "planned"
+            if doc.publish_date:
+                cell.dates.append(doc.publish_date)
+            # A figure repeated in the same report (11名 … 11名) is one figure, counted once.
+            figure = (doc.doc_id, m.kind, m.unit, m.value, m.modality)
+            if m.kind == "headcount" and figure not in cell.seen_figures:
+                cell.seen_figures.add(figure)
+                column = ("person_times_" if m.unit == "人次" else "headcount_") + m.modality
+                cell.sums[column] += m.value
+
+    def comparison_rows(self) -> list[dict[str, object]]:
+        rows = []
+        for (_, category), cell in sorted(self.cells.items()):
+            rows.append(
+                {
+                    "region": cell.region["region"],
+                    "province": cell.region["province"],
+                    "prefecture": cell.region["prefecture"],
+                    "admin_level": cell.region["admin_level"],
+                    "adcode": cell.region["adcode"],
+                    "category": category,
+                    "n_articles": len(cell.articles),
+                    "n_programs": len(cell.programs),
+                    "programs": "；".join(cell.programs),
+                    "n_measures": cell.n_measures,
+                    "n_reported": cell.n_reported,
+                    "n_planned": cell.n_planned,
+                    "headcount_reported": cell.sums.get("headcount_reported"),
+                    "person_times_reported": cell.sums.get("person_times_reported"),
+                    "headcount_planned": cell.sums.get("headcount_planned"),
+                    "person_times_planned": cell.sums.get("person_times_planned"),
+                    "first_date": min(cell.dates, default=""),
+                    "last_date": max(cell.dates, default=""),
+                }
+            )
+        return rows
+
+    def close(self) -> dict[str, int]:
+        comparison = _TableWriter(self.out / "comparison.csv", COMPARISON_COLUMNS)
+        comparison.write(self.comparison_rows())
+        for table in (*self.tables.values(), comparison):
+            table.finish()
+        return dict(self.counts)
+
+    def abort(self) -> None:
+        for table in self.tables.values():
+            table.abort()
+
+
+def write_dataset(documents: list[Document], errors: list, out_dir: str | Path) -> dict[str, int]:
+    """All tables at once, for callers that hold every document (tests, small runs)."""
+    writer = DatasetWriter(out_dir)
+    try:
+        writer.add_documents(documents)
+        writer.add_errors(errors)
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.close()

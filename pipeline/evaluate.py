@@ -1,0 +1,276 @@
+"""Score a dataset against gold annotations, by the rules of tests/gold/README.md.
+
+Measures match on kind and value (and unit for headcounts and durations); each gold entry
+matches once; optional gold entries are neither rewarded nor penalised. Programmes match
+when one name contains the other after quotes and spaces are removed. P/R/F1 are summed
+over all documents; qualifier and modality accuracy are over matched measures.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+QUOTES_SPACES = re.compile(r"[\s“”「」『』\"'‘’]")
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _stem(source: str) -> str:
+    return Path(source.split("?")[0]).stem
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text not in ("", None) else None
+
+
+def _measure_key(kind: str, value: float, unit: str) -> tuple:
+    unit_matters = kind in ("headcount", "duration")
+    return (kind, round(float(value), 2), unit if unit_matters else "")
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def match_measures(predicted: list[dict], gold: list[dict]) -> dict:
+    """Greedy one-to-one matching in text order; returns counts, pairs and misses."""
+    used = [False] * len(gold)
+    tp = fp = 0
+    pairs, false_hits = [], []
+    for p in predicted:
+        key = _measure_key(p["kind"], p["value"], p["unit"])
+        hit = None
+        for want_optional in (False, True):
+            for i, g in enumerate(gold):
+                if used[i] or bool(g.get("optional")) != want_optional:
+                    continue
+                if _measure_key(g["kind"], g["value"], g["unit"]) == key:
+                    hit = i
+                    break
+            if hit is not None:
+                break
+        if hit is None:
+            fp += 1
+            false_hits.append(p["text"])
+            continue
+        used[hit] = True
+        if not gold[hit].get("optional"):
+            tp += 1
+            pairs.append((p, gold[hit]))
+    misses = [g["text"] for i, g in enumerate(gold) if not used[i] and not g.get("optional")]
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": len(misses),
+        "pairs": pairs,
+        "misses": misses,
+        "false_hits": false_hits,
+    }
+
+
+def match_programs(predicted: list[str], gold: list[dict]) -> dict:
+    def clean(name: str) -> str:
+        return QUOTES_SPACES.sub("", name)
+
+    used = [False] * len(gold)
+    tp = fp = 0
+    false_hits = []
+    for name in predicted:
+        n = clean(name)
+        hit = None
+        for want_optional in (False, True):
+            for i, g in enumerate(gold):
+                gn = clean(g["name"])
+                if (
+                    not used[i]
+                    and bool(g.get("optional")) == want_optional
+                    and (n in gn or gn in n)
+                ):
+                    hit = i
+                    break
+            if hit is not None:
+                break
+        if hit is None:
+            fp += 1
+            false_hits.append(name)
+            continue
+        used[hit] = True
+        tp += not gold[hit].get("optional")
+    misses = [g["name"] for i, g in enumerate(gold) if not used[i] and not g.get("optional")]
+    return {"tp": tp, "fp": fp, "fn": len(misses), "misses": misses, "false_hits": false_hits}
+
+
+def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
+    """Scores of the dataset in ``dataset_dir`` against every gold JSON in ``gold_dir``."""
+    dataset_dir, gold_dir = Path(dataset_dir), Path(gold_dir)
+    articles = _read_csv(dataset_dir / "articles.csv")
+    measures = _read_csv(dataset_dir / "measures.csv")
+    programs = _read_csv(dataset_dir / "programs.csv")
+    by_stem: dict[str, list[dict]] = defaultdict(list)
+    for a in articles:
+        by_stem[_stem(a["source"])].append(a)
+    doc_measures, doc_programs = defaultdict(list), defaultdict(list)
+    for m in measures:
+        doc_measures[m["doc_id"]].append(m)
+    for p in programs:
+        doc_programs[p["doc_id"]].append(p["name"])
+
+    totals = defaultdict(int)
+    documents = {}
+    for path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        stem = gold["doc"]
+        parts = sorted(by_stem.get(stem, []), key=lambda a: int(a["part"] or 1))
+        if not parts:
+            documents[stem] = {"error": "not in the dataset"}
+            totals["missing_documents"] += 1
+            continue
+        ids = [a["doc_id"] for a in parts]
+        pred_m = [
+            {**m, "value": float(m["value"])}
+            for i in ids
+            for m in sorted(doc_measures[i], key=lambda m: int(m["start"]))
+        ]
+        pred_p = [name for i in ids for name in doc_programs[i]]
+        mm = match_measures(pred_m, gold["measures"])
+        pm = match_programs(pred_p, gold["programs"])
+        for key in ("tp", "fp", "fn"):
+            totals[f"m_{key}"] += mm[key]
+            totals[f"p_{key}"] += pm[key]
+        qual_ok = sum(p["qualifier"] == g["qualifier"] for p, g in mm["pairs"])
+        modal = [(p, g) for p, g in mm["pairs"] if g.get("modality")]
+        modal_ok = sum(p["modality"] == g["modality"] for p, g in modal)
+        totals["qualifier_ok"] += qual_ok
+        totals["matched"] += len(mm["pairs"])
+        totals["modality_ok"] += modal_ok
+        totals["modality_n"] += len(modal)
+        main = parts[0]
+        gold_region = (gold.get("region") or {}).get("adcode") or ""
+        region_ok = main["adcode"] == gold_region
+        gold_date = gold.get("publish_date") or ""
+        date_ok = main["publish_date"] == gold_date
+        totals["region_ok"] += region_ok
+        totals["date_ok"] += date_ok
+        totals["documents"] += 1
+        documents[stem] = {
+            "measures": _prf(mm["tp"], mm["fp"], mm["fn"]),
+            "measure_misses": mm["misses"],
+            "measure_false_hits": mm["false_hits"],
+            "qualifier_errors": [
+                f"{p['text']}: {p['qualifier']} (gold {g['qualifier']})"
+                for p, g in mm["pairs"]
+                if p["qualifier"] != g["qualifier"]
+            ],
+            "modality_errors": [
+                f"{p['text']}: {p['modality']} (gold {g['modality']})"
+                for p, g in modal
+                if p["modality"] != g["modality"]
+            ],
+            "programs": _prf(pm["tp"], pm["fp"], pm["fn"]),
+            "program_misses": pm["misses"],
+            "program_false_hits": pm["false_hits"],
+            "region": {"predicted": main["adcode"], "gold": gold_region, "ok": region_ok},
+            "date": {"predicted": main["publish_date"], "gold": gold_date, "ok": date_ok},
+        }
+    n = totals["documents"]
+    summary = {
+        "documents": n,
+        "missing_documents": totals["missing_documents"],
+        "measures": _prf(totals["m_tp"], totals["m_fp"], totals["m_fn"]),
+        "qualifier_accuracy": round(totals["qualifier_ok"] / totals["matched"], 4)
+        if totals["matched"]
+        else 0.0,
+        "modality_accuracy": round(totals["modality_ok"] / totals["modality_n"], 4)
+        if totals["modality_n"]
+        else 0.0,
+        "programs": _prf(totals["p_tp"], totals["p_fp"], totals["p_fn"]),
+        "region_accuracy": round(totals["region_ok"] / n, 4) if n else 0.0,
+        "date_accuracy": round(totals["date_ok"] / n, 4) if n else 0.0,
+    }
+    return {"summary": summary, "documents": documents}
+
+
+def format_report(report: dict) -> str:
+    s = report["summary"]
+    lines = [
+        f"documents scored: {s['documents']} (missing from dataset: {s['missing_documents']})",
+        f"measures   P {s['measures']['precision']:.3f}  R {s['measures']['recall']:.3f}  "
+        f"F1 {s['measures']['f1']:.3f}  (tp {s['measures']['tp']}, fp {s['measures']['fp']}, "
+        f"fn {s['measures']['fn']})",
+        f"qualifier accuracy {s['qualifier_accuracy']:.3f}   "
+        f"modality accuracy {s['modality_accuracy']:.3f}",
+        f"programmes P {s['programs']['precision']:.3f}  R {s['programs']['recall']:.3f}  "
+        f"F1 {s['programs']['f1']:.3f}  (tp {s['programs']['tp']}, fp {s['programs']['fp']}, "
+        f"fn {s['programs']['fn']})",
+        f"region accuracy {s['region_accuracy']:.3f}   date accuracy {s['date_accuracy']:.3f}",
+    ]
+    for stem, d in report["documents"].items():
+        if "error" in d:
+            lines.append(f"  {stem}: {d['error']}")
+            continue
+        problems = []
+        for key in ("measure_misses", "measure_false_hits", "qualifier_errors", "modality_errors",
+                    "program_misses", "program_false_hits"):  # fmt: skip
+            if d[key]:
+                problems.append(f"{key.replace('_', ' ')}: {'、'.join(map(str, d[key]))}")
+        if not d["region"]["ok"]:
+            problems.append(
+                f"region {d['region']['predicted'] or '-'} (gold {d['region']['gold'] or '-'})"
+            )
+        if not d["date"]["ok"]:
+            problems.append(
+                f"date {d['date']['predicted'] or '-'} (gold {d['date']['gold'] or '-'})"
+            )
+        lines.append(f"  {stem}: " + ("; ".join(problems) if problems else "all right"))
+    return "\n".join(lines)
+
+
+FLOOR_KEYS = {
+    "measures_f1": lambda s: s["measures"]["f1"],
+    "qualifier_accuracy": lambda s: s["qualifier_accuracy"],
+    "modality_accuracy": lambda s: s["modality_accuracy"],
+    "programs_f1": lambda s: s["programs"]["f1"],
+    "region_accuracy": lambda s: s["region_accuracy"],
+    "date_accuracy": lambda s: s["date_accuracy"],
+}
+
+
+def load_floors(path: str | Path) -> dict[str, float]:
+    floors = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    unknown = set(floors) - set(FLOOR_KEYS)
+    if unknown:
+        raise ValueError(
+            f"{path}: unknown floor keys {sorted(unknown)}; known: {sorted(FLOOR_KEYS)}"
+        )
+    return {k: float(v) for k, v in floors.items()}
+
+
+def check_floors(report: dict, floors: dict[str, float]) -> list[str]:
+    """The scores below their floor, as readable lines (empty when all pass)."""
+    s = report["summary"]
+    failed = [
+        f"{key} {FLOOR_KEYS[key](s):.4f} < {floor}"
+        for key, floor in floors.items()
+        if FLOOR_KEYS[key](s) < floor
+    ]
+    if s["missing_documents"]:
+        failed.append(f"{s['missing_documents']} gold document(s) missing from the dataset")
+    return failed
