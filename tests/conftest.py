@@ -1,0 +1,30 @@
+"""Shared fixtures: documents built from inline strings, and one Prefect test harness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.document import Document
+from pipeline.segment import segment_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "corpus" / "samples"
+GOLD = ROOT / "tests" / "gold"
+
+
+def make_doc(body: str, title: str = "") -> Document:
+    """A relevant, segmented Document whose text is ``title`` (if any) then ``body``."""
+    text = (title + "\n" if title else "") + body + "\n"
+    doc = Document(source="inline.txt", sha256="0" * 64, text=text, title=title, relevant=True)
+    return segment_document(doc)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One embedded Prefect API for the whole session (its first start runs migrations)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=300):
+        yield

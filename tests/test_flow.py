@@ -1,0 +1,56 @@
+"""The Prefect flow end to end, through the `orgwork run` command, under one test harness."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from flows.cli import main
+from tests.conftest import SAMPLES
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_run_mixed_folder(tmp_path: Path, prefect_harness, capsys) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLES, corpus / "samples")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "picture.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    report = "龙岩市新罗区举办年轻干部培训班\n今年以来，新罗区举办年轻干部专题培训班6期，轮训干部600余人次。\n"
+    (corpus / "gbk.txt").write_bytes(report.encode("gbk"))
+    out = tmp_path / "out"
+
+    status = main(["run", str(corpus), "--out", str(out), "--no-progress"])
+
+    assert status == 1, "some documents failed, so the exit status says so"
+    errors = {r["source"]: r for r in _rows(out / "errors.csv")}
+    assert set(errors) == {"empty.txt", "picture.html"}
+    assert "empty" in errors["empty.txt"]["error"]
+    assert "PNG" in errors["picture.html"]["error"]
+    articles = {r["source"]: r for r in _rows(out / "articles.csv") if r["part"] == "1"}
+    assert articles["gbk.txt"]["adcode"] == "350802"
+    measures = _rows(out / "measures.csv")
+    gbk_id = articles["gbk.txt"]["doc_id"]
+    assert {(m["value"], m["unit"]) for m in measures if m["doc_id"] == gbk_id} == {
+        ("6", "期"),
+        ("600", "人次"),
+    }
+    for table in ("measures", "programs"):
+        for row in _rows(out / f"{table}.csv"):
+            text = (out / "texts" / f"{row['doc_id']}.txt").read_text(encoding="utf-8")
+            assert text[int(row["start"]) : int(row["end"])] == row["text"]
+    assert (out / "comparison.csv").exists()
+    printed = capsys.readouterr().out
+    assert "failures: 2" in printed and "errors.csv" in printed
+
+
+def test_rerun_gives_same_bytes(tmp_path: Path, prefect_harness) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert main(["run", str(SAMPLES), "--out", str(first), "--no-progress"]) == 0
+    assert main(["run", str(SAMPLES), "--out", str(second), "--no-progress"]) == 0
+    for name in ("articles.csv", "measures.csv", "programs.csv", "comparison.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()

@@ -1,0 +1,158 @@
+"""Quantities on hand-written sentences in the style of real reports (positives and negatives).
+
+Each case asserts the exact records: (text, kind, value, value_max, unit, qualifier).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.quantities import find_quantities, parse_number
+from tests.conftest import make_doc
+
+
+def records(sentence: str) -> list[tuple]:
+    doc = make_doc(sentence)
+    return [
+        (m.text, m.kind, m.value, m.value_max, m.unit, m.qualifier) for m in find_quantities(doc)
+    ]
+
+
+CASES = [
+    # headcounts: 名/人/位/人次, Arabic and Chinese numerals, qualifiers
+    ("今年共选派18名干部到村任职。", [("18名", "headcount", 18, None, "人", "exact")]),
+    ("全县选派18 名年轻干部驻村。", [("18 名", "headcount", 18, None, "人", "exact")]),
+    ("累计轮训干部1.5万名。", [("1.5万名", "headcount", 15000, None, "人", "exact")]),
+    ("全市3万余名党员参加学习。", [("3万余名", "headcount", 30000, None, "人", "more_than")]),
+    ("1800多名干部参加集中学习。", [("1800多名", "headcount", 1800, None, "人", "more_than")]),
+    ("分领域轮训800多人次。", [("800多人次", "headcount", 800, None, "人次", "more_than")]),
+    (
+        "近3年来累计超2000人次到一线接受锻炼。",
+        [("超2000人次", "headcount", 2000, None, "人次", "more_than")],
+    ),
+    ("全年培训干部超过500人。", [("超过500人", "headcount", 500, None, "人", "more_than")]),
+    ("逾300名党员参与志愿服务。", [("逾300名", "headcount", 300, None, "人", "more_than")]),
+    ("每期培训50名左右学员。", [("50名左右", "headcount", 50, None, "人", "approx")]),
+    ("共选调近100名干部到重点工作一线。", [("近100名", "headcount", 100, None, "人", "approx")]),
+    ("约200名干部参加考试。", [("约200名", "headcount", 200, None, "人", "approx")]),
+    ("将近四百名干部报名。", [("将近四百名", "headcount", 400, None, "人", "approx")]),
+    ("确保后备库常态保持200人以上。", [("200人以上", "headcount", 200, None, "人", "at_least")]),
+    ("每年选派不少于30名干部挂职。", [("不少于30名", "headcount", 30, None, "人", "at_least")]),
+    ("参训人数不足20人。", [("不足20人", "headcount", 20, None, "人", "less_than")]),
+    ("报名者不到十人。", [("不到十人", "headcount", 10, None, "人", "less_than")]),
+    ("每个班次控制在40人以内。", [("40人以内", "headcount", 40, None, "人", "at_most")]),
+    ("选聘3位专家担任导师。", [("3位", "headcount", 3, None, "人", "exact")]),
+    ("郭伟锋、郑立蓬等3名选调生获奖。", [("3名", "headcount", 3, None, "人", "exact")]),
+    # counts: 期/场次/场/批次/批/个/项/家/所/条/对/类/班/次
+    ("先后举办专题培训21期。", [("21期", "count", 21, None, "期", "exact")]),
+    ("开展专题授课24场次。", [("24场次", "count", 24, None, "场次", "exact")]),
+    ("举办活动20多场次。", [("20多场次", "count", 20, None, "场次", "more_than")]),
+    ("接连举办两场活动。", [("两场", "count", 2, None, "场", "exact")]),
+    (
+        "择优选派两批次共62名干部。",
+        [
+            ("两批次", "count", 2, None, "批次", "exact"),
+            ("62名", "headcount", 62, None, "人", "exact"),
+        ],
+    ),
+    ("分3批组织干部外出学习。", [("3批", "count", 3, None, "批", "exact")]),
+    ("设立10个干部实践基地。", [("10个", "count", 10, None, "个", "exact")]),
+    ("把握42项国家级改革试点契机。", [("42项", "count", 42, None, "项", "exact")]),
+    ("走访了近百家区内重点企业。", [("近百家", "count", 100, None, "家", "approx")]),
+    ("邀请国内100所院校参加。", [("100所", "count", 100, None, "所", "exact")]),
+    ("深化区管职级干部管理十二条措施。", [("十二条", "count", 12, None, "条", "exact")]),
+    ("目前共结成帮带对子7对。", [("7对", "count", 7, None, "对", "exact")]),
+    (
+        "建立专业化后备干部信息库13类287人。",
+        [
+            ("13类", "count", 13, None, "类", "exact"),
+            ("287人", "headcount", 287, None, "人", "exact"),
+        ],
+    ),
+    ("开设主体班5班。", [("5班", "count", 5, None, "班", "exact")]),
+    ("组织集中研讨3次。", [("3次", "count", 3, None, "次", "exact")]),
+    # durations and ranges
+    ("在为期3天的专题研讨班上。", [("3天", "duration", 3, None, "天", "exact")]),
+    ("开展3至6个月的跟班访学。", [("3至6个月", "duration", 3, 6, "月", "exact")]),
+    ("集中培训2-5天。", [("2-5天", "duration", 2, 5, "天", "exact")]),
+    ("挂职时间1—2年。", [("1—2年", "duration", 1, 2, "年", "exact")]),
+    ("下派干部为期半年至一年。", [("半年至一年", "duration", 0.5, 1, "年", "exact")]),
+    ("脱产培训2周。", [("2周", "duration", 2, None, "周", "exact")]),
+    ("新提拔干部须有2年以上基层经历。", [("2年以上", "duration", 2, None, "年", "at_least")]),
+    ("累计学习不少于40学时。", [("不少于40学时", "duration", 40, None, "小时", "at_least")]),
+    # percentages
+    ("专业性岗位占比达70%。", [("70%", "percentage", 70, None, "%", "exact")]),
+    ("具备专业背景的达75%以上。", [("75%以上", "percentage", 75, None, "%", "at_least")]),
+    ("复合型干部比例不足25%。", [("不足25%", "percentage", 25, None, "%", "less_than")]),
+    ("年轻干部占百分之三十。", [("百分之三十", "percentage", 30, None, "%", "exact")]),
+    ("七成以上的村书记参加轮训。", [("七成以上", "percentage", 70, None, "%", "at_least")]),
+    (
+        "三分之一以上的班子配备了年轻干部。",
+        [("三分之一以上", "percentage", 33.33, None, "%", "at_least")],
+    ),
+    # not measures: dates, years, ordinals, periods, frequencies, quotes, idioms, ages, money
+    ("9月25日至27日，晋江举办研讨班。", []),
+    ("2021年以来，晋江持续推进改革。", []),
+    ("启动第一批年轻干部轮岗。", []),
+    ("党的二十届三中全会精神。", []),
+    ("近3年来，干部队伍持续优化。", []),
+    ("近两年，嘉兴市持续推进。", []),
+    ("5年内完成目标。", []),
+    ("每两年评选一次。", []),
+    ("每月一期的专题培训吸引了不少职工。", []),
+    ("聚焦“四个维度”推进改革。", []),
+    ("深入实施“3个100人才引育工程”。", []),
+    ("启动“5年5000新秀”计划。", []),
+    ("落实“一人一档”跟踪培养模式。", []),
+    ("由所在单位一把手担任导师。", []),
+    ("坚持四议两公开工作法。", []),
+    ("选树表彰一批先进典型。", []),
+    ("举办了一场别开生面的座谈会。", []),
+    ("选拔35岁以下年轻干部。", []),
+    ("80后、90后干部成为主力。", []),
+    ("发放奖励资金500万元。", []),
+    ("广告热线：0595-22567990。", []),
+    ("阅读 3456 次", []),
+    ("讲三个方面的意见。", []),
+    ("打好三年行动计划收官战。", []),
+    ("今年下半年，市委组织部选派干部。", []),
+    ("千名干部进千企。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES, ids=[c[0][:14] for c in CASES])
+def test_sentence(sentence: str, expected: list[tuple]) -> None:
+    assert records(sentence) == expected
+
+
+def test_offsets_index_the_text() -> None:
+    doc = make_doc("2022年以来先后举办“强素质”专题培训21期，分领域轮训800多人次。")
+    for m in find_quantities(doc):
+        assert doc.text[m.start : m.end] == m.text
+
+
+def test_title_line_is_not_mined() -> None:
+    doc = make_doc("今年培训干部300名。", title="晋江培训干部500名")
+    assert [m.value for m in find_quantities(doc)] == [300]
+
+
+def test_unusable_span_yields_nothing() -> None:
+    doc = make_doc("泉港区选派10名干部。")
+    doc.unusable = [(0, len(doc.text))]
+    assert find_quantities(doc) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("两", 2),
+        ("十二", 12),
+        ("三百", 300),
+        ("百", 100),
+        ("1.5万", 15000),
+        ("3万", 30000),
+        ("半", 0.5),
+    ],
+)
+def test_parse_number(text: str, value: float) -> None:
+    assert parse_number(text) == value

@@ -1,0 +1,63 @@
+"""Region resolution: title and dateline first, body evidence next, no false places."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.region import resolve_region
+from tests.conftest import make_doc
+
+
+def region(title: str, body: str, hint: str = "") -> tuple | None:
+    doc = make_doc(body, title=title)
+    doc.region_hint = hint
+    r = resolve_region(doc)
+    return (
+        None if r is None else (r.name, r.adcode, r.province, r.prefecture, r.county, r.admin_level)
+    )
+
+
+JINJIANG = ("晋江市", "350582", "福建省", "泉州市", "晋江市", "county")
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        ("晋江着力推进干部队伍专业化建设", "晋江举办专题培训21期。", JINJIANG),
+        # a place merely mentioned is not the subject
+        ("晋江着力推进干部队伍专业化建设", "晋江与深圳龙华区联合举办2期培训班。", JINJIANG),
+        (
+            "泉港区：“三举措”助力选调生成长",
+            "泉港区建立导师帮带制。",
+            ("泉港区", "350505", "福建省", "泉州市", "泉港区", "county"),
+        ),
+        (
+            "蓬江：党建引领促发展",
+            "蓬江区实施四项工程。",
+            ("蓬江区", "440703", "广东省", "江门市", "蓬江区", "county"),
+        ),
+        # a city report names its counties: the city stays the subject
+        (
+            "嘉兴市创新干部培养锻炼机制",
+            "选派干部到南湖区大桥镇、嘉善县姚庄镇、平湖市新仓镇挂职。",
+            ("嘉兴市", "330400", "浙江省", "嘉兴市", "", "prefecture"),
+        ),
+        # city and county in the title: the report is about the county
+        ("泉州晋江：干部“充电”正当时", "全市干部参加培训。", JINJIANG),
+        # ordinary words are not places
+        ("举办校企合作洽谈会", "推动中心城区建设，深化校企合作。", None),
+        # a speech to 全市 names no place of its own
+        ("组织部长在全市干部大会上的讲话", "全市上下要提高站位。", None),
+        # a hint from the crawl source decides when the text is silent
+        ("干部培训再上新台阶", "全市举办培训班10期。", JINJIANG),
+    ],
+    ids=["title", "mentioned", "district", "short", "city", "nested", "words", "speech", "hint"],
+)
+def test_region(title: str, body: str, expected: tuple | None, request) -> None:
+    hint = "晋江市" if request.node.callspec.id == "hint" else ""
+    assert region(title, body, hint) == expected
+
+
+def test_ambiguous_short_name_needs_its_parent() -> None:
+    # 龙华区 exists in 深圳 and 海口; named alone in a title it is resolved by its city.
+    assert region("深圳龙华区推进干部交流", "龙华区选派干部。")[1] == "440309"
