@@ -34,6 +34,7 @@ class Rules:
     subject_max_chars: int
     taxonomy: dict[str, list[str]]
     category_words: re.Pattern
+    word_category: dict[str, str]
 
 
 @lru_cache(maxsize=4)
@@ -59,15 +60,9 @@ def load_rules(path: Path = DATA) -> Rules:
         subject_max_chars=int(raw["subject_max_chars"]),
         taxonomy=taxonomy,
         category_words=re.compile("|".join(re.escape(w) for w in words)),
+        # a keyword listed under two categories belongs to the first
+        word_category={w: c for c, ws in reversed(taxonomy.items()) for w in ws},
     )
-
-
-def _word_category(rules: Rules) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for category, words in rules.taxonomy.items():
-        for w in words:
-            table.setdefault(w, category)
-    return table
 
 
 def clause_bounds(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int]:
@@ -79,7 +74,7 @@ def clause_bounds(text: str, start: int, end: int, sentence: tuple[int, int]) ->
 
 def find_category(text: str, start: int, end: int, scope: tuple[int, int], rules: Rules) -> str:
     """Category of the nearest taxonomy keyword before [start, end) in scope, else after it."""
-    table = _word_category(rules)
+    table = rules.word_category
     before = [m for m in rules.category_words.finditer(text, scope[0], start)]
     if before:
         return table[before[-1].group(0)]
@@ -121,8 +116,7 @@ def find_subject(doc: Document, m: Measure, rules: Rules) -> str:
     (50名政治过硬、经验丰富的领导干部 → 领导干部; 28名优秀引进生选调生 → 引进生选调生)."""
     if m.kind in ("percentage", "duration"):
         return ""
-    starts = [s for s, _ in doc.tokens]
-    i = max(bisect.bisect_right(starts, m.end) - 1, 0)
+    i = max(bisect.bisect_right(doc.tokens, (m.end, float("inf"))) - 1, 0)
     # The unit may sit inside a token (名干部): the phrase starts right after the unit.
     spans = [(max(s, m.end), e) for s, e in doc.tokens[i : i + 16] if e > m.end]
     run: list[str] = []

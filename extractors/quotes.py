@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
 # Longer quotations are speech or citations, not names or slogans.
 MAX_NAME_QUOTE = 30
 STOP = set("。！？!?；;\n")
+QUOTE_OR_BREAK = re.compile('[“”「」『』‘’"\n]')
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -17,15 +20,14 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     open_at = -1
     closer = ""
-    for i, ch in enumerate(text):
-        if ch == "\n" and open_at >= 0:
-            spans.append((open_at + 1, i))
-            open_at = -1
+    for m in QUOTE_OR_BREAK.finditer(text):
+        i, ch = m.start(), m.group()
+        if ch == "\n":
+            if open_at >= 0:
+                spans.append((open_at + 1, i))
+                open_at = -1
         elif open_at < 0:
-            if ch in PAIRS:
-                open_at, closer = i, PAIRS[ch]
-            elif ch in ("”", "」", "』", "’"):
-                open_at, closer = i, ch
+            open_at, closer = i, PAIRS.get(ch, ch)
         elif ch == closer:
             spans.append((open_at + 1, i))
             open_at = -1

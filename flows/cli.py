@@ -25,16 +25,50 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"orgwork run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    from flows.extract import extract_reports
+    workers = 1 if args.cluster else (args.workers or os.cpu_count() or 1)
+    if workers > 1:
+        from pipeline.parallel import start_pool
 
-    summary = extract_reports(
+        start_pool(workers)  # before Prefect: the workers warm up while its API starts
+    api_ready = _start_prefect_api()
+    from flows.extract import run_extract
+
+    if api_ready is not None:
+        api_ready.join()
+    options = {} if args.no_cache else {"cache_dir": str(Path(args.out) / ".cache")}
+    summary = run_extract(
+        workers=workers,
+        cluster=args.cluster,
         paths=paths,
         out=args.out,
         batch_size=args.batch_size,
+        options=options,
         progress=not args.no_progress and sys.stderr.isatty(),
     )
     print_summary(summary)
     return 1 if summary["failures"] else 0
+
+
+def _start_prefect_api():
+    """Start Prefect's embedded API in the background (it takes seconds) unless a server is
+    configured; returns the thread to join before the first flow call, or None."""
+    import threading
+
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+
+    def start() -> None:
+        from prefect.settings import PREFECT_API_URL
+
+        if PREFECT_API_URL.value():  # set in the active Prefect profile
+            return
+        from prefect.server.api.server import SubprocessASGIServer
+
+        SubprocessASGIServer().start()  # the same instance the flow's client will use
+
+    thread = threading.Thread(target=start, name="prefect-api-start", daemon=True)
+    thread.start()
+    return thread
 
 
 def print_summary(summary: dict) -> None:
@@ -43,7 +77,7 @@ def print_summary(summary: dict) -> None:
         f"documents: {summary['documents']}  articles: {summary['articles']} "
         f"(relevant {summary['relevant']})  measures: {summary['measures']}  "
         f"programmes: {summary['programs']}  failures: {summary['failures']}  "
-        f"seconds: {summary['seconds']:.1f}"
+        f"from cache: {summary['cached']}  seconds: {summary['seconds']:.1f}"
     )
     if stages:
         print(f"stage seconds: {stages}")
@@ -82,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
     run.add_argument("--batch-size", type=int, default=20, help="documents per task")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--workers", type=int, help="processes on this machine (default: one per core)"
+    )
+    run.add_argument("--cluster", help="address of a running Dask cluster (tcp://host:8786)")
+    run.add_argument(
+        "--no-cache", action="store_true", help="process every document again (no cache)"
+    )
     run.set_defaults(func=cmd_run)
 
     ev = sub.add_parser("eval", help="score a dataset against gold annotations")

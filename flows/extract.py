@@ -1,17 +1,26 @@
-"""Prefect flow `extract_reports`: files → dataset. Tasks wrap pipeline functions, one per batch."""
+"""Prefect flow `extract_reports`: files → dataset. Tasks wrap pipeline functions, one per batch.
+
+The same flow runs serially, on a pool of processes on this machine, or on a Dask cluster;
+batches are written in input order, so the dataset is identical whichever runs it.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import time
+from collections import deque
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.dataset import DatasetWriter
+from pipeline.dataset import DatasetWriter, write_atomic
 from pipeline.ingest import Source, iter_batches, list_sources
-from pipeline.run import BatchResult, process_batch
+from pipeline.parallel import run_batch
+from pipeline.run import BatchResult
 
 DEFAULT_BATCH_SIZE = 20
 
@@ -19,7 +28,7 @@ DEFAULT_BATCH_SIZE = 20
 @task(name="process-batch", task_run_name="process-batch-{index}", cache_policy=NO_CACHE)
 def process_batch_task(sources: list[Source], options: dict, index: int) -> BatchResult:
     # No retries: the work is deterministic, a retry would fail the same way.
-    return process_batch(sources, options)
+    return run_batch(sources, options)
 
 
 @task(name="write-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -33,6 +42,16 @@ def finish_dataset_task(writer: DatasetWriter) -> dict[str, int]:
     return writer.close()
 
 
+def make_task_runner(workers: int | None = None, cluster: str | None = None):
+    """Batches on a Dask cluster, or on threads that hand them to this machine's worker
+    processes (pipeline.parallel, started by the caller before Prefect)."""
+    if cluster:
+        from prefect_dask import DaskTaskRunner  # imported only when a cluster is chosen
+
+        return DaskTaskRunner(address=cluster)
+    return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
+
+
 @flow(name="extract_reports")
 def extract_reports(
     paths: list[str] | None = None,
@@ -40,26 +59,27 @@ def extract_reports(
     batch_size: int = DEFAULT_BATCH_SIZE,
     options: dict | None = None,
     progress: bool = False,
+    in_flight: int = 4,
+    workers: int = 1,
 ) -> dict:
-    """Ingest, normalize, segment and extract every report under ``paths``; write the dataset."""
+    """Ingest, normalize, segment and extract every report under ``paths``; write the
+    dataset to ``out``."""
     started = time.perf_counter()
     options = options or {}
     sources = list_sources(paths or ["corpus"])
-    batches = list(iter_batches(sources, batch_size))
     writer = DatasetWriter(out)
     bar = _progress_bar(len(sources), enabled=progress)
     seconds: dict[str, float] = {}
+    cached = 0
+    pending: deque = deque()
     try:
-        futures = [
-            process_batch_task.submit(batch, options, index) for index, batch in enumerate(batches)
-        ]
-        # Written in input order, so the tables come out the same on every run.
-        for batch, future in zip(batches, futures, strict=True):
-            result = future.result()
-            write_batch_task(writer, result)
-            for stage, s in result.seconds.items():
-                seconds[stage] = seconds.get(stage, 0.0) + s
-            bar.update(len(batch))
+        # A bounded window of batches in flight keeps memory flat however large the corpus.
+        for index, batch in enumerate(iter_batches(sources, batch_size)):
+            pending.append((batch, process_batch_task.submit(batch, options, index)))
+            if len(pending) >= in_flight:
+                cached += _write_next(pending, writer, seconds, bar)
+        while pending:
+            cached += _write_next(pending, writer, seconds, bar)
         counts = finish_dataset_task(writer)
     except BaseException:
         writer.abort()
@@ -73,16 +93,39 @@ def extract_reports(
         "measures": counts.get("measures", 0),
         "programs": counts.get("programs", 0),
         "failures": counts.get("failures", 0),
+        "cached": cached,
         "seconds": round(time.perf_counter() - started, 2),
         "out": str(Path(out)),
-        "stage_seconds": {k: round(v, 2) for k, v in seconds.items()},
+        "stage_seconds": {k: round(v, 2) for k, v in sorted(seconds.items())},
+        "workers": workers,
     }
+    write_atomic(Path(out) / "run.json", json.dumps(summary, ensure_ascii=False, indent=2))
     create_table_artifact(
         key="extract-summary",
         table=[{k: v for k, v in summary.items() if k != "stage_seconds"}],
         description="orgwork run: documents, measures, programmes, failures, seconds",
     )
     return summary
+
+
+def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> int:
+    """Wait for the oldest batch in flight and write it (input order)."""
+    batch, future = pending.popleft()
+    result = future.result()
+    write_batch_task(writer, result)
+    for stage, s in result.seconds.items():
+        seconds[stage] = seconds.get(stage, 0.0) + s
+    bar.update(len(batch))
+    return result.cached
+
+
+def run_extract(workers: int | None = None, cluster: str | None = None, **kwargs) -> dict:
+    """extract_reports on the chosen task runner."""
+    runner = make_task_runner(workers, cluster)
+    in_flight = 2 * (workers or os.cpu_count() or 1) if not cluster else 64
+    return extract_reports.with_options(task_runner=runner)(
+        in_flight=in_flight, workers=workers or os.cpu_count() or 1, **kwargs
+    )
 
 
 def _progress_bar(total: int, enabled: bool):

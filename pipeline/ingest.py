@@ -37,6 +37,13 @@ CHINESE_ENCODINGS = ["gb18030", "big5hkscs", "utf_16"]
 class Source:
     path: Path
     relative: str  # path relative to the corpus root: the `source` column
+    url: str = ""  # for crawled pages
+    charset: str = ""  # declared by the HTTP header, for crawled pages
+    region_hint: str = ""  # from the crawl source's configuration
+
+    @property
+    def is_html(self) -> bool | None:
+        return True if self.path.suffix.lower() in HTML_SUFFIXES else None
 
 
 def list_sources(paths: Iterable[str | Path]) -> list[Source]:
@@ -142,14 +149,23 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in text[:20000].lower()
 
 
-def ingest_file(source: Source) -> Document:
-    """Read one file of the corpus."""
+def read_source(source: Source) -> bytes:
     try:
-        raw = source.path.read_bytes()
+        return source.path.read_bytes()
     except OSError as exc:
         raise DocumentError("ingest", f"cannot read file: {exc}") from exc
-    is_html = source.path.suffix.lower() in HTML_SUFFIXES or None
-    return ingest_bytes(raw, source.relative, is_html=is_html)
+
+
+def ingest_source(source: Source, raw: bytes | None = None) -> Document:
+    """One file of the corpus (or a stored crawled page) → a Document."""
+    return ingest_bytes(
+        read_source(source) if raw is None else raw,
+        source.relative,
+        url=source.url,
+        is_html=source.is_html,
+        declared_charset=source.charset or None,
+        region_hint=source.region_hint,
+    )
 
 
 def iter_batches(items: list, size: int) -> Iterator[list]:

@@ -7,6 +7,7 @@ later offset refers to the stored Simplified text.
 
 from __future__ import annotations
 
+import operator
 import re
 import tomllib
 import unicodedata
@@ -23,6 +24,7 @@ DATA = Path(__file__).parent / "data"
 PINYIN_ANNOTATION = re.compile(
     r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]"
 )
+HAN = re.compile(r"[\u4e00-\u9fff]+")
 SENTENCE_END = "。！？!?；;：:…”’」』)）】"
 # A line this long that ends without sentence punctuation is a paragraph broken mid-sentence.
 MIN_BROKEN_LINE = 20
@@ -68,12 +70,23 @@ def _converters():
     return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
+_HALFWIDTH = str.maketrans(
+    {
+        ch: unicodedata.normalize("NFKC", ch)
+        for ch in [chr(c) for c in range(0xFF10, 0xFF5B)] + list("％＋－．")
+        if unicodedata.normalize("NFKC", ch).isascii()
+    }
+)
+SCRIPT_SAMPLE = 4000  # Han characters enough to tell the script of a report
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width digits, Latin letters and % + - . to ASCII; Chinese punctuation stays."""
-    return "".join(
-        unicodedata.normalize("NFKC", ch) if "\uff10" <= ch <= "\uff5a" or ch in "％＋－．" else ch
-        for ch in text
-    )
+    return text.translate(_HALFWIDTH)
+
+
+def _simplified(text: str) -> str:
+    return _converters()[0].convert(text) if text else ""
 
 
 def strip_pinyin(text: str) -> tuple[str, int]:
@@ -83,9 +96,9 @@ def strip_pinyin(text: str) -> tuple[str, int]:
 def detect_script(text: str) -> str:
     """simplified | traditional | mixed, from characters that only one script uses."""
     t2s, s2t = _converters()
-    han = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
-    trad_only = sum(a != b for a, b in zip(han, t2s.convert(han), strict=False))
-    simp_only = sum(a != b for a, b in zip(han, s2t.convert(han), strict=False))
+    han = "".join(HAN.findall(text[: SCRIPT_SAMPLE * 2]))[:SCRIPT_SAMPLE]
+    trad_only = sum(map(operator.ne, han, t2s.convert(han)))
+    simp_only = sum(map(operator.ne, han, s2t.convert(han)))
     if trad_only + simp_only == 0:
         return "simplified"
     share = trad_only / (trad_only + simp_only)
@@ -162,9 +175,9 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
             part=part,
             text=body,
             script=script,
-            html_title=t2s.convert(doc.html_title),
-            author=t2s.convert(doc.author),
-            outlet=t2s.convert(doc.outlet),
+            html_title=_simplified(doc.html_title),
+            author=_simplified(doc.author),
+            outlet=_simplified(doc.outlet),
             relevant=is_relevant(body, rules),
             notes=list(doc.notes),
             measures=[],

