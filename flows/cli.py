@@ -114,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="extract the dataset from files and folders of reports")
     run.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
     run.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
-    run.add_argument("--batch-size", type=int, default=20, help="documents per task")
+    run.add_argument(
+        "--batch-size", type=int, help="documents per task (default: about 4 tasks per worker)"
+    )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument(
         "--workers", type=int, help="processes on this machine (default: one per core)"

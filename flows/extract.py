@@ -22,7 +22,13 @@ from pipeline.ingest import Source, iter_batches, list_sources
 from pipeline.parallel import run_batch
 from pipeline.run import BatchResult
 
-DEFAULT_BATCH_SIZE = 20
+MIN_BATCH, MAX_BATCH = 10, 200
+
+
+def auto_batch_size(n_sources: int, workers: int) -> int:
+    """About four batches per worker: few enough that Prefect's cost per task (tens of ms)
+    stays small, enough to keep every worker busy and memory flat."""
+    return max(MIN_BATCH, min(MAX_BATCH, -(-n_sources // (4 * max(workers, 1)))))
 
 
 @task(name="process-batch", task_run_name="process-batch-{index}", cache_policy=NO_CACHE)
@@ -56,7 +62,7 @@ def make_task_runner(workers: int | None = None, cluster: str | None = None):
 def extract_reports(
     paths: list[str] | None = None,
     out: str = "outputs",
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     options: dict | None = None,
     progress: bool = False,
     in_flight: int = 4,
@@ -67,6 +73,7 @@ def extract_reports(
     started = time.perf_counter()
     options = options or {}
     sources = list_sources(paths or ["corpus"])
+    batch_size = batch_size or auto_batch_size(len(sources), workers)
     writer = DatasetWriter(out)
     bar = _progress_bar(len(sources), enabled=progress)
     seconds: dict[str, float] = {}

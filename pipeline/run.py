@@ -95,7 +95,8 @@ def process_document(doc: Document, options: dict | None = None, seconds=None) -
     seconds["normalize"] += time.perf_counter() - t
     for part in parts:
         t = time.perf_counter()
-        segment_document(part, options)
+        if part.relevant:  # other articles and ads on the page are recorded, never mined
+            segment_document(part, options)
         seconds["segment"] += time.perf_counter() - t
         t = time.perf_counter()
         extract_document(part, options)

@@ -1,0 +1,75 @@
+"""The dataset is the same whoever runs the batches: one process, a process pool, or Dask;
+and a re-run takes unchanged documents from the cache."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main
+from pipeline.parallel import stop_pool
+from tests.conftest import SAMPLES
+
+TABLES = ("articles.csv", "measures.csv", "programs.csv", "comparison.csv", "errors.csv")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The samples, each also under a second name, and a broken file: several batches."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in SAMPLES.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+        text = path.read_text(encoding="utf-8").replace("干部", "干部队伍", 1)
+        (folder / f"copy_{path.name}").write_text(text, encoding="utf-8")
+    (folder / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return folder
+
+
+def _run(corpus: Path, out: Path, *extra: str) -> int:
+    try:
+        return main(
+            ["run", str(corpus), "--out", str(out), "--no-progress", "--batch-size", "3", *extra]
+        )
+    finally:
+        stop_pool()
+
+
+def _tables(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in TABLES}
+
+
+def test_serial_processes_and_dask_give_identical_datasets(
+    corpus: Path, tmp_path: Path, prefect_harness
+) -> None:
+    from distributed import LocalCluster
+
+    assert _run(corpus, tmp_path / "serial", "--workers", "1", "--no-cache") == 1
+    assert _run(corpus, tmp_path / "pool", "--workers", "2", "--no-cache") == 1
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        assert (
+            _run(corpus, tmp_path / "dask", "--cluster", cluster.scheduler_address, "--no-cache")
+            == 1
+        )
+    serial = _tables(tmp_path / "serial")
+    assert serial["measures.csv"].count(b"\n") > 100
+    assert _tables(tmp_path / "pool") == serial
+    assert _tables(tmp_path / "dask") == serial
+
+
+def test_rerun_reads_unchanged_documents_from_cache(
+    corpus: Path, tmp_path: Path, prefect_harness
+) -> None:
+    import json
+
+    out = tmp_path / "out"
+    _run(corpus, out, "--workers", "1")
+    first = _tables(out)
+    assert json.loads((out / "run.json").read_text())["cached"] == 0
+    _run(corpus, out, "--workers", "1")
+    summary = json.loads((out / "run.json").read_text())
+    assert summary["cached"] == summary["documents"] - 1  # all but the broken file
+    assert _tables(out) == first
