@@ -204,10 +204,12 @@ class DatasetWriter:
         }
         self.cells: dict[tuple[str, str], _Cell] = {}
         self.counts = defaultdict(int)
+        self.written: set[str] = set()
 
     def add_documents(self, documents: list[Document]) -> None:
         for doc in documents:
             write_atomic(self.out / "texts" / f"{doc.doc_id}.txt", doc.text)
+            self.written.add(doc.doc_id)
             self.tables["articles"].write([article_row(doc)])
             self.tables["measures"].write(measure_rows(doc))
             self.tables["programs"].write(program_rows(doc))
@@ -282,6 +284,9 @@ class DatasetWriter:
         comparison.write(self.comparison_rows())
         for table in (*self.tables.values(), comparison):
             table.finish()
+        for path in (self.out / "texts").glob("*.txt"):
+            if path.stem not in self.written:  # left by an earlier run over other files
+                path.unlink()
         return dict(self.counts)
 
     def abort(self) -> None:
