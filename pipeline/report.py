@@ -52,6 +52,7 @@ QUALIFIERS = {
 }  # fmt: skip
 MODALITIES = {"reported": "已报告", "planned": "计划"}
 NO_REGION = "（未标明地区）"
+MAX_BARS = 40  # regions per bar chart
 
 
 @dataclass
@@ -152,6 +153,10 @@ class Page:
         self.articles = {a["doc_id"]: a for a in tables["articles"]}
         self.rel = Path(os.path.relpath(dataset_dir, out.parent)).as_posix()
         self._texts: dict[str, str | None] = {}
+        self.region_articles: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for a in tables["articles"]:
+            if a["relevant"] == "true":
+                self.region_articles[region_key(a)].append(a)
         self.comparison: dict[str, list[dict[str, str]]] = defaultdict(list)
         for row in tables["comparison"]:
             self.comparison[region_key(row)].append(row)
@@ -177,6 +182,8 @@ class Page:
 
     def full_text(self, doc_id: str) -> str | None:
         if doc_id not in self._texts:
+            if len(self._texts) > 64:  # rows come grouped by article: a few texts suffice
+                self._texts.clear()
             path = self.dir / "texts" / f"{doc_id}.txt"
             self._texts[doc_id] = path.read_text(encoding="utf-8") if path.is_file() else None
         return self._texts[doc_id]
@@ -318,24 +325,31 @@ class Page:
                 "培训规模 Training scale",
                 "已报告的培训人数与人次（comparison.csv 中 category = training 的 "
                 "headcount_reported、person_times_reported）",
-                bar_chart_svg(labels, training, "培训规模"),
+                labels,
+                training,
+                "grouped",
             ),
             self.figure(
                 "已报告人数（按类别）Reported headcount by practice",
                 "headcount_reported 之和，单位：人",
-                bar_chart_svg(labels, headcount, "已报告人数", "stacked", " 人")
-                if headcount
-                else "—",
+                labels,
+                headcount,
+                "stacked",
+                " 人",
             ),
             self.figure(
                 "已报告与计划 Reported vs planned figures",
                 "各地区数据条数中已报告与计划的占比（n_reported、n_planned），条上为条数",
-                bar_chart_svg(labels, modality, "已报告与计划", "share"),
+                labels,
+                modality,
+                "share",
             ),
             self.figure(
                 "项目（按类别）Programmes by practice",
                 "n_programs：各类别中不同项目名称的数目",
-                bar_chart_svg(labels, programs, "项目数", "stacked") if programs else "—",
+                labels,
+                programs,
+                "stacked",
             ),
         ]
         return (
@@ -344,7 +358,25 @@ class Page:
         )
 
     @staticmethod
-    def figure(title: str, note: str, svg: str) -> str:
+    def figure(
+        title: str, note: str, labels: list[str], series: list[Series], mode: str, unit: str = ""
+    ) -> str:
+        """A captioned bar chart; beyond ``MAX_BARS`` regions only the largest are drawn."""
+        if not series:
+            return f"<figure><figcaption>{esc(title)}</figcaption><p>—</p></figure>"
+        totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
+        keep = list(range(len(labels)))
+        if len(labels) > MAX_BARS:
+            # A chart of hundreds of bands is unreadable: the largest, still in province order.
+            keep = sorted(sorted(keep, key=lambda i: -totals[i])[:MAX_BARS])
+            note += f"；仅显示总数最大的 {MAX_BARS} 个地区（共 {len(labels)} 个）"
+        svg = bar_chart_svg(
+            [labels[i] for i in keep],
+            [Series(s.name, [s.values[i] for i in keep], s.color) for s in series],
+            title,
+            mode,
+            unit,
+        )
         return (
             f'<figure><figcaption>{esc(title)} <span class="muted">{esc(note)}</span>'
             f'</figcaption><div class="scroll">{svg}</div></figure>'
@@ -364,7 +396,7 @@ class Page:
         return "".join(parts)
 
     def region(self, r: Region, progs: list, meas: list) -> str:
-        arts = [a for a in self.t["articles"] if a["relevant"] == "true" and region_key(a) == r.key]
+        arts = self.region_articles[r.key]
         where = " · ".join(
             x for x in (r.province, r.prefecture, r.admin_level, r.adcode) if x and x != r.name
         )

@@ -396,3 +396,17 @@ def _fonts_for(page, selector: str) -> list[str]:
 
 def _is_cjk_font(family: str) -> bool:
     return bool(re.search(r"CJK|YaHei|PingFang|Hei|Han Sans|WenQuanYi|Song|Ming", family, re.I))
+
+
+def test_bar_charts_keep_the_largest_regions_when_there_are_many() -> None:
+    from pipeline.report import MAX_BARS, Page
+
+    labels = [f"区{i}" for i in range(MAX_BARS + 10)]
+    values = [float(i) if i % 7 == 0 else 0.0 for i in range(len(labels))]
+    fig = Page.figure("t", "n", labels, [Series("s", values, "#000")], "stacked")
+    shown = re.findall(r'class="row">(区\d+)</text>', fig)
+    assert len(shown) == MAX_BARS
+    nonzero = {label for label, v in zip(labels, values, strict=True) if v}
+    assert nonzero <= set(shown) and "区48" not in shown, "区48 is 0: dropped"
+    assert shown == sorted(shown, key=lambda s: int(s[1:])), "kept in the original order"
+    assert f"共 {len(labels)} 个" in fig
