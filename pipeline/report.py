@@ -6,7 +6,7 @@ their rows) and writes a single HTML file that works offline, from a file:// URL
 server: styles, the filter script and the charts are all inlined.
 
 Charting choice: hand-made inline SVG (``pipeline/report_charts.py``). The report needs a
-heatmap and a few horizontal bar charts; as SVG they are a few kilobytes each, are drawn
+heatmap and a few horizontal bar charts; as SVG they take ~30 KB together for the samples, are drawn
 without JavaScript (so they also print and survive strict viewers), and add no dependency.
 plotly would inline ~3.5 MB of plotly.js, pyecharts ~1 MB of ECharts, altair three
 Vega bundles (~800 KB) — all for the same bars, and all rendering on a canvas or via a

@@ -1,7 +1,7 @@
 """Inline SVG charts for the report: a heatmap and horizontal bar charts.
 
 Hand-written SVG rather than a charting library: the charts are a handful of rectangles and
-labels, so the markup is a few kilobytes, needs no JavaScript to draw, prints, and adds no
+labels, so the markup is small (tens of KB), needs no JavaScript to draw, prints, and adds no
 dependency (an inlined plotly.js alone is ~3.5 MB). Text is drawn by the browser with the
 page's CJK font list, so Chinese labels render wherever one of those fonts is installed.
 Every string that reaches the markup goes through ``html.escape``.
