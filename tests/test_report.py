@@ -410,3 +410,13 @@ def test_bar_charts_keep_the_largest_regions_when_there_are_many() -> None:
     assert nonzero <= set(shown) and "区48" not in shown, "区48 is 0: dropped"
     assert shown == sorted(shown, key=lambda s: int(s[1:])), "kept in the original order"
     assert f"共 {len(labels)} 个" in fig
+
+
+def test_empty_dataset_gives_a_report(tmp_path: Path) -> None:
+    from pipeline.dataset import write_dataset
+
+    write_dataset([], [], tmp_path)
+    page = build_report(tmp_path).read_text(encoding="utf-8")
+    assert '<div class="n">0</div><div class="l">数据 measures</div>' in page
+    assert '<div class="n">—</div><div class="l">报道时间 report dates</div>' in page
+    assert "没有失败的文件" in page and 'id="measures-table"' in page
