@@ -44,6 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         options=options,
         progress=not args.no_progress and sys.stderr.isatty(),
+        report=not args.no_report,
     )
     print_summary(summary)
     return 1 if summary["failures"] else 0
@@ -82,6 +83,8 @@ def print_summary(summary: dict) -> None:
     if stages:
         print(f"stage seconds: {stages}")
     print(f"dataset written to {summary['out']}/")
+    if summary.get("report"):
+        print(f"report: {summary['report']}")
     if summary["failures"]:
         print(f"{summary['failures']} document(s) failed: see {summary['out']}/errors.csv")
 
@@ -105,6 +108,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import build_report
+
+    if not (Path(args.out) / "articles.csv").exists():
+        print(
+            f"orgwork report: no dataset in {args.out}/ (run `orgwork run` first)", file=sys.stderr
+        )
+        return 2
+    print(f"report: {build_report(args.out)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="orgwork", description="Chinese organization-work reports → research datasets"
@@ -125,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-cache", action="store_true", help="process every document again (no cache)"
     )
+    run.add_argument("--no-report", action="store_true", help="do not write report.html")
     run.set_defaults(func=cmd_run)
+
+    rep = sub.add_parser("report", help="write report.html from a dataset folder")
+    rep.add_argument("--out", default="outputs", help="dataset folder (default: outputs/)")
+    rep.set_defaults(func=cmd_report)
 
     ev = sub.add_parser("eval", help="score a dataset against gold annotations")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files")

@@ -13,7 +13,7 @@ from collections import deque
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -58,6 +58,13 @@ def make_task_runner(workers: int | None = None, cluster: str | None = None):
     return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
 
 
+@task(name="build-report", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def build_report_task(out: str) -> str:
+    from pipeline.report import build_report
+
+    return str(build_report(out))
+
+
 @flow(name="extract_reports")
 def extract_reports(
     paths: list[str] | None = None,
@@ -67,6 +74,7 @@ def extract_reports(
     progress: bool = False,
     in_flight: int = 4,
     workers: int = 1,
+    report: bool = True,
 ) -> dict:
     """Ingest, normalize, segment and extract every report under ``paths``; write the
     dataset to ``out``."""
@@ -105,14 +113,35 @@ def extract_reports(
         "out": str(Path(out)),
         "stage_seconds": {k: round(v, 2) for k, v in sorted(seconds.items())},
         "workers": workers,
+        "report": "",
     }
+    if report:
+        summary["report"] = build_report_task(out)
     write_atomic(Path(out) / "run.json", json.dumps(summary, ensure_ascii=False, indent=2))
     create_table_artifact(
         key="extract-summary",
         table=[{k: v for k, v in summary.items() if k != "stage_seconds"}],
         description="orgwork run: documents, measures, programmes, failures, seconds",
     )
+    create_markdown_artifact(key="extract-report", markdown=summary_markdown(summary))
     return summary
+
+
+def summary_markdown(summary: dict) -> str:
+    lines = [
+        "# orgwork run",
+        "",
+        "| documents | articles | relevant | measures | programmes | failures | cached | seconds |",
+        "|---|---|---|---|---|---|---|---|",
+        "| {documents} | {articles} | {relevant} | {measures} | {programs} | {failures} "
+        "| {cached} | {seconds} |".format(**summary),
+        "",
+        f"Dataset: `{summary['out']}/` (articles.csv, measures.csv, programs.csv, "
+        "comparison.csv, errors.csv).",
+    ]
+    if summary["report"]:
+        lines.append(f"Report: `{summary['report']}` (open it in a browser; works offline).")
+    return "\n".join(lines)
 
 
 def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> int:
