@@ -35,6 +35,7 @@ class Rules:
     taxonomy: dict[str, list[str]]
     category_words: re.Pattern
     word_category: dict[str, str]
+    weak_categories: set[str]
 
 
 @lru_cache(maxsize=4)
@@ -47,6 +48,8 @@ def load_rules(path: Path = DATA) -> Rules:
     taxonomy = {k: list(v) for k, v in raw["taxonomy"].items()}
     if not taxonomy or any(not words for words in taxonomy.values()):
         raise ValueError(f"{path}: every taxonomy category needs keywords")
+    if not set(raw["weak_categories"]) <= set(taxonomy):
+        raise ValueError(f"{path}: weak_categories must be taxonomy categories")
     words = sorted({w for ws in taxonomy.values() for w in ws}, key=len, reverse=True)
     return Rules(
         periods=periods,
@@ -62,6 +65,7 @@ def load_rules(path: Path = DATA) -> Rules:
         category_words=re.compile("|".join(re.escape(w) for w in words)),
         # a keyword listed under two categories belongs to the first
         word_category={w: c for c, ws in reversed(taxonomy.items()) for w in ws},
+        weak_categories=set(raw["weak_categories"]),
     )
 
 
@@ -73,13 +77,21 @@ def clause_bounds(text: str, start: int, end: int, sentence: tuple[int, int]) ->
 
 
 def find_category(text: str, start: int, end: int, scope: tuple[int, int], rules: Rules) -> str:
-    """Category of the nearest taxonomy keyword before [start, end) in scope, else after it."""
+    """Category of the nearest taxonomy keyword before [start, end) in scope, else after it.
+
+    Practices (培训, 挂职 …) outrank the fields they happen in (村党组织, 人才): in
+    培训村党组织书记1200人次 the figure is training."""
     table = rules.word_category
-    before = [m for m in rules.category_words.finditer(text, scope[0], start)]
-    if before:
-        return table[before[-1].group(0)]
-    after = rules.category_words.search(text, end, scope[1])
-    return table[after.group(0)] if after else ""
+    before = [table[m.group(0)] for m in rules.category_words.finditer(text, scope[0], start)]
+    after = [table[m.group(0)] for m in rules.category_words.finditer(text, end, scope[1])]
+    for candidates in (before[::-1], after):
+        strong = [c for c in candidates if c not in rules.weak_categories]
+        if strong:
+            return strong[0]
+    for candidates in (before[::-1], after):
+        if candidates:
+            return candidates[0]
+    return ""
 
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
@@ -169,7 +181,9 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         m.modality = find_modality(doc, m, sentence, rules)
         m.subject = find_subject(doc, m, rules)
         clause = clause_bounds(text, m.start, m.end, sentence)
-        m.category = find_category(text, m.start, m.end, clause, rules) or find_category(
-            text, m.start, m.end, sentence, rules
+        m.category = (
+            find_category(text, m.start, m.end, clause, rules)
+            or find_category(text, m.start, m.end, sentence, rules)
+            or OTHER
         )
         m.program = find_program(m, programs, sentence)
