@@ -144,6 +144,7 @@ def reports_site(*, slow_seconds: float = 2.5, big_bytes: int = 300_000) -> Site
             ("202401/t20240106_6.html", "大文件"),
             ("202401/t20240107_7.html", "附件"),
             ("202401/t20240108_8.html", "慢页面"),
+            ("202401/t20240109_0.html", "已删除"),
             ("#top", "返回顶部"),
             ("javascript:void(0)", "打印"),
             ("http://other.example.cn/zzgz/202401/t20240101_1.html", "外站"),
@@ -190,7 +191,9 @@ def reports_site(*, slow_seconds: float = 2.5, big_bytes: int = 300_000) -> Site
             "/zzgz/202401/t20240106_6.html": ok(
                 html("大", "组织工作" * (big_bytes // 12)), "text/html", **{"X-No-Length": "1"}
             ),
-            "/zzgz/202401/t20240107_7.html": ok(b"%PDF-1.4\n" + bytes(range(256)) * 8, "application/pdf"),
+            "/zzgz/202401/t20240107_7.html": ok(
+                b"%PDF-1.4\n" + bytes(range(256)) * 8, "application/pdf"
+            ),
             "/zzgz/202401/t20240108_8.html": slow,
             "/zzgz/202312/t20231201_9.html": ok(
                 html(*REPORTS["t9"], charset="big5"), "text/html; charset=big5"
@@ -217,7 +220,11 @@ def syndication_site() -> Site:
             f"<link>{site.base}/news/202401/t20240110_1.html</link></item>"
             "</channel></rss>"
         )
-        return 200, {"Content-Type": "application/rss+xml", "Last-Modified": RSS_MODIFIED}, xml.encode()
+        return (
+            200,
+            {"Content-Type": "application/rss+xml", "Last-Modified": RSS_MODIFIED},
+            xml.encode(),
+        )
 
     # Re-punctuated into one paragraph, with other page furniture: the way reposts look.
     repost = html(
