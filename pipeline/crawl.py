@@ -416,13 +416,18 @@ class SignatureIndex:
 
         self.urls: list[str] = []
         self.matrix = np.zeros((0, NUM_PERM), dtype=np.uint64)
+        self.last_id = 0
 
-    def load(self, rows: list[tuple[str, bytes]]) -> None:
+    def update(self, rows: list[tuple]) -> None:
+        """Add (id, url, minhash) rows of primaries stored since the last update."""
         import numpy as np
 
-        self.urls = [u for u, _ in rows]
-        arrays = [np.frombuffer(b, dtype=np.uint64) for _, b in rows]
-        self.matrix = np.vstack(arrays) if arrays else np.zeros((0, NUM_PERM), dtype=np.uint64)
+        if not rows:
+            return
+        self.urls.extend(r[1] for r in rows)
+        new = np.vstack([np.frombuffer(r[2], dtype=np.uint64) for r in rows])
+        self.matrix = np.vstack([self.matrix, new])
+        self.last_id = rows[-1][0]
 
     def best(self, signature: bytes) -> tuple[str | None, float]:
         import numpy as np
@@ -576,23 +581,35 @@ def _store_article(
         path=f"crawled/{source.name}/{sha[:2]}/{sha}{'.html' if is_html else '.txt'}",
         region=source.region,
     )
-    same = store.page_by_sha(sha)
-    if same is not None:
-        page.path, page.duplicate_of, page.duplicate_reason = same["path"], same["url"], "content"
-    else:
+    own_path = page.path
+    written = False
+    if CrawlStore.primary_by_sha(store.conn, sha) is None:
         try:
             page.minhash = text_signature(main_text(raw, page.final_url, got.charset, is_html))
         except Exception as exc:  # the page is kept; extraction will report it too
             store.event(run_id, source.name, item.url, "no_text", f"{type(exc).__name__}: {exc}")
-        if page.minhash is not None:
-            index.load(store.primary_signatures())
-            best, score = index.best(page.minhash)
-            if best is not None and score >= settings.near_duplicate_threshold:
-                page.duplicate_of, page.duplicate_reason = best, "near"
-                page.similarity = round(score, 3)
-                page.minhash = None  # only primaries are compared against
         store.write_bytes(page.path, raw)
-    store.add_page(item, page, run_id=run_id, event="duplicate" if page.duplicate_of else "")
+        written = True
+
+    def resolve(c, page: StoredPage) -> None:
+        same = CrawlStore.primary_by_sha(c, sha)
+        if same is not None:  # the same bytes: share the primary's file
+            page.path, page.duplicate_of, page.duplicate_reason = same[1], same[0], "content"
+            page.minhash = None
+            return
+        if page.minhash is None:
+            return
+        index.update(CrawlStore.primary_signatures(c, index.last_id))
+        best, score = index.best(page.minhash)
+        if best is not None and score >= settings.near_duplicate_threshold:
+            page.duplicate_of, page.duplicate_reason = best, "near"
+            page.similarity = round(score, 3)
+            page.minhash = None  # only primaries are compared against
+
+    store.add_page(item, page, run_id=run_id, resolve=resolve)
+    if written and page.path != own_path:
+        # Another task stored the same bytes first (in another source's folder).
+        (store.corpus_dir / own_path).unlink(missing_ok=True)
     stats["duplicates" if page.duplicate_of else "stored"] += 1
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -366,20 +366,21 @@ class CrawlStore:
     def has_page(self, canonical: str) -> bool:
         return self._has_page(self.conn, canonical)
 
-    def page_by_sha(self, sha256: str) -> sqlite3.Row | None:
-        return self.conn.execute(
+    @staticmethod
+    def primary_signatures(c: sqlite3.Connection, after_id: int = 0) -> list[tuple]:
+        """(id, url, minhash) of primaries added after ``after_id``: a primary stays one."""
+        return c.execute(
+            "SELECT id, url, minhash FROM pages WHERE id > ? AND duplicate_of IS NULL"
+            " AND minhash IS NOT NULL ORDER BY id",
+            (after_id,),
+        ).fetchall()
+
+    @staticmethod
+    def primary_by_sha(c: sqlite3.Connection, sha256: str) -> tuple | None:
+        return c.execute(
             "SELECT url, path FROM pages WHERE sha256 = ? AND duplicate_of IS NULL LIMIT 1",
             (sha256,),
         ).fetchone()
-
-    def primary_signatures(self) -> list[tuple[str, bytes]]:
-        return [
-            (r["url"], r["minhash"])
-            for r in self.conn.execute(
-                "SELECT url, minhash FROM pages WHERE duplicate_of IS NULL AND minhash IS NOT NULL"
-                " ORDER BY id"
-            )
-        ]
 
     def write_bytes(self, relative: str, raw: bytes) -> Path:
         """Write atomically: a reader or a crash never sees half a file."""
@@ -398,10 +399,21 @@ class CrawlStore:
         return target
 
     def add_page(
-        self, item: FrontierItem, page: StoredPage, *, run_id: int, event: str = ""
+        self,
+        item: FrontierItem,
+        page: StoredPage,
+        *,
+        run_id: int,
+        resolve: Callable[[sqlite3.Connection, StoredPage], None] | None = None,
     ) -> None:
-        """Insert the page row and mark its frontier entry done, in one transaction."""
+        """Insert the page row and mark its frontier entry done, in one transaction.
+
+        ``resolve`` decides duplicate_of inside that transaction, so two source tasks
+        storing the same report at once cannot both make it a primary.
+        """
         with self.transaction() as c:
+            if resolve is not None:
+                resolve(c, page)
             c.execute(
                 "INSERT INTO pages (source, url, fetch_url, final_url, final_canonical,"
                 " fetched_at, status, content_type, charset, sha256, size, path, region,"
@@ -428,11 +440,11 @@ class CrawlStore:
                 ),
             )
             self._finish(c, item, "done", False, page.duplicate_reason or "stored")
-            if event:
-                detail = f"duplicate of {page.duplicate_of}" if page.duplicate_of else ""
+            if page.duplicate_of:
+                detail = f"duplicate of {page.duplicate_of} ({page.duplicate_reason}"
                 if page.similarity is not None:
-                    detail += f" (similarity {page.similarity:.2f})"
-                self._event(c, run_id, item.source, page.url, event, detail)
+                    detail += f", similarity {page.similarity:.2f}"
+                self._event(c, run_id, item.source, page.url, "duplicate", detail + ")")
 
     def pages(self, source: str | None = None) -> list[dict]:
         sql = "SELECT * FROM pages" + (" WHERE source = ?" if source else "") + " ORDER BY id"
