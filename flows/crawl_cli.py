@@ -98,6 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         parameters=parameters,
         description="Crawl the sources, extract the dataset, on a schedule",
         entrypoint_type=EntrypointType.MODULE_PATH,
+        limit=1,  # two refreshes at once would crawl the same hosts twice over
     )
     return 0
 
