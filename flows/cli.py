@@ -154,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
     run.set_defaults(func=cmd_run)
 
+    from flows.crawl_cli import add_commands as add_crawl_commands
+
+    add_crawl_commands(sub)  # crawl, serve
+
     rep = sub.add_parser("report", help="write report.html from a dataset folder")
     rep.add_argument("--out", default="outputs", help="dataset folder (default: outputs/)")
     rep.set_defaults(func=cmd_report)

@@ -40,14 +40,24 @@ class Source:
     url: str = ""  # for crawled pages
     charset: str = ""  # declared by the HTTP header, for crawled pages
     region_hint: str = ""  # from the crawl source's configuration
+    html: bool | None = None  # known from the HTTP content type, for crawled pages
 
     @property
     def is_html(self) -> bool | None:
+        if self.html is not None:
+            return self.html
         return True if self.path.suffix.lower() in HTML_SUFFIXES else None
 
 
+CRAWL_DB = "crawl.sqlite"  # written by `orgwork crawl` into the corpus folder
+
+
 def list_sources(paths: Iterable[str | Path]) -> list[Source]:
-    """Files to process under the given files and folders, in a stable order."""
+    """Files to process under the given files and folders, in a stable order.
+
+    In a folder holding a crawl database, crawled pages come with their URL, declared
+    charset and region hint, and near-duplicates recorded against a primary are left out.
+    """
     found: dict[Path, Source] = {}
     for given in paths:
         root = Path(given)
@@ -56,10 +66,37 @@ def list_sources(paths: Iterable[str | Path]) -> list[Source]:
         if root.is_file():
             found[root.resolve()] = Source(root, root.name)
             continue
+        crawled, skip = _crawled_sources(root)
         for path in sorted(root.rglob("*")):
+            resolved = path.resolve()
+            if resolved in skip or resolved in crawled:
+                continue
             if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
-                found[path.resolve()] = Source(path, path.relative_to(root).as_posix())
+                found[resolved] = Source(path, path.relative_to(root).as_posix())
+        found.update(crawled)
     return sorted(found.values(), key=lambda s: s.relative)
+
+
+def _crawled_sources(root: Path) -> tuple[dict[Path, Source], set[Path]]:
+    """Primary crawled pages under ``root`` as Sources, and the paths of all stored pages."""
+    db = root / CRAWL_DB
+    if not db.exists():
+        return {}, set()
+    from pipeline.crawlstore import list_crawled
+
+    stored = {p.path.resolve() for p in list_crawled(db, root, include_duplicates=True)}
+    primaries = {}
+    for page in list_crawled(db, root):
+        relative = page.path.resolve().relative_to(root.resolve()).as_posix()
+        primaries[page.path.resolve()] = Source(
+            page.path,
+            relative,
+            url=page.url,
+            charset=page.declared_charset or "",
+            region_hint=page.region_hint,
+            html=page.is_html,
+        )
+    return primaries, stored
 
 
 def detect_binary(raw: bytes) -> str | None:

@@ -472,7 +472,15 @@ def test_crawl_command_and_refresh_flow(tmp_path: Path, prefect_harness, capsys)
         result = refresh_dataset(str(sources), str(corpus), str(tmp_path / "out"))
         assert result["crawl"]["not_modified"] == 2 and result["crawl"]["stored"] == 0
         assert result["extract"]["documents"] == 6, "primaries only: the repost is left out"
-        assert (tmp_path / "out" / "articles.csv").exists()
+        import csv
+
+        with (tmp_path / "out" / "articles.csv").open(encoding="utf-8-sig") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["part"] == "1"]
+        assert len(rows) == 6
+        assert all(
+            r["source"] == r["url"] and r["url"].startswith("http://127.0.0.1") for r in rows
+        )
+        assert primary.url in {r["url"] for r in rows} and dup.url not in {r["url"] for r in rows}
     finally:
         a.stop()
         b.stop()
