@@ -7,7 +7,8 @@ Suites (copied under ``tests/peer/``, each with its README giving source and lic
 
 Main-text F1 (cwced), per page:
 
-* Both texts are put through NFKC (full-width letters, digits and punctuation become their
+* Both texts are converted to Simplified (OpenCC t2s; one cwced label is Traditional and our
+  output is Simplified by design), put through NFKC (full-width letters, digits and punctuation become their
   ASCII forms, so "，" and "," are the same symbol) and all whitespace is removed.
 * Each text becomes the multiset of its character bigrams (overlapping pairs of adjacent
   characters; a one-character text has none).
@@ -41,6 +42,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +54,19 @@ LABEL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 
 def bigrams(text: str) -> Counter:
-    flat = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    flat = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _t2s(text)))
     return Counter(flat[i : i + 2] for i in range(len(flat) - 1))
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _t2s(text: str) -> str:
+    return _opencc().convert(text)
 
 
 def bigram_prf(pred: str, gold: str) -> tuple[float, float, float]:
