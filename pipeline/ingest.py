@@ -162,7 +162,9 @@ def decode_bytes(raw: bytes, declared: str | None = None) -> tuple[str, str]:
         if encoding == family and score >= best_score - 0.02:
             return text, encoding  # the declared charset breaks a near tie
     if best_score < 0.5:
-        raise DocumentError("ingest", "could not decode the bytes as UTF-8, GB18030, Big5 or UTF-16")
+        raise DocumentError(
+            "ingest", "could not decode the bytes as UTF-8, GB18030, Big5 or UTF-16"
+        )
     return best_text, best_encoding
 
 

@@ -8,11 +8,12 @@ every later offset refers to the stored Simplified text.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+
+import tomllib
 
 from pipeline.document import Document, DocumentError
 

@@ -18,6 +18,9 @@ from lxml import etree
 FULL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*|[-/.])(\d{1,2})\s*(?:月\s*|[-/.])(\d{1,2})(?!\d)\s*日?"
 )
+# 7/5/2005 or 25/12/2005: day and month order differ by site, so only an unambiguous one
+# (a part above 12) is used.
+SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
 # 1月10日电 / 1月10日讯: a dateline without the year, which comes from elsewhere on the page.
 DATELINE = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:电|讯)")
 URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?!\d)")
@@ -27,9 +30,12 @@ META_DATE_NAMES = (
     "publishtime", "pub_date", "datepublished", "dc.date.issued", "dc.date", "date",
     "weibo:article:create_at", "og:article:published_time", "firstpublishedtime",
 )  # fmt: skip
-DATE_LABEL = re.compile(r"(发布|发表|时间|日期|更新|来源|编辑|作者|稿源|出处|日期)")
+DATE_LABEL = re.compile(
+    r"(发布|发表|时间|日期|更新|来源|编辑|作者|稿源|出处|阅读|浏览|点击|发表于)"
+)
+POST_LABEL = re.compile(r"(发表|发布|发帖|posted)", re.IGNORECASE)
 # How many lines before the article start are searched for the byline bar.
-LOOK_BEHIND = 12
+LOOK_BEHIND = 25
 LOOK_AHEAD = 4
 
 NAME = r"[\u4e00-\u9fff·]{2,4}"
@@ -51,7 +57,13 @@ def _valid(year: int, month: int, day: int) -> str:
 
 
 def dates_in(text: str) -> list[str]:
-    return [d for m in FULL_DATE.finditer(text) if (d := _valid(*map(int, m.groups())))]
+    found = [(m.start(), _valid(*map(int, m.groups()))) for m in FULL_DATE.finditer(text)]
+    for m in SLASH_DATE.finditer(text):
+        first, second, year = map(int, m.groups())
+        if (first > 12) != (second > 12):
+            day, month = max(first, second), min(first, second)
+            found.append((m.start(), _valid(year, month, day)))
+    return [d for _, d in sorted(found) if d]
 
 
 def meta_date(root: etree._Element) -> str:
@@ -81,8 +93,10 @@ def _year_hint(root: etree._Element, lines: list[str], url: str) -> int | None:
     return max(set(years), key=years.count) if years else None
 
 
-def find_date(root: etree._Element, html: str, lines: list[str], start: int, url: str = "") -> str:
-    """YYYY-MM-DD the page was published, or ""."""
+def find_date(
+    root: etree._Element, html: str, lines: list[str], start: int, end: int, url: str = ""
+) -> str:
+    """YYYY-MM-DD the page was published, or "". The article spans lines[start:end]."""
     # The byline bar next to the article, nearest first; a labelled line beats a bare one.
     window = list(range(start - 1, max(start - LOOK_BEHIND, 0) - 1, -1))
     window += list(range(start, min(start + LOOK_AHEAD, len(lines))))
@@ -90,6 +104,11 @@ def find_date(root: etree._Element, html: str, lines: list[str], start: int, url
     labelled = [c for c in candidates if DATE_LABEL.search(lines[c[0]])]
     if labelled or candidates:
         return (labelled or candidates)[0][1]
+    # Blogs and forums put the date under the post: 发表于 2004年12月27日 12:40.
+    after = range(start, min(end + LOOK_AHEAD + 1, len(lines)))
+    for i in after:
+        if len(lines[i]) < 120 and POST_LABEL.search(lines[i]) and (found := dates_in(lines[i])):
+            return found[0]
     if found := meta_date(root) or url_date(url):
         return found
     for i in window:
@@ -111,7 +130,9 @@ def find_author(lines: list[str], start: int) -> str:
     for i in range(max(start - LOOK_BEHIND, 0), min(start + LOOK_AHEAD, len(lines))):
         line = lines[i]
         if len(line) > 200 and i >= start:
-            line = line[:80]  # a dateline: 新华社北京1月10日电（记者 张三）opens the first paragraph
+            line = line[
+                :80
+            ]  # a dateline: 新华社北京1月10日电（记者 张三）opens the first paragraph
         for m in AUTHOR.finditer(line):
             names = [n for n in re.split(r"[ 　、，,]+", m.group(1)) if n]
             names = [n for n in names if not NOT_A_NAME.search(n)]

@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from pipeline.pagemeta import find_author, find_date, find_outlet
 
@@ -77,6 +78,9 @@ BOILER_HINT = re.compile(
     r"jiathis|print|qrcode|erweima)",
     re.IGNORECASE,
 )
+LINK_WEIGHT = 1.0
+LINE_COST = 3.0
+BAD_WEIGHT = 0.3
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
@@ -153,7 +157,7 @@ def score_line(line: Line) -> float:
         prose = own * 0.5  # long unpunctuated text: a poem, a list of names; count it, less
     else:
         prose = own * 0.2  # short bare lines: headings, bylines, buttons
-    return prose - 2.0 * line.link_chars - 3.0
+    return prose - LINK_WEIGHT * line.link_chars - LINE_COST
 
 
 def choose_article(lines: list[Line]) -> etree._Element | None:
@@ -161,8 +165,11 @@ def choose_article(lines: list[Line]) -> etree._Element | None:
     for line in lines:
         line.score = score_line(line)
         line.ancestors = [line.owner, *line.owner.iterancestors()]
+        # Boilerplate weighs less than prose, so that an article with a related-news list
+        # below it still beats a small block of prose elsewhere.
+        weighted = line.score if line.score > 0 else BAD_WEIGHT * line.score
         for el in line.ancestors:
-            totals[el] = totals.get(el, 0.0) + line.score
+            totals[el] = totals.get(el, 0.0) + weighted
     if not totals:
         return None
     for el in totals:
@@ -214,12 +221,14 @@ def extract_webpage(html: str, url: str = "") -> Webpage:
     if not text_lines:
         fallback = _trafilatura().extract(html, url=url or None) or ""
         text_lines = [ln for ln in fallback.split("\n") if ln.strip()]
-    start = next((i for i, ln in enumerate(lines) if ln.text == text_lines[0]), 0) if text_lines else 0
+    # The byline bar is searched around the first paragraph of prose of the article.
+    inside = [i for i, ln in enumerate(lines) if article is not None and article in ln.ancestors]
+    start = next((i for i in inside if lines[i].punct and lines[i].chars >= 20), 0)
     all_text = [ln.text for ln in lines]
     return Webpage(
         text="\n".join(text_lines),
         title=page_title(root),
         author=find_author(all_text, start),
         outlet=find_outlet(root, all_text, start),
-        publish_date=find_date(root, html, all_text, start, url),
+        publish_date=find_date(root, html, all_text, start, inside[-1] + 1 if inside else 0, url),
     )
