@@ -127,9 +127,11 @@ def _unsupported_runs(text: str) -> list[tuple[int, int]]:
     simp = simplified(text)
     bad = [
         bool(PUA.match(ch))
-        or bool(HAN.match(ch))
-        and simp[max(i - 1, 0) : i + 1] not in pairs
-        and simp[i : i + 2] not in pairs
+        or (
+            bool(HAN.match(ch))
+            and simp[max(i - 1, 0) : i + 1] not in pairs
+            and simp[i : i + 2] not in pairs
+        )
         for i, ch in enumerate(simp)
     ]
     runs, i = [], 0
