@@ -7,9 +7,10 @@ Suites (copied under ``tests/peer/``, each with its README giving source and lic
 
 Main-text F1 (cwced), per page:
 
-* Both texts are converted to Simplified (OpenCC t2s; one cwced label is Traditional and our
-  output is Simplified by design), put through NFKC (full-width letters, digits and punctuation become their
-  ASCII forms, so "，" and "," are the same symbol) and all whitespace is removed.
+* Both texts are converted to Simplified (OpenCC t2s; one cwced label is Traditional and
+  our output is Simplified by design), put through NFKC (full-width letters, digits and
+  punctuation become their ASCII forms, so "，" and "," are the same symbol) and all
+  whitespace is removed.
 * Each text becomes the multiset of its character bigrams (overlapping pairs of adjacent
   characters; a one-character text has none).
 * overlap = size of the multiset intersection (each bigram counted min(n_pred, n_gold) times);
