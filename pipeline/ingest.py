@@ -62,17 +62,20 @@ def list_sources(paths: Iterable[str | Path]) -> list[Source]:
 
 
 def utf16_without_bom(raw: bytes) -> str | None:
-    """utf-16-le/-be when NUL bytes sit on one parity, as the high bytes of ASCII do."""
-    head = raw[:4096]
-    nuls = head.count(0)
-    if nuls < max(4, len(head) // 100):
+    """utf-16-le/-be for BOM-less UTF-16 with NUL bytes (the high bytes of ASCII), else None.
+
+    NUL parity alone misleads (一 is U+4E00), so the reading that gives plausible Chinese wins.
+    """
+    head = raw[: 4096 - 4096 % 2] if len(raw) >= 4096 else raw[: len(raw) - len(raw) % 2]
+    if head.count(0) < max(2, len(head) // 200):
         return None
-    odd = sum(1 for i in range(1, len(head), 2) if head[i] == 0)
-    if odd >= 0.9 * nuls:
-        return "utf-16-le"
-    if nuls - odd >= 0.9 * nuls:
-        return "utf-16-be"
-    return None
+    best = max(
+        ("utf-16-le", "utf-16-be"),
+        key=lambda enc: plausibility(head.decode(enc, errors="replace")),
+    )
+    text = head.decode(best, errors="replace")
+    controls = sum(1 for ch in text if ch < " " and ch not in "\r\n\t")
+    return best if plausibility(text) >= 0.8 and controls <= len(text) // 100 else None
 
 
 def detect_binary(raw: bytes) -> str | None:

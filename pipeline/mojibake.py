@@ -24,11 +24,14 @@ from functools import lru_cache
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PUA = re.compile(r"[\ue000-\uf8ff]")
-# A candidate run: Han characters, full-width punctuation and private-use characters (GBK's
-# user-defined area, where shifted bytes often land), optionally closed by one ASCII
-# character that can be a GBK trail byte (0x40–0x7E), which is how such runs end ("袑W").
+# A candidate run: Han characters, full-width punctuation and the other characters GBK's
+# two-byte area holds (symbol rows: Greek, Cyrillic, kana, box drawing, circled numbers; the
+# user-defined area as private-use characters), where shifted bytes land, optionally closed by
+# one ASCII character that can be a GBK trail byte (0x40–0x7E): that is how such runs end
+# ("袑W").
 RUN = re.compile(
-    r"[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\u3000-\u303f\uff01-\uff5e“”‘’…—]+[\x40-\x7e]?"
+    r"[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\u3000-\u30ff\u3200-\u33ff\uff01-\uffe5"
+    r"\u0391-\u03c9\u0401-\u0451\u2010-\u2312\u2460-\u254b\u2550-\u2642\ufffd]+[\x40-\x7e]?"
 )
 # Inline pinyin that belonged to a character inside the repaired run: 學(xué).
 PINYIN_AFTER = re.compile(r"^[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
@@ -189,14 +192,15 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
     if not suspects:
         return text, []
     counts = Counter(text)
+    runs = [m.span() for m in RUN.finditer(text)]
     notes: list[str] = []
     out: list[str] = []
     pos = 0
-    for m in RUN.finditer(text):
-        start, end = m.span()
-        if end <= pos or not any(start <= a and b <= end for a, b in suspects):
+    for a, b in _clusters(suspects):
+        if a < pos:
             continue
-        fix = _best_repair(text, start, end, suspects, counts)
+        start, end = next(((s, e) for s, e in runs if s <= a and b <= e), (a, b))
+        fix = _best_repair(text, max(start, pos), end, a, b, counts)
         if fix is None:
             continue
         s, e, new = fix
@@ -211,19 +215,31 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
     return "".join(out), notes
 
 
+def _clusters(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Suspect spans merged when at most two characters (paired by chance) separate them."""
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a - merged[-1][1] <= 2:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def _best_repair(
-    text: str, start: int, end: int, suspects: list[tuple[int, int]], counts: Counter
+    text: str, start: int, end: int, a0: int, b0: int, counts: Counter
 ) -> tuple[int, int, str] | None:
-    """The (start, end, replacement) of the garbage inside a candidate run, or None."""
-    inside = [(a, b) for a, b in suspects if start <= a and b <= end]
-    a0, b0 = inside[0][0], inside[-1][1]
+    """The (start, end, replacement) of the garbage around the suspect span [a0, b0) inside
+    the candidate run [start, end), or None."""
     ends = set(range(b0, min(b0 + MAX_EXTEND, end) + 1))
     if end - b0 <= 2 * MAX_EXTEND:
         ends.add(end)  # up to the ASCII character where the reader got back in step
-    best: tuple[float, int, int, str] | None = None
-    for s in range(max(start, a0 - 2), a0 + 1):
+    found: dict[int, tuple[float, int, int, str]] = {}
+    # The garbage starts at or a little before the first unpaired character (a garbage
+    # character can pair by chance).
+    for s in range(a0, max(start, a0 - 2) - 1, -1):  # on a tie the later start wins
         for e in sorted(ends):
-            run = text[s:e]
+            run = text[s:e].rstrip("\ufffd")
             new = shifted_reading(run, counts)
             if new is None or any(ch < " " for ch in new) or new.count("\ufffd") > 2:
                 continue
@@ -239,7 +255,9 @@ def _best_repair(
                 after >= MIN_REPAIRED_LOGP
                 and gain >= MIN_GAIN
                 and evidence >= MIN_EVIDENCE
-                and (best is None or evidence > best[0])
             ):
-                best = (evidence, s, e, new)
+                found[s] = (after, s, e, new)  # ends ascend: the longest accepted one stays
+    # Among the starts the most word-like reading wins: a window that starts too early adds
+    # a wrongly paired character and reads worse.
+    best = max(found.values(), default=None, key=lambda f: (f[0], f[1]))
     return None if best is None else best[1:]
