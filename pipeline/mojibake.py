@@ -251,11 +251,7 @@ def _best_repair(
             after = mean_logp(rest)
             gain = after - mean_logp(run)
             evidence = gain * len(HAN.findall(rest))  # log10 likelihood ratio, roughly
-            if (
-                after >= MIN_REPAIRED_LOGP
-                and gain >= MIN_GAIN
-                and evidence >= MIN_EVIDENCE
-            ):
+            if after >= MIN_REPAIRED_LOGP and gain >= MIN_GAIN and evidence >= MIN_EVIDENCE:
                 found[s] = (after, s, e, new)  # ends ascend: the longest accepted one stays
     # Among the starts the most word-like reading wins: a window that starts too early adds
     # a wrongly paired character and reads worse.

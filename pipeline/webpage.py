@@ -160,6 +160,10 @@ def score_line(line: Line) -> float:
     return prose - LINK_WEIGHT * line.link_chars - LINE_COST
 
 
+def _in_boilerplate(el: etree._Element) -> bool:
+    return any(BOILER_HINT.search(_classes(e)) for e in (el, *el.iterancestors()))
+
+
 def choose_article(lines: list[Line]) -> etree._Element | None:
     totals: dict[etree._Element, float] = {}
     for line in lines:
@@ -175,7 +179,9 @@ def choose_article(lines: list[Line]) -> etree._Element | None:
     for el in totals:
         if CONTENT_HINT.search(_classes(el)) and totals[el] > 0:
             totals[el] *= 1.15  # a known content container wins a close call
-    best = max(totals, key=totals.__getitem__)
+    # Nothing inside a footer, comment box, share bar or the like is the article.
+    eligible = [el for el in totals if not _in_boilerplate(el)] or list(totals)
+    best = max(eligible, key=totals.__getitem__)
     return best if totals[best] > 0 else None
 
 

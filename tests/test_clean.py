@@ -11,8 +11,13 @@ import pytest
 from pipeline.document import Document, DocumentError
 from pipeline.ingest import decode_bytes, detect_binary, ingest_bytes
 from pipeline.mojibake import repair_mojibake
-from pipeline.normalize import clean_lines, load_rules, normalize_document, split_articles
-from pipeline.normalize import strip_pinyin
+from pipeline.normalize import (
+    clean_lines,
+    load_rules,
+    normalize_document,
+    split_articles,
+    strip_pinyin,
+)
 
 REPORT = (
     "蓬江区坚持围绕大局配班子建队伍，聚焦选育管用全链条，实施“四项工程”，着力锻造一支敢闯敢试的"
@@ -193,11 +198,16 @@ def test_caption_inside_a_broken_sentence_is_dropped() -> None:
         "个过程中帮很多人找到了族谱。"
     )
     lines = clean_lines(text, load_rules())
-    assert lines[1] == "虽然这些年王桂明没能找到自己的族谱，但王桂明却在这个过程中帮很多人找到了族谱。"
+    assert (
+        lines[1] == "虽然这些年王桂明没能找到自己的族谱，但王桂明却在这个过程中帮很多人找到了族谱。"
+    )
 
 
 def test_indented_paragraph_and_headline_are_not_joined() -> None:
-    text = "组织部长在全市干部队伍建设会议上的讲话\n同志们：\n  这是第一段没有句号结尾的很长很长的一行文字内容\n  第二段。"
+    text = (
+        "组织部长在全市干部队伍建设会议上的讲话\n同志们：\n"
+        "  这是第一段没有句号结尾的很长很长的一行文字内容\n  第二段。"
+    )
     lines = clean_lines(text, load_rules())
     assert lines[0] == "组织部长在全市干部队伍建设会议上的讲话"
     assert len(lines) == 4
@@ -205,7 +215,10 @@ def test_indented_paragraph_and_headline_are_not_joined() -> None:
 
 def test_page_with_second_article_and_classifieds_is_split() -> None:
     raw = (
-        "晋江着力推进干部队伍专业化建设\n" + REPORT + REPORT + "\n闽台缘博物馆收到三百多件套捐赠藏品\n"
+        "晋江着力推进干部队伍专业化建设\n"
+        + REPORT
+        + REPORT
+        + "\n闽台缘博物馆收到三百多件套捐赠藏品\n"
         "海都讯(记者 吴日锦) 9月26日，中国闽台缘博物馆举行捐赠仪式，热心人士捐赠300多件套藏品。\n"
         "分类信息\n广告热线：0595-22567990\n遗失声明\n某理发店不慎遗失公章一枚，声明作废。\n"
     )
