@@ -15,19 +15,22 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     """(start, end) of the inner text of every quotation in ``text``.
 
     A closing mark seen while nothing is open opens a quotation (sites that print ” on both
-    sides); a quotation left open runs to the end of its line.
+    sides), unless a real opening mark follows before it closes (a stray ” left by a damaged
+    page); a quotation left open runs to the end of its line.
     """
     spans: list[tuple[int, int]] = []
     open_at = -1
     closer = ""
+    reversed_open = False  # opened by a closing mark: a real opener later means it was stray
     for m in QUOTE_OR_BREAK.finditer(text):
         i, ch = m.start(), m.group()
         if ch == "\n":
             if open_at >= 0:
                 spans.append((open_at + 1, i))
                 open_at = -1
-        elif open_at < 0:
+        elif open_at < 0 or (reversed_open and ch in PAIRS and ch != closer):
             open_at, closer = i, PAIRS.get(ch, ch)
+            reversed_open = ch not in PAIRS
         elif ch == closer:
             spans.append((open_at + 1, i))
             open_at = -1

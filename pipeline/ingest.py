@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-
-from charset_normalizer import from_bytes
 
 from pipeline.document import Document, DocumentError
 
@@ -29,8 +30,13 @@ BINARY_SIGNATURES = {
     b"\x7fELF": "executable",
 }
 
-# Encodings a Chinese page really uses; charset-normalizer may only choose among these.
-CHINESE_ENCODINGS = ["gb18030", "big5hkscs", "utf_16"]
+# Legacy encodings a Chinese page really uses (supersets: GB18030 ⊃ GBK ⊃ GB2312).
+CHINESE_ENCODINGS = ["gb18030", "big5hkscs"]
+# Declared charsets → the superset codec that decodes them (gb2312 pages use GBK characters).
+ENCODING_FAMILY = {
+    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
+    "cp936": "gb18030", "big5": "big5hkscs", "big5-hkscs": "big5hkscs", "cp950": "big5hkscs",
+}  # fmt: skip
 
 
 @dataclass
@@ -99,44 +105,114 @@ def _crawled_sources(root: Path) -> tuple[dict[Path, Source], set[Path]]:
     return primaries, stored
 
 
+def utf16_without_bom(raw: bytes) -> str | None:
+    """utf-16-le/-be for BOM-less UTF-16 with NUL bytes (the high bytes of ASCII), else None.
+
+    NUL parity alone misleads (一 is U+4E00), so the reading that gives plausible Chinese wins.
+    """
+    head = raw[: 4096 - 4096 % 2] if len(raw) >= 4096 else raw[: len(raw) - len(raw) % 2]
+    if head.count(0) < max(2, len(head) // 200):
+        return None
+    best = max(
+        ("utf-16-le", "utf-16-be"),
+        key=lambda enc: plausibility(head.decode(enc, errors="replace")),
+    )
+    text = head.decode(best, errors="replace")
+    controls = sum(1 for ch in text if ch < " " and ch not in "\r\n\t")
+    return best if plausibility(text) >= 0.8 and controls <= len(text) // 100 else None
+
+
 def detect_binary(raw: bytes) -> str | None:
     """Name of the binary format if the bytes are not text, else None."""
     for magic, name in BINARY_SIGNATURES.items():
         if raw.startswith(magic):
             return name
     head = raw[:4096]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(raw):
         return None
     if b"\x00" in head:
         return "binary data (NUL bytes)"
     return None
 
 
+@lru_cache(maxsize=1)
+def common_han() -> frozenset[str]:
+    """The ~3,755 GB2312 level-1 and ~5,401 Big5 level-1 (常用字) characters.
+
+    Real Chinese text is almost all made of them in either script; bytes decoded with the wrong
+    Chinese codec give valid but mostly rare characters. Built from the codecs, no data file.
+    """
+    chars = set()
+    for lead in range(0xB0, 0xD8):  # GB2312 level 1: B0A1–D7F9
+        for trail in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes([lead, trail]).decode("gb2312"))
+    for lead in range(0xA4, 0xC7):  # Big5 level 1: A440–C67E
+        for trail in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]:
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes([lead, trail]).decode("big5"))
+    return frozenset(chars)
+
+
+def plausibility(text: str) -> float:
+    """Share of Han characters that are common, minus a heavy cost per undecodable byte."""
+    common = common_han()
+    han = [ch for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"]
+    errors = text.count("\ufffd") + sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+    if not han:
+        return -errors / max(len(text), 1)
+    return sum(ch in common for ch in han) / len(han) - 5 * errors / len(han)
+
+
+META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w-]+)", re.IGNORECASE)
+
+
+def sniff_charset(raw: bytes) -> str | None:
+    """The charset a page's <meta> declares (a hint only, see decode_bytes)."""
+    m = META_CHARSET.search(raw[:8192])
+    return m.group(1).decode("ascii", errors="ignore") if m else None
+
+
 def decode_bytes(raw: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode bytes of Chinese text; returns (text, encoding).
 
     The bytes decide: a declared charset (HTTP header, <meta>) is only a tie-breaker, since
-    reposting sites often declare gb2312 over UTF-8 bytes.
+    reposting sites often declare gb2312 over UTF-8 bytes. Decoding never fails on a few bad
+    bytes when the bulk is clearly one encoding (they become U+FFFD).
     """
     if raw.startswith(codecs.BOM_UTF8):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace"), "utf-16"
+    if utf16 := utf16_without_bom(raw):
+        return raw.decode(utf16, errors="replace"), utf16
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    # GB18030 decodes almost any byte string, so strictness cannot tell it from Big5;
-    # charset-normalizer's coherence check among the Chinese encodings can.
-    best = from_bytes(raw, cp_isolation=CHINESE_ENCODINGS).best()
-    if best is not None:
-        return str(best), best.encoding
-    if declared:
-        try:
-            return raw.decode(declared), declared
-        except (UnicodeDecodeError, LookupError):
-            pass
-    raise DocumentError("ingest", "could not decode the bytes as UTF-8, GB18030, Big5 or UTF-16")
+    utf8 = raw.decode("utf-8", errors="replace")
+    multibyte = sum(1 for ch in utf8 if ord(ch) > 0x7F and ch != "\ufffd")
+    if utf8.count("\ufffd") * 50 < multibyte:
+        return utf8, "utf-8"  # a truncated or slightly damaged UTF-8 page
+    # GB18030 decodes almost any byte string, so strictness cannot tell it from Big5: the
+    # share of common characters can.
+    scored = []
+    # BOM-less UTF-16 of all-Chinese text has no NUL bytes to give it away; score it too.
+    utf16 = ["utf-16-le", "utf-16-be"] if len(raw) % 2 == 0 else []
+    for encoding in CHINESE_ENCODINGS + utf16:
+        text = raw.decode(encoding, errors="replace")
+        scored.append((plausibility(text), encoding, text))
+    scored.sort(key=lambda s: s[0], reverse=True)
+    best_score, best_encoding, best_text = scored[0]
+    family = ENCODING_FAMILY.get((declared or "").lower().replace("_", "-"))
+    for score, encoding, text in scored:
+        if encoding == family and score >= best_score - 0.02:
+            return text, encoding  # the declared charset breaks a near tie
+    if best_score < 0.5:
+        raise DocumentError(
+            "ingest", "could not decode the bytes as UTF-8, GB18030, Big5 or UTF-16"
+        )
+    return best_text, best_encoding
 
 
 def ingest_bytes(
@@ -154,7 +230,7 @@ def ingest_bytes(
     binary = detect_binary(raw)
     if binary:
         raise DocumentError("ingest", f"not a text document: the bytes are a {binary}")
-    text, encoding = decode_bytes(raw, declared_charset)
+    text, encoding = decode_bytes(raw, declared_charset or sniff_charset(raw))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Document(
         source=source,

@@ -1,8 +1,259 @@
-"""Repair of GBK mojibake (bytes read one byte out of step). Placeholder until the clean issue."""
+"""Repair of GBK mojibake: text whose GBK bytes were read one byte out of step.
+
+When one byte of a GBK page is lost, every following two-byte character is read as (trail
+byte of one character, lead byte of the next) until an ASCII byte puts the reader back in
+step. The result is a run of valid but unrelated characters: "！”“本次研學" became
+"!薄氨敬窝袑W". Re-encoding the run as GBK and dropping its first byte restores all characters
+but the first, whose lead byte is lost; that one is recovered when a lead byte gives a
+character the document itself uses often, else it becomes U+FFFD.
+
+Detection is statistical, not a list of known strings: a run is a candidate when its
+characters do not pair into the character bigrams of real words (jieba's dictionary, which
+the project ships anyway), and it is repaired only when the shifted reading pairs into words
+far better than the text as it stands. Names and rare terms that merely look odd stay, since
+their shifted reading is garbage too.
+"""
 
 from __future__ import annotations
 
+import math
+import os
+import re
+from collections import Counter
+from functools import lru_cache
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+PUA = re.compile(r"[\ue000-\uf8ff]")
+# A candidate run: Han characters, full-width punctuation and the other characters GBK's
+# two-byte area holds (symbol rows: Greek, Cyrillic, kana, box drawing, circled numbers; the
+# user-defined area as private-use characters), where shifted bytes land, optionally closed by
+# one ASCII character that can be a GBK trail byte (0x40–0x7E): that is how such runs end
+# ("袑W").
+RUN = re.compile(
+    r"[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\u3000-\u30ff\u3200-\u33ff\uff01-\uffe5"
+    r"\u0391-\u03c9\u0401-\u0451\u2010-\u2312\u2460-\u254b\u2550-\u2642\ufffd]+[\x40-\x7e]?"
+)
+# Inline pinyin that belonged to a character inside the repaired run: 學(xué).
+PINYIN_AFTER = re.compile(r"^[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
+# Mean log10 character probability: real text scores about -2.8 to -3.4, shifted GBK
+# readings -4 to -5.5. A repair must reach MIN_REPAIRED_LOGP and gain MIN_GAIN over the text
+# as it stands.
+MIN_REPAIRED_LOGP = -3.6
+MIN_GAIN = 0.8
+# Summed over the characters read: a repair must make the run ~10^3.5 times likelier. Short
+# runs (a name read shifted can give two common characters) need a larger gain per character.
+MIN_EVIDENCE = 3.5
+UNKNOWN_LOGP = -7.0
+# The part of a repair that is read, not guessed, must hold this many Han characters: with
+# fewer, one frequent character can come out of random bytes by chance.
+MIN_REST_HAN = 2
+# What a repaired run may contain: Han, common Chinese punctuation, ASCII. A reading that
+# yields kana, box drawing, circled or full-width digits (GB2312 rows 2–9) is garbage.
+PLAUSIBLE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff，。、；：？！“”‘’《》（）…—\x20-\x7e]*")
+# ... and at least this share of them must pair into dictionary words: common characters in
+# a random order (a shifted reading of a name) do not.
+MIN_REST_SUPPORT = 0.5
+# How far the garbage may reach past the last unpaired character (it can pair by chance).
+MAX_EXTEND = 3
+# A word must be at least this frequent in jieba's dictionary for its pairs to count: very
+# rare entries would let random garbage pair up.
+MIN_WORD_FREQ = 5
+# Lost lead byte: the recovered first character must occur this often elsewhere in the text.
+MIN_FIRST_CHAR_COUNT = 2
+
+
+@lru_cache(maxsize=1)
+def char_model() -> tuple[frozenset[str], dict[str, float]]:
+    """From jieba's dict.txt (Simplified): the character bigrams inside dictionary words and
+    each character's log10 probability (word frequencies summed over the words holding it).
+    """
+    import jieba
+
+    pairs: set[str] = set()
+    freq: Counter = Counter()
+    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word, count, *_ = line.split(" ")
+            n = int(count)
+            for ch in word:
+                freq[ch] += n
+            if len(word) >= 2 and n >= MIN_WORD_FREQ:
+                pairs.update(word[i : i + 2] for i in range(len(word) - 1))
+    total = sum(freq.values())
+    logp = {ch: math.log10(n / total) for ch, n in freq.items()}
+    return frozenset(pairs), logp
+
+
+def word_pairs() -> frozenset[str]:
+    return char_model()[0]
+
+
+def mean_logp(text: str) -> float:
+    """Mean log10 unigram probability of the Han (and private-use) characters; unknown ones
+    count as very rare."""
+    logp = char_model()[1]
+    han = [ch for ch in simplified(text) if HAN.match(ch) or PUA.match(ch)]
+    if not han:
+        return UNKNOWN_LOGP
+    return sum(logp.get(ch, UNKNOWN_LOGP) for ch in han) / len(han)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Character-for-character Simplified form (same length, so positions still match)."""
+    out = _t2s().convert(text)
+    return out if len(out) == len(text) else "".join(_t2s().convert(ch) for ch in text)
+
+
+def support(text: str) -> float:
+    """Share of Han characters that form a dictionary-word pair with a neighbour."""
+    pairs = word_pairs()
+    simp = simplified(text)
+    han = [i for i, ch in enumerate(simp) if HAN.match(ch)]
+    if not han:
+        return 0.0
+    ok = sum(1 for i in han if simp[max(i - 1, 0) : i + 1] in pairs or simp[i : i + 2] in pairs)
+    return ok / len(han)
+
+
+def _unsupported_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of 2+ Han characters in a row that pair with no neighbour (or private-use
+    characters): candidate garbage."""
+    pairs = word_pairs()
+    simp = simplified(text)
+    bad = [
+        bool(PUA.match(ch))
+        or (
+            bool(HAN.match(ch))
+            and simp[max(i - 1, 0) : i + 1] not in pairs
+            and simp[i : i + 2] not in pairs
+        )
+        for i, ch in enumerate(simp)
+    ]
+    runs, i = [], 0
+    while i < len(bad):
+        if bad[i]:
+            j = i
+            while j < len(bad) and bad[j]:
+                j += 1
+            if j - i >= 2:
+                runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _first_char(trail: int, counts: Counter) -> str:
+    """The character whose lost lead byte, with this trail byte, the text uses most."""
+    best, best_n = "\ufffd", MIN_FIRST_CHAR_COUNT - 1
+    for lead in range(0x81, 0xFF):
+        try:
+            ch = bytes([lead, trail]).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if counts[ch] > best_n:
+            best, best_n = ch, counts[ch]
+    return best
+
+
+def shifted_reading(run: str, counts: Counter) -> str | None:
+    """The run read one byte later in its GBK bytes, or None when it has no GBK bytes.
+
+    gb18030 is GBK plus a mapping of the user-defined area to private-use characters, so the
+    private-use characters of a garbled run turn back into their bytes.
+    """
+    try:
+        raw = run.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    if len(raw) < 3 or raw[0] < 0x40:
+        return None
+    rest = raw[1:].decode("gb18030", errors="replace")
+    return _first_char(raw[0], counts) + rest
+
 
 def repair_mojibake(text: str) -> tuple[str, list[str]]:
-    """Returns (text, notes of repairs). Not yet implemented: text passes unchanged."""
-    return text, []
+    """Returns (text, notes of repairs): mojibake runs replaced by what they encode.
+
+    Characters that cannot be recovered (a lost lead byte, a dangling byte at a run's end)
+    become U+FFFD, which normalize marks as unusable.
+    """
+    if not HAN.search(text):
+        return text, []
+    suspects = _unsupported_runs(text)
+    if not suspects:
+        return text, []
+    counts = Counter(text)
+    runs = [m.span() for m in RUN.finditer(text)]
+    notes: list[str] = []
+    out: list[str] = []
+    pos = 0
+    for a, b in _clusters(suspects):
+        if a < pos:
+            continue
+        start, end = next(((s, e) for s, e in runs if s <= a and b <= e), (a, b))
+        fix = _best_repair(text, max(start, pos), end, a, b, counts)
+        if fix is None:
+            continue
+        s, e, new = fix
+        tail = PINYIN_AFTER.match(text[e:])
+        if tail:  # the annotation of the repaired run's last character
+            e += tail.end()
+        out.append(text[pos:s])
+        out.append(new)
+        notes.append(f"repaired mojibake at {s}: {text[s:e]!r} → {new!r}")
+        pos = e
+    out.append(text[pos:])
+    return "".join(out), notes
+
+
+def _clusters(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Suspect spans merged when at most two characters (paired by chance) separate them."""
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a - merged[-1][1] <= 2:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _best_repair(
+    text: str, start: int, end: int, a0: int, b0: int, counts: Counter
+) -> tuple[int, int, str] | None:
+    """The (start, end, replacement) of the garbage around the suspect span [a0, b0) inside
+    the candidate run [start, end), or None."""
+    ends = set(range(b0, min(b0 + MAX_EXTEND, end) + 1))
+    if end - b0 <= 2 * MAX_EXTEND:
+        ends.add(end)  # up to the ASCII character where the reader got back in step
+    found: dict[int, tuple[float, int, int, str]] = {}
+    # The garbage starts at or a little before the first unpaired character (a garbage
+    # character can pair by chance).
+    for s in range(a0, max(start, a0 - 2) - 1, -1):  # on a tie the later start wins
+        for e in sorted(ends):
+            run = text[s:e].rstrip("\ufffd")
+            new = shifted_reading(run, counts)
+            if new is None or any(ch < " " for ch in new) or new.count("\ufffd") > 2:
+                continue
+            rest = new[1:].rstrip("\ufffd")  # the first character was guessed, not read
+            if len(HAN.findall(rest)) < MIN_REST_HAN or not PLAUSIBLE.fullmatch(rest):
+                continue
+            if support(rest) < MIN_REST_SUPPORT:
+                continue
+            after = mean_logp(rest)
+            gain = after - mean_logp(run)
+            evidence = gain * len(HAN.findall(rest))  # log10 likelihood ratio, roughly
+            if after >= MIN_REPAIRED_LOGP and gain >= MIN_GAIN and evidence >= MIN_EVIDENCE:
+                found[s] = (after, s, e, new)  # ends ascend: the longest accepted one stays
+    # Among the starts the most word-like reading wins: a window that starts too early adds
+    # a wrongly paired character and reads worse.
+    best = max(found.values(), default=None, key=lambda f: (f[0], f[1]))
+    return None if best is None else best[1:]

@@ -26,7 +26,8 @@ PINYIN_ANNOTATION = re.compile(
 )
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 SENTENCE_END = "。！？!?；;：:…”’」』)）】"
-# A line this long that ends without sentence punctuation is a paragraph broken mid-sentence.
+# A line this long that ends without sentence punctuation is a paragraph broken mid-sentence;
+# a shorter unpunctuated line is a heading or a caption.
 MIN_BROKEN_LINE = 20
 
 
@@ -108,36 +109,66 @@ def detect_script(text: str) -> str:
 
 
 def clean_lines(text: str, rules: Rules) -> list[str]:
-    """Drop furniture lines and join lines broken inside sentences; paragraphs stay lines."""
-    lines: list[str] = []
-    pending_join = False
+    """Drop furniture lines and join lines broken inside sentences; paragraphs stay lines.
+
+    ``text`` is already Simplified (the rules are written in Simplified). A line that is
+    indented or opens with a dateline starts a paragraph and is never joined on; a
+    short unpunctuated line inside a broken sentence is a photo caption set into the text.
+    """
+    kept: list[tuple[str, bool]] = []  # (line, starts a paragraph)
     for raw_line in text.split("\n"):
         line = raw_line.strip().replace("\u3000", " ").strip()
-        if not line or any(p.search(line) for p in rules.furniture):
+        if not line:
             continue
-        if pending_join and lines:
+        if any(p.search(line) for p in rules.furniture):
+            continue
+        indented = raw_line[:1] in (" ", "\t", "\u3000")
+        opener = any(p.search(line) for p in rules.article_openers)
+        kept.append((line, indented or opener))
+    lines: list[str] = []
+    i = 0
+    while i < len(kept):
+        line, starts = kept[i]
+        # Never join onto the first line: it is the headline, which has no end punctuation.
+        if len(lines) > 1 and not starts and _broken(lines[-1]):
+            nxt = kept[i + 1] if i + 1 < len(kept) else None
+            if _caption(line) and nxt is not None and not nxt[1] and not _caption(nxt[0]):
+                i += 1  # a caption between the halves of a sentence: drop it, join around it
+                line = nxt[0]
             lines[-1] += line
         else:
             lines.append(line)
-        # The first line is the title: a long title is not a broken sentence.
-        pending_join = (
-            len(lines) > 1
-            and len(lines[-1]) >= MIN_BROKEN_LINE
-            and lines[-1][-1] not in SENTENCE_END
-        )
+        i += 1
     return lines
 
 
+def _broken(line: str) -> bool:
+    """A line this long without sentence punctuation at its end was cut mid-sentence."""
+    return len(line) >= MIN_BROKEN_LINE and line[-1] not in SENTENCE_END
+
+
+def _caption(line: str) -> bool:
+    return len(line) < MIN_BROKEN_LINE and not any(ch in SENTENCE_END for ch in line)
+
+
 def split_articles(lines: list[str], rules: Rules) -> list[list[str]]:
-    """Split a page's lines into articles: a later dateline or an ads tail starts a part."""
+    """Split one page's lines into articles.
+
+    A later dateline starts a part (with the headline line before it); an ads/notices marker
+    starts a tail part, and further markers stay in that same tail part.
+    """
     parts: list[list[str]] = [[]]
+    in_tail = False
     for i, line in enumerate(lines):
         opens_article = i >= 3 and any(p.search(line) for p in rules.article_openers)
         if opens_article and len(parts[-1]) >= 2:
             headline = parts[-1].pop()  # the line before a dateline is its headline
             parts.append([headline])
+            in_tail = False
         elif i >= 3 and any(p.search(line) for p in rules.tail_markers) and parts[-1]:
-            parts.append([])
+            if not in_tail:
+                parts.append([])
+            in_tail = True
         parts[-1].append(line)
     return [p for p in parts if p]
 
@@ -145,9 +176,8 @@ def split_articles(lines: list[str], rules: Rules) -> list[list[str]]:
 def is_relevant(text: str, rules: Rules) -> bool:
     hits = {kw: text.count(kw) for kw in rules.relevance_keywords}
     distinct = sum(1 for n in hits.values() if n)
-    return (
-        sum(hits.values()) >= rules.relevance_min_hits and distinct >= rules.relevance_min_distinct
-    )
+    enough = sum(hits.values()) >= rules.relevance_min_hits
+    return enough and distinct >= rules.relevance_min_distinct
 
 
 def normalize_document(doc: Document, options: dict | None = None) -> list[Document]:

@@ -1,0 +1,152 @@
+"""Publish date, author and outlet of a Chinese news page (part of ingest, used by webpage).
+
+Chinese pages state these in a byline bar next to the article (发布时间：2019年01月07日 星期一
+来源：xx日报 作者：xx), which htmldate and trafilatura do not read well: they favour
+<meta> and URL dates, and on old portals with no such metadata they fall back to a copyright
+year or a related-news link. So the bar nearest to the article start decides, and htmldate is
+the fallback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from lxml import etree
+
+# 2019年01月07日 | 2019-1-7 | 2019/01/07 | 2019.01.07, optionally a time after it.
+FULL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*|[-/.])(\d{1,2})\s*(?:月\s*|[-/.])(\d{1,2})(?!\d)\s*日?"
+)
+# 7/5/2005 or 25/12/2005: day and month order differ by site, so only an unambiguous one
+# (a part above 12) is used.
+SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
+# 1月10日电 / 1月10日讯: a dateline without the year, which comes from elsewhere on the page.
+DATELINE = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:电|讯)")
+URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?!\d)")
+URL_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})-?(\d{2})/(\d{2})/")
+META_DATE_NAMES = (
+    "article:published_time", "og:release_date", "pubdate", "publishdate", "publish_date",
+    "publishtime", "pub_date", "datepublished", "dc.date.issued", "dc.date", "date",
+    "weibo:article:create_at", "og:article:published_time", "firstpublishedtime",
+)  # fmt: skip
+DATE_LABEL = re.compile(
+    r"(发布|发表|时间|日期|更新|来源|编辑|作者|稿源|出处|阅读|浏览|点击|发表于)"
+)
+POST_LABEL = re.compile(r"(发表|发布|发帖|posted)", re.IGNORECASE)
+# How many lines before the article start are searched for the byline bar.
+LOOK_BEHIND = 25
+LOOK_AHEAD = 4
+
+NAME = r"[\u4e00-\u9fff·]{2,4}"
+AUTHOR = re.compile(
+    r"(?:作者|记者|通讯员|撰稿|撰文|文|编辑|责任编辑|主编|来稿)\s*[:：/]?\s*"
+    rf"((?:{NAME}[ 　、，,]*){{1,4}})"
+)
+SOURCE = re.compile(r"(?:来源|稿源|来自|出处)\s*[:：]\s*([^\s|｜:：]{2,20})")
+NOT_A_NAME = re.compile(r"(发布|时间|日期|来源|点击|浏览|字号|打印|关闭|本网|本报|编辑|记者)")
+
+
+def _valid(year: int, month: int, day: int) -> str:
+    if not 1990 <= year <= dt.date.today().year + 1:
+        return ""
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+def dates_in(text: str) -> list[str]:
+    found = [(m.start(), _valid(*map(int, m.groups()))) for m in FULL_DATE.finditer(text)]
+    for m in SLASH_DATE.finditer(text):
+        first, second, year = map(int, m.groups())
+        if (first > 12) != (second > 12):
+            day, month = max(first, second), min(first, second)
+            found.append((m.start(), _valid(year, month, day)))
+    return [d for _, d in sorted(found) if d]
+
+
+def meta_date(root: etree._Element) -> str:
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key in META_DATE_NAMES and (found := dates_in(el.get("content") or "")):
+            return found[0]
+    for el in root.iter("time"):
+        if found := dates_in(el.get("datetime") or el.text_content()):
+            return found[0]
+    return ""
+
+
+def url_date(url: str) -> str:
+    for pattern in (URL_MONTH, URL_DATE):
+        for m in pattern.finditer(url):
+            if found := _valid(*map(int, m.groups())):
+                return found
+    return ""
+
+
+def _year_hint(root: etree._Element, lines: list[str], url: str) -> int | None:
+    for found in (url_date(url), meta_date(root)):
+        if found:
+            return int(found[:4])
+    years = [int(m.group(1)) for ln in lines for m in FULL_DATE.finditer(ln)]
+    return max(set(years), key=years.count) if years else None
+
+
+def find_date(
+    root: etree._Element, html: str, lines: list[str], start: int, end: int, url: str = ""
+) -> str:
+    """YYYY-MM-DD the page was published, or "". The article spans lines[start:end]."""
+    # The byline bar next to the article, nearest first; a labelled line beats a bare one.
+    window = list(range(start - 1, max(start - LOOK_BEHIND, 0) - 1, -1))
+    window += list(range(start, min(start + LOOK_AHEAD, len(lines))))
+    candidates = [(i, d) for i in window for d in dates_in(lines[i])[:1]]
+    labelled = [c for c in candidates if DATE_LABEL.search(lines[c[0]])]
+    if labelled or candidates:
+        return (labelled or candidates)[0][1]
+    # Blogs and forums put the date under the post: 发表于 2004年12月27日 12:40.
+    after = range(start, min(end + LOOK_AHEAD + 1, len(lines)))
+    for i in after:
+        if len(lines[i]) < 120 and POST_LABEL.search(lines[i]) and (found := dates_in(lines[i])):
+            return found[0]
+    if found := meta_date(root) or url_date(url):
+        return found
+    for i in window:
+        if m := DATELINE.search(lines[i]):
+            year = _year_hint(root, lines, url)
+            if year and (found := _valid(year, int(m.group(1)), int(m.group(2)))):
+                return found
+    try:
+        from htmldate import find_date as htmldate_find
+
+        found = htmldate_find(html, url=url or None, original_date=True, extensive_search=True)
+    except Exception:  # htmldate raises assorted errors on broken markup; no date then
+        return ""
+    return found or ""
+
+
+def find_author(lines: list[str], start: int) -> str:
+    """Author/reporter names from the byline bar or the dateline, space-separated, or ""."""
+    for i in range(max(start - LOOK_BEHIND, 0), min(start + LOOK_AHEAD, len(lines))):
+        line = lines[i]
+        if len(line) > 200 and i >= start:
+            line = line[
+                :80
+            ]  # a dateline: 新华社北京1月10日电（记者 张三）opens the first paragraph
+        for m in AUTHOR.finditer(line):
+            names = [n for n in re.split(r"[ 　、，,]+", m.group(1)) if n]
+            names = [n for n in names if not NOT_A_NAME.search(n)]
+            if names:
+                return " ".join(names)
+    return ""
+
+
+def find_outlet(root: etree._Element, lines: list[str], start: int) -> str:
+    """The outlet the page names as its source (来源：xx日报), else the site name, or ""."""
+    for i in range(max(start - LOOK_BEHIND, 0), min(start + LOOK_AHEAD, len(lines))):
+        if m := SOURCE.search(lines[i]):
+            return m.group(1)
+    for el in root.iter("meta"):
+        if (el.get("property") or el.get("name") or "").lower() in ("og:site_name", "site_name"):
+            return (el.get("content") or "").strip()
+    return ""

@@ -1,0 +1,240 @@
+"""Unit tests of the clean stage on inline strings: decoding, pinyin, mojibake, furniture,
+line joins and article splitting."""
+
+from __future__ import annotations
+
+import codecs
+
+import opencc
+import pytest
+
+from pipeline.document import Document, DocumentError
+from pipeline.ingest import decode_bytes, detect_binary, ingest_bytes
+from pipeline.mojibake import repair_mojibake
+from pipeline.normalize import (
+    clean_lines,
+    load_rules,
+    normalize_document,
+    split_articles,
+    strip_pinyin,
+)
+
+REPORT = (
+    "蓬江区坚持围绕大局配班子建队伍，聚焦选育管用全链条，实施“四项工程”，着力锻造一支敢闯敢试的"
+    "高素质专业化干部队伍。推进年轻干部综合管理培养计划，启动第一批20名年轻干部为期6个月轮岗交流，"
+    "分批组织年轻干部到关键部门吃劲岗位一线历练。\n"
+    "今年一季度，在蓬江区各级党群阵地，活动连场、人气聚集。在环五邑华侨广场商圈党群服务中心，"
+    "企业交流会、商圈读书会、茶文化活动、职工亲子课堂等举办活动20多场次。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def s2tw() -> opencc.OpenCC:
+    return opencc.OpenCC("s2tw")
+
+
+# --- decoding -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gbk", "gb18030"),
+        ("gb2312", "gb18030"),
+        ("gb18030", "gb18030"),
+        ("utf-16", "utf-16"),
+        ("utf-16-le", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
+    ],
+)
+def test_decode_simplified(encoding: str, expected: str) -> None:
+    text, used = decode_bytes(REPORT.encode(encoding))
+    assert text == REPORT
+    assert used == expected
+
+
+@pytest.mark.parametrize("encoding", ["big5", "big5hkscs"])
+def test_decode_big5_traditional(encoding: str, s2tw: opencc.OpenCC) -> None:
+    traditional = s2tw.convert(REPORT)
+    text, used = decode_bytes(traditional.encode(encoding))
+    assert text == traditional
+    assert used == "big5hkscs"
+
+
+def test_declared_charset_does_not_override_the_bytes() -> None:
+    page = f'<html><head><meta charset="gb2312"></head><body><p>{REPORT}</p></body></html>'
+    text, used = decode_bytes(page.encode("utf-8"), declared="gb2312")
+    assert used == "utf-8" and REPORT in text
+    text, used = decode_bytes(REPORT.encode("gbk"), declared="big5")
+    assert used == "gb18030" and text == REPORT
+
+
+def test_gbk_with_a_few_invalid_bytes_still_decodes() -> None:
+    raw = bytearray(REPORT.encode("gbk"))
+    raw[40:42] = b"\xff\xff"  # one character lost to two invalid bytes
+    text, used = decode_bytes(bytes(raw))
+    assert used == "gb18030"
+    assert "\ufffd" in text
+    assert "启动第一批20名年轻干部为期6个月轮岗交流" in text
+
+
+def test_binary_and_empty_are_refused() -> None:
+    assert detect_binary(b"\x89PNG\r\n\x1a\n....") == "PNG image"
+    assert detect_binary(b"abc\x00\x01\x02\x03" * 3 + b"\x00") is not None
+    assert detect_binary(REPORT.encode("utf-16-le")) is None
+    with pytest.raises(DocumentError):
+        ingest_bytes(b"  \n ", "empty.txt")
+    with pytest.raises(DocumentError):
+        ingest_bytes(b"%PDF-1.4 ...", "x.txt")
+
+
+def test_crlf_big5_text_file(s2tw: opencc.OpenCC) -> None:
+    raw = s2tw.convert(REPORT).replace("\n", "\r\n").encode("big5")
+    doc = ingest_bytes(raw, "big5.txt")
+    assert "\r" not in doc.raw_text
+    (part,) = normalize_document(doc)
+    assert part.script == "traditional"
+    assert "启动第一批20名年轻干部为期6个月轮岗交流" in part.text
+
+
+# --- pinyin and mojibake ------------------------------------------------------------------
+
+
+def test_strip_pinyin() -> None:
+    text, n = strip_pinyin("泉港區(qū)舉(jǔ)辦研學(xué)活動，MBA(MPA)與(秦越/摄)")
+    assert text == "泉港區舉辦研學活動，MBA(MPA)與(秦越/摄)"
+    assert n == 3
+
+
+def _garble(segment: str) -> str:
+    """``segment`` as a reader one byte out of step sees it: its first byte is lost."""
+    raw = segment.encode("gbk")
+    return (raw[1:] + b"(").decode("gbk", errors="replace")[:-1]
+
+
+def test_repair_of_shifted_gbk() -> None:
+    segment = "“本次研学活动让我深入感受到泉港的文化底蕴"
+    garbled = _garble(segment)
+    assert garbled != segment
+    text = f"他说：“这次学习让我收获很大！”“我会继续努力。”{garbled}(完)"
+    repaired, notes = repair_mojibake(text)
+    assert len(notes) == 1 and "repaired mojibake at" in notes[0]
+    # 动 lost its lead byte to the decoder's replacement mark: it stays U+FFFD.
+    assert "“本次研学活\ufffd让我深入感受到泉港的文化" in repaired
+    assert garbled not in repaired
+
+
+def test_unrecoverable_characters_become_replacement_marks() -> None:
+    segment = "“本次研学活动让我深入感受到泉港的文化底蕴"
+    garbled = _garble(segment)
+    # Only one quotation mark elsewhere: the lost lead byte cannot be told, so U+FFFD.
+    repaired, _ = repair_mojibake(f"研学活动总结{garbled}(完)")
+    assert repaired.startswith("研学活动总结\ufffd本次研学")
+
+
+def test_mojibake_spans_are_marked_unusable() -> None:
+    garbled = _garble("“本次研学活动让我深入感受到泉港的文化底蕴")
+    doc = Document(source="x", raw_text=f"组织部举办培训班！”“学员说。{garbled}\n")
+    (part,) = normalize_document(doc)
+    assert any(n.startswith("repaired mojibake") for n in part.notes)
+    for start, end in part.unusable:
+        assert set(part.text[start:end]) == {"\ufffd"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        REPORT,
+        "新华社北京1月10日电（记者 张三、李四）郭伟锋、郑立蓬等3名选调生获评一等奖。",
+        "泉港區加強引進生選調生隊伍培養，梁咏琪、李昇基、笨笨思忆出席。",
+        "篮球世界杯有奖竟猜第一波开奖公告，欢迎参加。",
+    ],
+)
+def test_normal_text_is_left_alone(text: str) -> None:
+    assert repair_mojibake(text) == (text, [])
+
+
+# --- furniture, line joins, article split -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "您的位置：首页 > 新闻中心 > 组工动态",
+        "首页 > 组工动态",
+        "阅读 3456 次",
+        "浏览次数：1234",
+        "来源：江门日报",
+        "【字号：大 中 小】【打印】【关闭】",
+        "如若转载，请注明出处",
+        "相关新闻",
+        "上一篇：我区召开组织工作会议",
+        "责任编辑：王五",
+        "晋江举办市管干部专题研讨班(秦越/摄)",
+        "版权所有：中共某某县委组织部 ICP备12345678号",
+        "联系电话：0750-3501234",
+        "扫一扫在手机打开当前页",
+    ],
+)
+def test_furniture_lines_are_dropped(line: str) -> None:
+    assert clean_lines(f"标题\n{line}\n{REPORT}", load_rules())[1:] == REPORT.strip().split("\n")
+
+
+def test_line_broken_inside_a_sentence_is_joined() -> None:
+    text = (
+        "标题\n"
+        "分类别、分行业、分领域建立完善专业化后备干部信息库13类287人，并实行动\n\n"
+        "态管理，确保专业化干部后备库常态保持200人以上。\n"
+    )
+    lines = clean_lines(text, load_rules())
+    assert lines[1].endswith("并实行动态管理，确保专业化干部后备库常态保持200人以上。")
+
+
+def test_caption_inside_a_broken_sentence_is_dropped() -> None:
+    text = (
+        "标题\n虽然这些年王桂明没能找到自己的族谱，但王桂明却在这\n\n向热心人士颁发捐赠证书\n\n"
+        "个过程中帮很多人找到了族谱。"
+    )
+    lines = clean_lines(text, load_rules())
+    assert (
+        lines[1] == "虽然这些年王桂明没能找到自己的族谱，但王桂明却在这个过程中帮很多人找到了族谱。"
+    )
+
+
+def test_indented_paragraph_and_headline_are_not_joined() -> None:
+    text = (
+        "组织部长在全市干部队伍建设会议上的讲话\n同志们：\n"
+        "  这是第一段没有句号结尾的很长很长的一行文字内容\n  第二段。"
+    )
+    lines = clean_lines(text, load_rules())
+    assert lines[0] == "组织部长在全市干部队伍建设会议上的讲话"
+    assert len(lines) == 4
+
+
+def test_page_with_second_article_and_classifieds_is_split() -> None:
+    raw = (
+        "晋江着力推进干部队伍专业化建设\n"
+        + REPORT
+        + REPORT
+        + "\n闽台缘博物馆收到三百多件套捐赠藏品\n"
+        "海都讯(记者 吴日锦) 9月26日，中国闽台缘博物馆举行捐赠仪式，热心人士捐赠300多件套藏品。\n"
+        "分类信息\n广告热线：0595-22567990\n遗失声明\n某理发店不慎遗失公章一枚，声明作废。\n"
+    )
+    parts = normalize_document(Document(source="p", raw_text=raw))
+    assert len(parts) == 3
+    assert parts[0].relevant and "20名年轻干部" in parts[0].text
+    assert "博物馆" not in parts[0].text and "0595" not in parts[0].text
+    assert parts[1].text.startswith("闽台缘博物馆") and not parts[1].relevant
+    assert "遗失声明" in parts[2].text and not parts[2].relevant
+
+
+def test_split_keeps_one_tail_part() -> None:
+    lines = ["标题", "正文一。", "正文二。", "分类信息", "广告热线：123", "遗失声明", "作废。"]
+    assert split_articles(lines, load_rules())[1:] == [lines[3:]]
+
+
+def test_utf16_bom_constant() -> None:
+    # detect_binary must not mistake UTF-16 (NUL bytes) for binary data.
+    assert detect_binary(codecs.BOM_UTF16_LE + REPORT.encode("utf-16-le")) is None
