@@ -62,6 +62,17 @@ def parse_date(text: str, rules: Rules | None = None) -> str:
     return ""
 
 
+PERSON_NAME = re.compile(
+    r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[A-Za-z][A-Za-z .'-]{1,40}"
+)
+
+
+def plausible_authors(authors: str) -> str:
+    """Only what can be a person's name: a page's menu read as a byline is dropped."""
+    names = [a.strip() for a in re.split(r"[;；,，、\s/]+", authors) if a.strip()]
+    return ";".join(n for n in names if PERSON_NAME.fullmatch(n))
+
+
 def extract_metadata(doc: Document, options: dict | None = None) -> Document:
     """Fill title, outlet, author and publish_date where the page did not give them."""
     rules = load_rules()
@@ -88,6 +99,7 @@ def extract_metadata(doc: Document, options: dict | None = None) -> Document:
             outlet = outlet or m["outlet"]
     if not doc.author and authors:
         doc.author = ";".join(dict.fromkeys(a for a in authors if a))
+    doc.author = plausible_authors(doc.author)
     if not doc.outlet and outlet:
         doc.outlet = outlet
     if not doc.publish_date:

@@ -173,6 +173,26 @@ def split_articles(lines: list[str], rules: Rules) -> list[list[str]]:
     return [p for p in parts if p]
 
 
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——| - | – |-{2,})\s*")
+SITE_NAME = re.compile(r"(网站|门户网站|门户|首页|官网|主页)$")
+TITLE_LOOKAHEAD = 5  # lines of furniture a page may keep above its headline
+
+
+def place_title(lines: list[str], page_title: str) -> list[str]:
+    """Make the page's headline the first line: the text of every article starts with it.
+
+    The <title> usually carries the site's name (…封闭！_网易订阅): its longest segment is the
+    headline. Lines above a copy of it in the text are furniture and go.
+    """
+    title = max(TITLE_SEPARATORS.split(page_title.strip()), key=len).strip()
+    if len(title) < 4 or SITE_NAME.search(title):
+        return lines  # a <title> that only names the site says nothing of the article
+    for i, line in enumerate(lines[:TITLE_LOOKAHEAD]):
+        if title in line or (len(line) >= 4 and line in title):
+            return lines[i:]
+    return [title, *lines]
+
+
 def is_relevant(text: str, rules: Rules) -> bool:
     hits = {kw: text.count(kw) for kw in rules.relevance_keywords}
     distinct = sum(1 for n in hits.values() if n)
@@ -197,6 +217,8 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
     lines = clean_lines(t2s.convert(text), rules)
     if not lines:
         raise DocumentError("normalize", "nothing left after removing page furniture")
+    if doc.html_title:
+        lines = place_title(lines, _simplified(doc.html_title))
     documents = []
     for part, part_lines in enumerate(split_articles(lines, rules)):
         body = "\n".join(part_lines) + "\n"

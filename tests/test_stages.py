@@ -209,3 +209,32 @@ def test_measure_context() -> None:
         ("3个月", "", "", "planned", "secondment"),
         ("十二条", "措施", "", "reported", "other"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "page_title", "expected"),
+    [
+        (
+            ["网易号", "京沪高速封闭施工", "正文。"],
+            "京沪高速封闭施工_网易订阅",
+            ["京沪高速封闭施工", "正文。"],
+        ),
+        (
+            ["正文第一段。"],
+            "晋江举办干部培训班 - 晋江新闻网",
+            ["晋江举办干部培训班", "正文第一段。"],
+        ),
+        (["正文第一段。"], "山西省人民政府网站", ["正文第一段。"]),
+    ],
+)
+def test_page_title_becomes_first_line(lines, page_title, expected) -> None:
+    from pipeline.normalize import place_title
+
+    assert place_title(lines, page_title) == expected
+
+
+def test_menu_read_as_byline_is_dropped() -> None:
+    from extractors.metadata import plausible_authors
+
+    assert plausible_authors("化书画房产汽车旅游健康视频知识产") == ""
+    assert plausible_authors("杨江参 李诗怡;阿依古丽·买买提") == "杨江参;李诗怡;阿依古丽·买买提"
