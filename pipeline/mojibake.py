@@ -128,15 +128,17 @@ def _unsupported_runs(text: str) -> list[tuple[int, int]]:
     characters): candidate garbage."""
     pairs = word_pairs()
     simp = simplified(text)
-    bad = [
-        bool(PUA.match(ch))
-        or (
-            bool(HAN.match(ch))
-            and simp[max(i - 1, 0) : i + 1] not in pairs
-            and simp[i : i + 2] not in pairs
-        )
-        for i, ch in enumerate(simp)
-    ]
+    bad = []
+    prev = ""
+    for i, ch in enumerate(simp):
+        o = ord(ch)
+        if 0xE000 <= o <= 0xF8FF:  # private use: GBK's user-defined area
+            bad.append(True)
+        elif 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF:
+            bad.append(prev + ch not in pairs and simp[i : i + 2] not in pairs)
+        else:
+            bad.append(False)
+        prev = ch
     runs, i = [], 0
     while i < len(bad):
         if bad[i]:
@@ -151,24 +153,34 @@ def _unsupported_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
+@lru_cache(maxsize=256)
+def _lead_candidates(trail: int) -> tuple[str, ...]:
+    """Every GBK character with this trail byte, one per possible lead byte (computed once)."""
+    found = []
+    for lead in range(0x81, 0xFF):
+        try:
+            found.append(bytes([lead, trail]).decode("gbk"))
+        except UnicodeDecodeError:
+            continue
+    return tuple(found)
+
+
 def _first_char(trail: int, counts: Counter) -> str:
     """The character whose lost lead byte, with this trail byte, the text uses most."""
     best, best_n = "\ufffd", MIN_FIRST_CHAR_COUNT - 1
-    for lead in range(0x81, 0xFF):
-        try:
-            ch = bytes([lead, trail]).decode("gbk")
-        except UnicodeDecodeError:
-            continue
-        if counts[ch] > best_n:
-            best, best_n = ch, counts[ch]
+    for ch in _lead_candidates(trail):
+        n = counts.get(ch, 0)
+        if n > best_n:
+            best, best_n = ch, n
     return best
 
 
-def shifted_reading(run: str, counts: Counter) -> str | None:
-    """The run read one byte later in its GBK bytes, or None when it has no GBK bytes.
+def _shifted_rest(run: str) -> tuple[int, str] | None:
+    """(first byte, the rest read from the second byte on) of the run's GBK bytes.
 
     gb18030 is GBK plus a mapping of the user-defined area to private-use characters, so the
-    private-use characters of a garbled run turn back into their bytes.
+    private-use characters of a garbled run turn back into their bytes. The first character
+    (its lead byte lost) is guessed only for a reading that is accepted: guessing is costly.
     """
     try:
         raw = run.encode("gb18030")
@@ -176,8 +188,7 @@ def shifted_reading(run: str, counts: Counter) -> str | None:
         return None
     if len(raw) < 3 or raw[0] < 0x40:
         return None
-    rest = raw[1:].decode("gb18030", errors="replace")
-    return _first_char(raw[0], counts) + rest
+    return raw[0], raw[1:].decode("gb18030", errors="replace")
 
 
 def repair_mojibake(text: str) -> tuple[str, list[str]]:
@@ -240,10 +251,13 @@ def _best_repair(
     for s in range(a0, max(start, a0 - 2) - 1, -1):  # on a tie the later start wins
         for e in sorted(ends):
             run = text[s:e].rstrip("\ufffd")
-            new = shifted_reading(run, counts)
-            if new is None or any(ch < " " for ch in new) or new.count("\ufffd") > 2:
+            shifted = _shifted_rest(run)
+            if shifted is None:
                 continue
-            rest = new[1:].rstrip("\ufffd")  # the first character was guessed, not read
+            trail, read = shifted
+            if any(ch < " " for ch in read) or read.count("\ufffd") > 2:
+                continue
+            rest = read.rstrip("\ufffd")  # the first character is guessed below, not read
             if len(HAN.findall(rest)) < MIN_REST_HAN or not PLAUSIBLE.fullmatch(rest):
                 continue
             if support(rest) < MIN_REST_SUPPORT:
@@ -252,8 +266,12 @@ def _best_repair(
             gain = after - mean_logp(run)
             evidence = gain * len(HAN.findall(rest))  # log10 likelihood ratio, roughly
             if after >= MIN_REPAIRED_LOGP and gain >= MIN_GAIN and evidence >= MIN_EVIDENCE:
-                found[s] = (after, s, e, new)  # ends ascend: the longest accepted one stays
+                found[s] = (after, s, e, trail, read)  # ends ascend: the longest one stays
     # Among the starts the most word-like reading wins: a window that starts too early adds
     # a wrongly paired character and reads worse.
     best = max(found.values(), default=None, key=lambda f: (f[0], f[1]))
-    return None if best is None else best[1:]
+    if best is None:
+        return None
+    _, s, e, trail, read = best
+    new = _first_char(trail, counts) + read
+    return None if new.count("\ufffd") > 2 else (s, e, new)
