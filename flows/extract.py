@@ -16,6 +16,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from pipeline.dataset import DatasetWriter, write_atomic
 from pipeline.ingest import Source, iter_batches, list_sources
@@ -148,7 +149,8 @@ def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> in
     """Wait for the oldest batch in flight and write it (input order)."""
     batch, future = pending.popleft()
     result = future.result()
-    write_batch_task(writer, result)
+    # quote(): Prefect would otherwise walk every record of the batch looking for futures.
+    write_batch_task(writer, quote(result))
     for stage, s in result.seconds.items():
         seconds[stage] = seconds.get(stage, 0.0) + s
     bar.update(len(batch))

@@ -153,6 +153,17 @@ def write_atomic(path: Path, data: str, encoding: str = "utf-8") -> None:
         raise
 
 
+def write_text_once(path: Path, text: str) -> None:
+    """Atomic write, skipped when the file already holds this text (re-runs rewrite nothing)."""
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, text)
+
+
 class _TableWriter:
     """A CSV written to a hidden temporary file and renamed into place by ``finish``."""
 
@@ -208,7 +219,7 @@ class DatasetWriter:
 
     def add_documents(self, documents: list[Document]) -> None:
         for doc in documents:
-            write_atomic(self.out / "texts" / f"{doc.doc_id}.txt", doc.text)
+            write_text_once(self.out / "texts" / f"{doc.doc_id}.txt", doc.text)
             self.written.add(doc.doc_id)
             self.tables["articles"].write([article_row(doc)])
             self.tables["measures"].write(measure_rows(doc))
