@@ -40,6 +40,9 @@ PINYIN_AFTER = re.compile(r"^[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔù�
 # as it stands.
 MIN_REPAIRED_LOGP = -3.6
 MIN_GAIN = 0.8
+# A suspect whose characters are this common cannot be shifted garbage (which reads -4 to
+# -5.5): skipping it saves trying every window around it.
+MAX_SUSPECT_LOGP = -3.6
 # Summed over the characters read: a repair must make the run ~10^3.5 times likelier. Short
 # runs (a name read shifted can give two common characters) need a larger gain per character.
 MIN_EVIDENCE = 3.5
@@ -208,8 +211,8 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
     out: list[str] = []
     pos = 0
     for a, b in _clusters(suspects):
-        if a < pos:
-            continue
+        if a < pos or mean_logp(text[a:b]) > MAX_SUSPECT_LOGP:
+            continue  # common characters that merely pair into no word: names, not garbage
         start, end = next(((s, e) for s, e in runs if s <= a and b <= e), (a, b))
         fix = _best_repair(text, max(start, pos), end, a, b, counts)
         if fix is None:

@@ -187,3 +187,14 @@ def test_same_report_dressed_differently(report: list[str], name: str) -> None:
     if is_html:
         assert doc.publish_date == "2023-04-18"
         assert doc.outlet == "蓬江区委组织部"
+
+
+def test_real_mojibake_on_a_saved_page_is_repaired() -> None:
+    """A cwced page holds GBK text read one byte out of step; the repair brings it back."""
+    from pipeline.ingest import ingest_bytes
+    from pipeline.normalize import normalize_document
+
+    (page,) = (Path(__file__).parent / "peer" / "cwced" / "original").glob("33a95b71*.html")
+    doc = normalize_document(ingest_bytes(page.read_bytes(), page.name, is_html=True))[0]
+    assert "他们不知道那位消费者是否是使用SK" in doc.text
+    assert any("mojibake" in note for note in doc.notes)
