@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.lexicon import frequency_of, tag_of
 from pipeline.document import Document, Region
+from pipeline.lexicon import frequency_of, tag_of
 
 DATA = Path(__file__).parent / "data" / "gazetteer.toml"
 WEIGHT_TITLE, WEIGHT_LEAD, WEIGHT_BODY, WEIGHT_HINT = 10.0, 3.0, 1.0, 20.0

@@ -17,7 +17,6 @@ their shifted reading is garbage too.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import Counter
 from functools import lru_cache
@@ -70,19 +69,15 @@ def char_model() -> tuple[frozenset[str], dict[str, float]]:
     """From jieba's dict.txt (Simplified): the character bigrams inside dictionary words and
     each character's log10 probability (word frequencies summed over the words holding it).
     """
-    import jieba
+    from pipeline.lexicon import load_lexicon  # jieba's dict.txt, parsed once per process
 
     pairs: set[str] = set()
     freq: Counter = Counter()
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            word, count, *_ = line.split(" ")
-            n = int(count)
-            for ch in word:
-                freq[ch] += n
-            if len(word) >= 2 and n >= MIN_WORD_FREQ:
-                pairs.update(word[i : i + 2] for i in range(len(word) - 1))
+    for word, (n, _) in load_lexicon().items():
+        for ch in word:
+            freq[ch] += n
+        if len(word) >= 2 and n >= MIN_WORD_FREQ:
+            pairs.update(word[i : i + 2] for i in range(len(word) - 1))
     total = sum(freq.values())
     logp = {ch: math.log10(n / total) for ch, n in freq.items()}
     return frozenset(pairs), logp

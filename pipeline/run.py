@@ -68,15 +68,17 @@ def pipeline_version() -> str:
 def warm_up() -> None:
     """Load dictionaries and rules once per worker process, before its first batch."""
     from extractors.context import load_rules as context_rules
-    from extractors.lexicon import load_lexicon
     from extractors.programs import load_rules as program_rules
     from extractors.quantities import load_rules as quantity_rules
     from extractors.region import load_gazetteer
+    from pipeline.lexicon import load_lexicon
+    from pipeline.mojibake import char_model
     from pipeline.normalize import _converters, load_rules
     from pipeline.segment import load_segmenter
 
     load_segmenter()
     load_lexicon()
+    char_model()
     load_gazetteer()
     load_rules()
     _converters()
