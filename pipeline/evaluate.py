@@ -50,72 +50,60 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     }
 
 
-def match_measures(predicted: list[dict], gold: list[dict]) -> dict:
-    """Greedy one-to-one matching in text order; returns counts, pairs and misses."""
+def _greedy_match(predicted: list, gold: list[dict], same, label) -> dict:
+    """One-to-one matching in text order: a prediction takes the first unused required gold
+    entry it matches, else an optional one (neither rewarded nor penalised), else it is a
+    false hit. ``same(p, g)`` says whether they match; ``label(x)`` names an entry."""
     used = [False] * len(gold)
     tp = fp = 0
     pairs, false_hits = [], []
     for p in predicted:
-        key = _measure_key(p["kind"], p["value"], p["unit"])
-        hit = None
-        for want_optional in (False, True):
-            for i, g in enumerate(gold):
-                if used[i] or bool(g.get("optional")) != want_optional:
-                    continue
-                if _measure_key(g["kind"], g["value"], g["unit"]) == key:
-                    hit = i
-                    break
-            if hit is not None:
-                break
+        hit = next(
+            (
+                i
+                for want_optional in (False, True)
+                for i, g in enumerate(gold)
+                if not used[i] and bool(g.get("optional")) == want_optional and same(p, g)
+            ),
+            None,
+        )
         if hit is None:
             fp += 1
-            false_hits.append(p["text"])
+            false_hits.append(label(p))
             continue
         used[hit] = True
         if not gold[hit].get("optional"):
             tp += 1
             pairs.append((p, gold[hit]))
-    misses = [g["text"] for i, g in enumerate(gold) if not used[i] and not g.get("optional")]
-    return {
-        "tp": tp,
-        "fp": fp,
-        "fn": len(misses),
-        "pairs": pairs,
-        "misses": misses,
-        "false_hits": false_hits,
-    }
+    misses = [label(g) for i, g in enumerate(gold) if not used[i] and not g.get("optional")]
+    return {"tp": tp, "fp": fp, "fn": len(misses), "pairs": pairs, "misses": misses,
+            "false_hits": false_hits}  # fmt: skip
+
+
+def match_measures(predicted: list[dict], gold: list[dict]) -> dict:
+    """Measures match on kind and value (and unit for headcounts and durations)."""
+    return _greedy_match(
+        predicted,
+        gold,
+        lambda p, g: (
+            _measure_key(p["kind"], p["value"], p["unit"])
+            == _measure_key(g["kind"], g["value"], g["unit"])
+        ),
+        lambda x: x["text"],
+    )
 
 
 def match_programs(predicted: list[str], gold: list[dict]) -> dict:
+    """Programmes match when one name contains the other, quotes and spaces removed."""
+
     def clean(name: str) -> str:
         return QUOTES_SPACES.sub("", name)
 
-    used = [False] * len(gold)
-    tp = fp = 0
-    false_hits = []
-    for name in predicted:
-        n = clean(name)
-        hit = None
-        for want_optional in (False, True):
-            for i, g in enumerate(gold):
-                gn = clean(g["name"])
-                if (
-                    not used[i]
-                    and bool(g.get("optional")) == want_optional
-                    and (n in gn or gn in n)
-                ):
-                    hit = i
-                    break
-            if hit is not None:
-                break
-        if hit is None:
-            fp += 1
-            false_hits.append(name)
-            continue
-        used[hit] = True
-        tp += not gold[hit].get("optional")
-    misses = [g["name"] for i, g in enumerate(gold) if not used[i] and not g.get("optional")]
-    return {"tp": tp, "fp": fp, "fn": len(misses), "misses": misses, "false_hits": false_hits}
+    def same(name: str, g: dict) -> bool:
+        n, gn = clean(name), clean(g["name"])
+        return n in gn or gn in n
+
+    return _greedy_match(predicted, gold, same, lambda x: x if isinstance(x, str) else x["name"])
 
 
 def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
