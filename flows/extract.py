@@ -153,6 +153,7 @@ def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> in
     write_batch_task(writer, quote(result))
     for stage, s in result.seconds.items():
         seconds[stage] = seconds.get(stage, 0.0) + s
+    result.release()
     bar.update(len(batch))
     return result.cached
 

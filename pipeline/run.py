@@ -40,6 +40,12 @@ class BatchResult:
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     cached: int = 0
 
+    def release(self) -> None:
+        """Drop the records once written: Prefect keeps every task's result until the flow
+        ends, and memory must not grow with the corpus."""
+        self.documents.clear()
+        self.errors.clear()
+
     def merge(self, other: BatchResult) -> None:
         self.documents.extend(other.documents)
         self.errors.extend(other.errors)
