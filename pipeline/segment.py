@@ -42,10 +42,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def segment_document(doc: Document, options: dict | None = None) -> Document:
     """Fill doc.tokens (character spans of jieba words) and doc.sentences."""
     nlp = load_segmenter()
-    tokens = []
-    for token in nlp.make_doc(doc.text):
-        if not token.is_space:
-            tokens.append((token.idx, token.idx + len(token.text)))
-    doc.tokens = tokens
+    # Only offsets are kept: the memory zone frees the strings spaCy would otherwise add to
+    # its vocabulary for every new word, which grows with the corpus.
+    with nlp.memory_zone():
+        doc.tokens = [
+            (token.idx, token.idx + len(token.text))
+            for token in nlp.make_doc(doc.text)
+            if not token.is_space
+        ]
     doc.sentences = split_sentences(doc.text)
     return doc
