@@ -238,3 +238,15 @@ def test_menu_read_as_byline_is_dropped() -> None:
 
     assert plausible_authors("化书画房产汽车旅游健康视频知识产") == ""
     assert plausible_authors("杨江参 李诗怡;阿依古丽·买买提") == "杨江参;李诗怡;阿依古丽·买买提"
+
+
+def test_segmenter_is_renewed_before_its_vocabulary_grows_unbounded(monkeypatch) -> None:
+    import pipeline.segment as segment
+
+    first = segment.load_segmenter()
+    monkeypatch.setattr(segment, "MAX_VOCAB_STRINGS", len(first.vocab.strings))
+    doc = segment_document(
+        Document(source="t", text="选派引进生选调生到一线挂职锻炼，轮训后备干部。")
+    )
+    assert segment.load_segmenter() is not first
+    assert "选调生" in doc.token_texts()
