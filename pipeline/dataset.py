@@ -10,6 +10,7 @@ re-runs give the same bytes; each table appears under its final name only when c
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import tempfile
 from collections import defaultdict
@@ -303,6 +304,18 @@ class DatasetWriter:
     def abort(self) -> None:
         for table in self.tables.values():
             table.abort()
+
+
+def dataset_fingerprint(out_dir: str | Path) -> str:
+    """SHA-256 over the tables of a dataset: equal when every row is equal."""
+    digest = hashlib.sha256()
+    for name in ("articles", "measures", "programs", "comparison", "errors"):
+        path = Path(out_dir) / f"{name}.csv"
+        if path.exists():
+            with path.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()
 
 
 def write_dataset(documents: list[Document], errors: list, out_dir: str | Path) -> dict[str, int]:

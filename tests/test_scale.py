@@ -66,10 +66,13 @@ def test_rerun_reads_unchanged_documents_from_cache(
     import json
 
     out = tmp_path / "out"
-    _run(corpus, out, "--workers", "1")
+    _run(corpus, out, "--workers", "1", "--report")
     first = _tables(out)
     assert json.loads((out / "run.json").read_text())["cached"] == 0
-    _run(corpus, out, "--workers", "1")
+    report_time = (out / "report.html").stat().st_mtime_ns
+    _run(corpus, out, "--workers", "1", "--report")
     summary = json.loads((out / "run.json").read_text())
     assert summary["cached"] == summary["documents"] - 1  # all but the broken file
     assert _tables(out) == first
+    # same tables, same report: it is not built again
+    assert summary["report"] and (out / "report.html").stat().st_mtime_ns == report_time
