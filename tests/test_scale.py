@@ -28,10 +28,12 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def _run(corpus: Path, out: Path, *extra: str) -> int:
+    """orgwork run in small batches, without the report unless "--report" is given."""
+    report = [] if "--report" in extra else ["--no-report"]
+    extra = tuple(x for x in extra if x != "--report")
+    args = ["run", str(corpus), "--out", str(out), "--no-progress", "--batch-size", "3"]
     try:
-        return main(
-            ["run", str(corpus), "--out", str(out), "--no-progress", "--batch-size", "3", *extra]
-        )
+        return main([*args, *report, *extra])
     finally:
         stop_pool()
 
