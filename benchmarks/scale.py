@@ -73,7 +73,9 @@ def jieba_reference(folder: Path) -> float:
     return float(out.stdout.strip())
 
 
-def run_orgwork(corpus: Path, out: Path, workers: int | None) -> tuple[float, float, dict]:
+def run_orgwork(
+    corpus: Path, out: Path, workers: int | None, report: bool = True
+) -> tuple[float, float, dict]:
     """(wall seconds, peak MB of the process tree, run summary) of `orgwork run`."""
     import psutil
 
@@ -89,6 +91,8 @@ def run_orgwork(corpus: Path, out: Path, workers: int | None) -> tuple[float, fl
     ]
     if workers:
         cmd += ["--workers", str(workers)]
+    if not report:
+        cmd.append("--no-report")
     peak = 0.0
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -122,6 +126,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="reports (repeatable)")
     parser.add_argument("--workers", type=int, help="passed to orgwork run")
     parser.add_argument("--keep", help="keep corpora and outputs under this folder")
+    parser.add_argument("--no-report", action="store_true", help="runs without report.html")
     args = parser.parse_args()
     base = Path(args.keep or tempfile.mkdtemp(prefix="orgwork-bench-"))
     rows = []
@@ -131,8 +136,9 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         size = build_corpus(corpus, n)
         reference = jieba_reference(corpus)
-        wall, peak, summary = run_orgwork(corpus, out, args.workers)
-        rerun_wall, _, rerun = run_orgwork(corpus, out, args.workers)
+        report = not args.no_report
+        wall, peak, summary = run_orgwork(corpus, out, args.workers, report)
+        rerun_wall, _, rerun = run_orgwork(corpus, out, args.workers, report)
         workers = summary.get("workers", 1)
         stages = summary["stage_seconds"]
         work = sum(stages.values()) / max(workers, 1)
