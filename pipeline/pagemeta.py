@@ -122,7 +122,15 @@ def find_date(
         found = htmldate_find(html, url=url or None, original_date=True, extensive_search=True)
     except Exception:  # htmldate raises assorted errors on broken markup; no date then
         return ""
+    if found and found.endswith("-01-01") and not _states_new_year(html + url, found[:4]):
+        return ""  # htmldate fills a year-only find with 1 January: a day the page never gave
     return found or ""
+
+
+def _states_new_year(text: str, year: str) -> bool:
+    forms = (f"{year}-01-01", f"{year}-1-1", f"{year}/01/01", f"{year}/1/1", f"{year}.01.01",
+             f"{year}年1月1日", f"{year}年01月01日", f"{year}0101")  # fmt: skip
+    return any(form in text for form in forms)
 
 
 def find_author(lines: list[str], start: int) -> str:

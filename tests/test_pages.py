@@ -198,3 +198,16 @@ def test_real_mojibake_on_a_saved_page_is_repaired() -> None:
     doc = normalize_document(ingest_bytes(page.read_bytes(), page.name, is_html=True))[0]
     assert "他们不知道那位消费者是否是使用SK" in doc.text
     assert any("mojibake" in note for note in doc.notes)
+
+
+def test_a_year_alone_gives_no_publish_date() -> None:
+    """htmldate reads a bare year as 1 January; a day the page never states is left empty."""
+    from pipeline.webpage import extract_webpage
+
+    html = (
+        "<html><head><title>干部培训</title></head><body><div class='content'>"
+        "<p>1998年，全市举办干部培训班12期，轮训干部1500人次，覆盖所有乡镇。</p>"
+        "<p>培训内容包括理论学习、实践锻炼和考察调研，参训干部普遍反映收获很大。</p>"
+        "</div><div class='footer'>Copyright 1998</div></body></html>"
+    )
+    assert extract_webpage(html).publish_date == ""
