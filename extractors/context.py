@@ -17,7 +17,7 @@ from pipeline.lexicon import tag_of
 
 DATA = Path(__file__).parent / "data" / "context.toml"
 CLAUSE_BREAK = re.compile(r"[,，、:：()（）]")
-CUE_SCOPE_BREAK = re.compile(r"[,，:：]")
+FULL_STOP = re.compile(r"[。！？!?\n]")
 OTHER = "other"  # no taxonomy keyword near the figure
 
 
@@ -95,18 +95,18 @@ def find_category(text: str, start: int, end: int, scope: tuple[int, int], rules
 
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
-    """The time scope given before ``pos`` in its sentence (2021年以来，…招录484人)."""
-    before = [m for m in rules.periods.finditer(text, sentence[0], pos)]
+    """The time scope given before ``pos`` in its sentence (2021年以来，…招录484人); clauses
+    after a ； still stand under it (2023年，…提拔47人；选派32名…)."""
+    start = max((m.end() for m in FULL_STOP.finditer(text, 0, sentence[0])), default=0)
+    before = [m for m in rules.periods.finditer(text, start, pos)]
     return before[-1].group(0) if before else ""
 
 
 def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
-    """planned when a plan cue (每年, 确保, 5年内…) leads the measure's clause, reported when a
-    fact cue (累计, 已, 占…) is nearer; otherwise a speech's or plan's figures are planned."""
-    left = max(
-        (x.end() for x in CUE_SCOPE_BREAK.finditer(doc.text, sentence[0], m.start)),
-        default=sentence[0],
-    )
+    """planned when the nearest cue before the measure in its sentence is a plan cue (每年,
+    确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已, 占…); with no cue, a
+    speech's or plan's figures are planned."""
+    left = sentence[0]
     lead = doc.text[left : m.start]
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
@@ -136,6 +136,8 @@ def find_subject(doc: Document, m: Measure, rules: Rules) -> str:
     for s, e in spans:
         word = doc.text[s:e]
         tag = tag_of(word)
+        if not run and not last_run and word in rules.subject_glue:
+            break  # 5期、培训学员420人次: a list goes on, no noun follows the unit
         if tag in rules.subject_noun_tags and word not in rules.subject_stops:
             run.append(word)
         elif tag in rules.subject_modifier_tags or word in rules.subject_glue:

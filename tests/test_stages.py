@@ -197,17 +197,21 @@ def test_measure_context() -> None:
 
     doc = make_doc(
         "今年以来，长汀县共选派45名优秀年轻干部到乡镇挂职锻炼；累计培训村党组织书记1200余人次。"
-        "下一步将每年选派不少于20名干部赴浙江等地跟班学习3个月。全县共有十二条措施。",
+        "下一步将每年选派不少于20名干部赴浙江等地跟班学习3个月。全县共有十二条措施。"
+        "举办培训班5期、培训学员420余人次。下一步，力争到2025年底，实现每个乡镇配备1名年轻干部。",
         title="长汀县锻造年轻干部",
     )
     extract_document(doc)
     got = [(m.text, m.subject, m.period, m.modality, m.category) for m in doc.measures]
     assert got == [
         ("45名", "年轻干部", "今年以来", "reported", "secondment"),
-        ("1200余人次", "", "", "reported", "training"),
+        ("1200余人次", "", "今年以来", "reported", "training"),
         ("不少于20名", "干部", "", "planned", "secondment"),
         ("3个月", "", "", "planned", "secondment"),
         ("十二条", "措施", "", "reported", "other"),
+        ("5期", "", "", "reported", "training"),
+        ("420余人次", "", "", "reported", "training"),
+        ("1名", "年轻干部", "2025年", "planned", "promotion"),
     ]
 
 
