@@ -173,6 +173,9 @@ def sniff_charset(raw: bytes) -> str | None:
     return m.group(1).decode("ascii", errors="ignore") if m else None
 
 
+# By hand rather than charset-normalizer: on the 136 cwced and gne peer pages it chose the
+# right codec for 133 (restricted to gb18030/big5/utf_8), this for 134, and this also reads
+# GBK pages with a few damaged bytes and BOM-less UTF-16.
 def decode_bytes(raw: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode bytes of Chinese text; returns (text, encoding).
 

@@ -46,13 +46,6 @@ class BatchResult:
         self.documents.clear()
         self.errors.clear()
 
-    def merge(self, other: BatchResult) -> None:
-        self.documents.extend(other.documents)
-        self.errors.extend(other.errors)
-        self.cached += other.cached
-        for stage, s in other.seconds.items():
-            self.seconds[stage] += s
-
 
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
