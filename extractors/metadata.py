@@ -6,7 +6,6 @@ text fills what is still empty. Patterns: data/metadata.toml.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.document import Document
+from pipeline.pagemeta import dates_in
 
 DATA = Path(__file__).parent / "data" / "metadata.toml"
 
@@ -25,7 +25,6 @@ class Rules:
     author: list[re.Pattern]
     dateline: list[re.Pattern]
     source: list[re.Pattern]
-    date: list[re.Pattern]
     not_outlets: set[str]
 
 
@@ -45,21 +44,8 @@ def load_rules(path: Path = DATA) -> Rules:
         author=compile_all("author_patterns"),
         dateline=compile_all("dateline_patterns"),
         source=compile_all("source_patterns"),
-        date=compile_all("date_patterns"),
         not_outlets=set(raw["not_outlets"]),
     )
-
-
-def parse_date(text: str, rules: Rules | None = None) -> str:
-    """First full date (year, month, day) in text as YYYY-MM-DD, or ""."""
-    rules = rules or load_rules()
-    for pattern in rules.date:
-        for m in pattern.finditer(text):
-            try:
-                return dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
-            except ValueError:
-                continue
-    return ""
 
 
 PERSON_NAME = re.compile(
@@ -103,7 +89,6 @@ def extract_metadata(doc: Document, options: dict | None = None) -> Document:
     if not doc.outlet and outlet:
         doc.outlet = outlet
     if not doc.publish_date:
-        doc.publish_date = parse_date(
-            "\n".join(lines[: 1 + rules.header_lines])[: rules.header_chars], rules
-        )
+        head_text = "\n".join(lines[: 1 + rules.header_lines])[: rules.header_chars]
+        doc.publish_date = next(iter(dates_in(head_text)), "")  # the HTML side's date reader
     return doc

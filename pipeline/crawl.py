@@ -13,7 +13,6 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -373,21 +372,13 @@ def _html_links(body: bytes, page_url: str, source: SourceConfig) -> Links:
 # -- near-duplicates -----------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def main_text(raw: bytes, url: str, charset: str | None, is_html: bool) -> str:
     """The page's main text as the pipeline sees it: ingested, normalized, Simplified."""
     from pipeline.ingest import ingest_bytes
     from pipeline.normalize import normalize_document
 
     doc = ingest_bytes(raw, url, url=url, is_html=is_html, declared_charset=charset)
-    parts = normalize_document(doc)
-    return _t2s().convert("\n".join(p.text for p in parts))
+    return "\n".join(p.text for p in normalize_document(doc))  # already Simplified
 
 
 def text_signature(text: str) -> bytes | None:

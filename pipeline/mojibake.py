@@ -21,6 +21,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from pipeline.normalize import to_simplified
+
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PUA = re.compile(r"[\ue000-\uf8ff]")
 # A candidate run: Han characters, full-width punctuation and the other characters GBK's
@@ -97,17 +99,10 @@ def mean_logp(text: str) -> float:
     return sum(logp.get(ch, UNKNOWN_LOGP) for ch in han) / len(han)
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def simplified(text: str) -> str:
     """Character-for-character Simplified form (same length, so positions still match)."""
-    out = _t2s().convert(text)
-    return out if len(out) == len(text) else "".join(_t2s().convert(ch) for ch in text)
+    out = to_simplified(text)
+    return out if len(out) == len(text) else "".join(to_simplified(ch) for ch in text)
 
 
 def support(text: str) -> float:

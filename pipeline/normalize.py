@@ -86,7 +86,8 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_HALFWIDTH)
 
 
-def _simplified(text: str) -> str:
+def to_simplified(text: str) -> str:
+    """OpenCC t2s, the one Traditional→Simplified conversion of the project."""
     return _converters()[0].convert(text) if text else ""
 
 
@@ -218,7 +219,7 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
     if not lines:
         raise DocumentError("normalize", "nothing left after removing page furniture")
     if doc.html_title:
-        lines = place_title(lines, _simplified(doc.html_title))
+        lines = place_title(lines, to_simplified(doc.html_title))
     documents = []
     for part, part_lines in enumerate(split_articles(lines, rules)):
         body = "\n".join(part_lines) + "\n"
@@ -227,9 +228,9 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
             part=part,
             text=body,
             script=script,
-            html_title=_simplified(doc.html_title),
-            author=_simplified(doc.author),
-            outlet=_simplified(doc.outlet),
+            html_title=to_simplified(doc.html_title),
+            author=to_simplified(doc.author),
+            outlet=to_simplified(doc.outlet),
             relevant=is_relevant(body, rules),
             notes=list(doc.notes),
             measures=[],
