@@ -75,7 +75,7 @@ class Document:
     title: str = ""
     outlet: str = ""
     author: str = ""
-    publish_date: str = ""  # YYYY-MM-DD or ""
+    publish_date: str = ""  # YYYY-MM-DD, YYYY-MM (a periodical issue) or ""
     relevant: bool = False
     region: Region | None = None
     region_hint: str = ""

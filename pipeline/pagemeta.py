@@ -34,6 +34,13 @@ DATE_LABEL = re.compile(
     r"(发布|发表|时间|日期|更新|来源|编辑|作者|稿源|出处|阅读|浏览|点击|发表于)"
 )
 POST_LABEL = re.compile(r"(发表|发布|发帖|posted)", re.IGNORECASE)
+# A reprint's citation of where it first appeared, closing the article: ——《北京之春》1998年3月号,
+# 原载《求是》2019年1月7日. A periodical issue gives only its month, which is kept as YYYY-MM.
+CITATION = re.compile(
+    r"^\s*(?:[—－-]{1,2}|[（(]?(?:原载|原刊|刊于|载于?|摘自|选自|转自|来源[:：]?))?\s*《[^》]{1,30}》"
+    r"\s*[（(,，]?\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|号|刊)"
+)
+CITATION_CHARS = 60
 # How many lines before the article start are searched for the byline bar.
 LOOK_BEHIND = 25
 LOOK_AHEAD = 4
@@ -96,7 +103,10 @@ def _year_hint(root: etree._Element, lines: list[str], url: str) -> int | None:
 def find_date(
     root: etree._Element, html: str, lines: list[str], start: int, end: int, url: str = ""
 ) -> str:
-    """YYYY-MM-DD the page was published, or "". The article spans lines[start:end]."""
+    """YYYY-MM-DD the page was published (YYYY-MM for a periodical issue), or "".
+
+    The article spans lines[start:end].
+    """
     # The byline bar next to the article, nearest first; a labelled line beats a bare one.
     window = list(range(start - 1, max(start - LOOK_BEHIND, 0) - 1, -1))
     window += list(range(start, min(start + LOOK_AHEAD, len(lines))))
@@ -109,6 +119,8 @@ def find_date(
     for i in after:
         if len(lines[i]) < 120 and POST_LABEL.search(lines[i]) and (found := dates_in(lines[i])):
             return found[0]
+    if found := citation_date(lines, start, end):
+        return found
     if found := meta_date(root) or url_date(url):
         return found
     for i in window:
@@ -125,6 +137,17 @@ def find_date(
     if found and found.endswith("-01-01") and not _states_new_year(html + url, found[:4]):
         return ""  # htmldate fills a year-only find with 1 January: a day the page never gave
     return found or ""
+
+
+def citation_date(lines: list[str], start: int, end: int) -> str:
+    """YYYY-MM-DD or YYYY-MM from a citation of the first publication closing the article."""
+    for i in range(min(end + LOOK_AHEAD, len(lines)) - 1, max(start, end - LOOK_AHEAD) - 1, -1):
+        if len(lines[i]) <= CITATION_CHARS and (m := CITATION.search(lines[i])):
+            year, month, day = m.groups()
+            if day:
+                return _valid(int(year), int(month), int(day))
+            return _valid(int(year), int(month), 1)[:7]
+    return ""
 
 
 def _states_new_year(text: str, year: str) -> bool:

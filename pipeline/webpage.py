@@ -35,7 +35,7 @@ class Webpage:
     title: str = ""
     author: str = ""
     outlet: str = ""
-    publish_date: str = ""  # YYYY-MM-DD or ""
+    publish_date: str = ""  # YYYY-MM-DD, YYYY-MM (a periodical issue) or ""
 
 
 @dataclass
