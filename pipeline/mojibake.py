@@ -34,6 +34,7 @@ RUN = re.compile(
     r"[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\u3000-\u30ff\u3200-\u33ff\uff01-\uffe5"
     r"\u0391-\u03c9\u0401-\u0451\u2010-\u2312\u2460-\u254b\u2550-\u2642\ufffd]+[\x40-\x7e]?"
 )
+IN_STEP_PUNCT = frozenset("，。、；：？！")
 # Inline pinyin that belonged to a character inside the repaired run: 學(xué).
 PINYIN_AFTER = re.compile(r"^[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
 # Mean log10 character probability: real text scores about -2.8 to -3.4, shifted GBK
@@ -198,6 +199,7 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
     counts = Counter(text)
     runs = [m.span() for m in RUN.finditer(text)]
     notes: list[str] = []
+    onsets: set[str] = set()  # the characters the proven runs followed
     out: list[str] = []
     pos = 0
     for a, b in _clusters(suspects):
@@ -214,6 +216,52 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
         out.append(text[pos:s])
         out.append(new)
         notes.append(f"repaired mojibake at {s}: {text[s:e]!r} → {new!r}")
+        if s:
+            onsets.add(text[s - 1])
+        pos = e
+    out.append(text[pos:])
+    if not onsets:
+        return "".join(out), notes
+    return _repair_short_runs("".join(out), onsets, notes)
+
+
+def _repair_short_runs(text: str, onsets: set[str], notes: list[str]) -> tuple[str, list[str]]:
+    """Second pass, only in a text proven to have been read out of step: runs of one or two
+    garbled characters ("!懊總", "!敖M織") hold too few characters for the evidence the first
+    pass asks, so they are taken only where this text's proven runs began (the same converter
+    fault strikes at the same byte pattern: after the same character) and only when the
+    shifted reading is plausible and much likelier than the text as it stands."""
+    counts = Counter(text)
+    pairs = word_pairs()
+    out: list[str] = []
+    pos = 0
+    for i in range(1, len(text) - 1):
+        if i < pos or text[i - 1] not in onsets or not HAN.match(text[i]):
+            continue
+        if simplified(text[i : i + 2]) in pairs:
+            continue  # the character pairs into a word with the next: in step
+        best = None
+        for e in range(i + 1, min(i + 4, len(text)) + 1):
+            run = text[i:e]
+            if not RUN.fullmatch(run):
+                break
+            shifted = _shifted_rest(run)
+            if shifted is None:
+                continue
+            trail, read = shifted
+            rest = read.rstrip("\ufffd")
+            if not HAN.search(rest) or "\ufffd" in rest or not PLAUSIBLE.fullmatch(rest):
+                continue
+            after = mean_logp(rest)
+            gain = after - mean_logp(run)
+            if after >= MIN_REPAIRED_LOGP and gain >= MIN_GAIN and (not best or after > best[0]):
+                best = (after, e, _first_char(trail, counts) + read)
+        if best is None:
+            continue
+        _, e, new = best
+        out.append(text[pos:i])
+        out.append(new)
+        notes.append(f"repaired mojibake at {i}: {text[i:e]!r} → {new!r}")
         pos = e
     out.append(text[pos:])
     return "".join(out), notes
@@ -238,6 +286,10 @@ def _best_repair(
     ends = set(range(b0, min(b0 + MAX_EXTEND, end) + 1))
     if end - b0 <= 2 * MAX_EXTEND:
         ends.add(end)  # up to the ASCII character where the reader got back in step
+    # Never end on the punctuation of the text around the garbage: a "、" read in step is the
+    # reader back in step, and taking it in pairs its bytes with the garbage's last byte into
+    # a wrong character (草帽、 garbled and read back as 草谩).
+    ends = {e for e in ends if text[e - 1] not in IN_STEP_PUNCT}
     found: dict[int, tuple[float, int, int, str]] = {}
     # The garbage starts at or a little before the first unpaired character (a garbage
     # character can pair by chance).

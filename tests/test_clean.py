@@ -143,6 +143,21 @@ def test_mojibake_spans_are_marked_unusable() -> None:
         assert set(part.text[start:end]) == {"\ufffd"}
 
 
+def test_short_runs_are_repaired_only_in_a_text_proven_garbled() -> None:
+    proven = _garble("“本次研学活动让我深入感受到泉港的文化底蕴")
+    short = _garble("“每个")  # two characters: too few for the first pass's evidence
+    tail = f"打通成长路径！{short}村干部开展河道疏通。选调生获评一等奖！郭伟锋说。"
+    repaired, notes = repair_mojibake(
+        f"他说：“收获很大！”“会继续努力。”都说好！{proven}(完)。{tail}"
+    )
+    # After the character the proven run followed (！): the quote and 每 are read back, the
+    # lost byte of 个 is marked; the name after another ！ is left alone.
+    assert "打通成长路径！“每\ufffd" in repaired and "一等奖！郭伟锋说" in repaired
+    assert len(notes) == 2
+    # The same short run in a text with no proven garbage stays as it is.
+    assert repair_mojibake(tail) == (tail, [])
+
+
 @pytest.mark.parametrize(
     "text",
     [
