@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+
 from pipeline.document import Document, make_id
 
 
-def extract_document(doc: Document, options: dict | None = None) -> Document:
-    """Run every extractor on a normalized, segmented document, in dependency order."""
-    from extractors.context import add_context
+def find_facts(doc: Document, options: dict | None = None) -> Document:
+    """Metadata, region, programmes and measures: all read on the characters."""
     from extractors.metadata import extract_metadata
     from extractors.programs import assign_program_ids, find_programs
     from extractors.quantities import find_quantities
@@ -20,7 +21,41 @@ def extract_document(doc: Document, options: dict | None = None) -> Document:
     doc.programs = find_programs(doc, options)
     assign_program_ids(doc)
     doc.measures = find_quantities(doc, options)
-    add_context(doc, doc.programs)
-    for m in doc.measures:
-        m.measure_id = make_id(doc.doc_id, "measure", m.start, m.end, m.kind)
     return doc
+
+
+def token_spans_needed(doc: Document) -> list[tuple[int, int]]:
+    """The sentences whose tokens add_context reads: those holding a measure."""
+    from pipeline.segment import split_sentences
+
+    sentences = doc.sentences or split_sentences(doc.text)
+    starts = [s for s, _ in sentences]
+    needed = set()
+    for m in doc.measures:
+        i = bisect.bisect_right(starts, m.start) - 1
+        if i >= 0 and m.start < sentences[i][1]:
+            needed.add(sentences[i])
+    return sorted(needed)
+
+
+def add_details(doc: Document, options: dict | None = None) -> Document:
+    """Sentence, period, modality, subject, category and programme of each measure; ids.
+    Needs doc.tokens over token_spans_needed(doc)."""
+    from extractors.context import add_context
+
+    if doc.relevant:
+        add_context(doc, doc.programs)
+        for m in doc.measures:
+            m.measure_id = make_id(doc.doc_id, "measure", m.start, m.end, m.kind)
+    return doc
+
+
+def extract_document(doc: Document, options: dict | None = None) -> Document:
+    """Every extractor on a normalized document with its sentences, in dependency order;
+    segments the sentences that need tokens when the document has none."""
+    find_facts(doc, options)
+    if doc.relevant and doc.measures and not doc.tokens:
+        from pipeline.segment import segment_document
+
+        segment_document(doc, options, spans=token_spans_needed(doc))
+    return add_details(doc, options)

@@ -123,14 +123,17 @@ def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: R
     return "reported"
 
 
-def find_subject(doc: Document, m: Measure, rules: Rules) -> str:
-    """The counted noun phrase after the unit: its head, the last run of nouns before a verb
-    (50名政治过硬、经验丰富的领导干部 → 领导干部; 28名优秀引进生选调生 → 引进生选调生)."""
+def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
+    """The counted noun phrase after the unit, inside its sentence: its head, the last run of
+    nouns before a verb (50名政治过硬、经验丰富的领导干部 → 领导干部; 28名优秀引进生选调生 →
+    引进生选调生)."""
     if m.kind in ("percentage", "duration"):
         return ""
     i = max(bisect.bisect_right(doc.tokens, (m.end, float("inf"))) - 1, 0)
     # The unit may sit inside a token (名干部): the phrase starts right after the unit.
-    spans = [(max(s, m.end), e) for s, e in doc.tokens[i : i + 16] if e > m.end]
+    spans = [
+        (max(s, m.end), e) for s, e in doc.tokens[i : i + 16] if e > m.end and e <= sentence[1]
+    ]
     run: list[str] = []
     last_run: list[str] = []
     for s, e in spans:
@@ -181,7 +184,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         m.sentence = text[sentence[0] : sentence[1]]
         m.period = find_period(text, m.start, sentence, rules)
         m.modality = find_modality(doc, m, sentence, rules)
-        m.subject = find_subject(doc, m, rules)
+        m.subject = find_subject(doc, m, sentence, rules)
         clause = clause_bounds(text, m.start, m.end, sentence)
         m.category = (
             find_category(text, m.start, m.end, clause, rules)

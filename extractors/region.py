@@ -163,7 +163,9 @@ def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
         return None
     best = max(scores, key=lambda c: (scores[c], c in in_title, len(c)))
     # 泉州晋江: when the title names a unit and one inside it, the report is about the inner one.
-    inner = [c for c in in_title if best in gaz.units[c].ancestors]
+    # In order of first mention, so a tie goes the same way in every process (a set's order
+    # follows string hashing, which differs per process).
+    inner = sorted((c for c in in_title if best in gaz.units[c].ancestors), key=first.get)
     if inner:
         best = max(inner, key=lambda c: scores[c])
     if scores[best] < MIN_SCORE:

@@ -57,13 +57,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def segment_document(doc: Document, options: dict | None = None) -> Document:
-    """Fill doc.tokens (character spans of jieba words) and doc.sentences."""
+def segment_document(
+    doc: Document, options: dict | None = None, spans: list[tuple[int, int]] | None = None
+) -> Document:
+    """Fill doc.sentences, and doc.tokens (character spans of jieba words) over ``spans``
+    (default: the whole text).
+
+    jieba cuts a text into blocks at every character outside Han, letters and digits, so a
+    sentence (ending at 。！？； or a line break) segments the same alone as in its text: the
+    pipeline passes only the sentences an extractor reads tokens in.
+    """
     nlp = load_segmenter()
-    doc.tokens = [
-        (token.idx, token.idx + len(token.text))
-        for token in nlp.make_doc(doc.text)
-        if not token.is_space
-    ]
     doc.sentences = split_sentences(doc.text)
+    tokens: list[tuple[int, int]] = []
+    for start, end in [(0, len(doc.text))] if spans is None else sorted(set(spans)):
+        tokens.extend(
+            (start + token.idx, start + token.idx + len(token.text))
+            for token in nlp.make_doc(doc.text[start:end])
+            if not token.is_space
+        )
+    doc.tokens = tokens
     return doc

@@ -61,3 +61,29 @@ def test_region(title: str, body: str, expected: tuple | None, request) -> None:
 def test_ambiguous_short_name_needs_its_parent() -> None:
     # 龙华区 exists in 深圳 and 海口; named alone in a title it is resolved by its city.
     assert region("深圳龙华区推进干部交流", "龙华区选派干部。")[1] == "440309"
+
+
+def test_a_tie_resolves_the_same_in_every_process() -> None:
+    """Two cities of one province in the title score alike: the first named wins, whatever
+    the process's string hashing (sets iterate in hash order)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from tests.test_region import region;"
+        "print(region('福建省泉州市与厦门市联合举办干部培训班', '两地共培训干部300人。')[0])"
+    )
+    root = Path(__file__).resolve().parent.parent
+    found = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(4)
+    }
+    assert found == {"泉州市"}

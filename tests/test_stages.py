@@ -119,6 +119,29 @@ def test_segment_uses_domain_words() -> None:
     assert all(doc.text[s:e] == w for (s, e), w in zip(doc.tokens, words, strict=True))
 
 
+def test_sentences_segment_as_in_their_text() -> None:
+    """The pipeline segments only the sentences holding a measure: their tokens, and every
+    record of the samples, are those of segmenting the whole text."""
+    from dataclasses import asdict
+
+    from extractors import add_details, find_facts, token_spans_needed
+    from tests.conftest import SAMPLES
+
+    n_measures = 0
+    for path in sorted(SAMPLES.glob("*.txt")):
+        for part in normalize_document(ingest_bytes(path.read_bytes(), path.name)):
+            find_facts(part)
+            spans = token_spans_needed(part)
+            whole = segment_document(Document(source="t", text=part.text)).tokens
+            partial = segment_document(part, spans=spans).tokens
+            assert partial == [t for t in whole if any(s <= t[0] < e for s, e in spans)]
+            lazy = [asdict(m) for m in add_details(part).measures]
+            part.tokens = whole
+            assert lazy == [asdict(m) for m in add_details(part).measures]
+            n_measures += len(lazy)
+    assert n_measures > 50
+
+
 def test_sentences() -> None:
     text = "第一句。第二句！\n第三句；第四句"
     assert [text[s:e] for s, e in split_sentences(text)] == [
