@@ -28,17 +28,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"orgwork run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     workers = 1 if args.cluster else (args.workers or os.cpu_count() or 1)
+    options = {} if args.no_cache else {"cache_dir": str(Path(args.out) / ".cache")}
     if workers > 1:
         from pipeline.parallel import start_pool
 
         start_pool(workers)  # before Prefect: the workers warm up while its API starts
     api_ready = _start_prefect_api()
+    if workers > 1:
+        _prefetch(paths, args.batch_size, workers, options)
     from flows.extract import run_extract
 
     if api_ready is not None:
         api_ready.join()
     ready = time.perf_counter()
-    options = {} if args.no_cache else {"cache_dir": str(Path(args.out) / ".cache")}
     summary = run_extract(
         workers=workers,
         cluster=args.cluster,
@@ -54,6 +56,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary["wall_seconds"] = round(time.perf_counter() - started, 2)
     print_summary(summary)
     return 1 if summary["failures"] else 0
+
+
+def _prefetch(paths: list[str], batch_size: int | None, workers: int, options: dict) -> None:
+    """Hand the flow's first batches to the workers while Prefect's API starts."""
+    from pipeline.ingest import auto_batch_size, batches_in_flight, iter_batches, list_sources
+    from pipeline.parallel import prefetch_batches
+
+    sources = list_sources(paths)
+    size = batch_size or auto_batch_size(len(sources), workers)
+    prefetch_batches(list(iter_batches(sources, size))[: batches_in_flight(workers)], options)
 
 
 def _start_prefect_api():

@@ -19,17 +19,15 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from pipeline.dataset import DatasetWriter, dataset_fingerprint, write_atomic
-from pipeline.ingest import Source, iter_batches, list_sources
+from pipeline.ingest import (
+    Source,
+    auto_batch_size,
+    batches_in_flight,
+    iter_batches,
+    list_sources,
+)
 from pipeline.parallel import run_batch
 from pipeline.run import BatchResult
-
-MIN_BATCH, MAX_BATCH = 10, 200
-
-
-def auto_batch_size(n_sources: int, workers: int) -> int:
-    """About four batches per worker: few enough that Prefect's cost per task (tens of ms)
-    stays small, enough to keep every worker busy and memory flat."""
-    return max(MIN_BATCH, min(MAX_BATCH, -(-n_sources // (4 * max(workers, 1)))))
 
 
 @task(name="process-batch", task_run_name="process-batch-{index}", cache_policy=NO_CACHE)
@@ -175,7 +173,7 @@ def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> in
 def run_extract(workers: int | None = None, cluster: str | None = None, **kwargs) -> dict:
     """extract_reports on the chosen task runner."""
     runner = make_task_runner(workers, cluster)
-    in_flight = 2 * (workers or os.cpu_count() or 1) if not cluster else 64
+    in_flight = batches_in_flight(workers, cluster)
     return extract_reports.with_options(task_runner=runner)(
         in_flight=in_flight, workers=workers or os.cpu_count() or 1, **kwargs
     )

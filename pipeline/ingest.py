@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -282,6 +283,21 @@ def ingest_source(source: Source, raw: bytes | None = None) -> Document:
         declared_charset=source.charset or None,
         region_hint=source.region_hint,
     )
+
+
+MIN_BATCH, MAX_BATCH = 10, 200
+
+
+def auto_batch_size(n_sources: int, workers: int) -> int:
+    """About four batches per worker: few enough that Prefect's cost per task (tens of ms)
+    stays small, enough to keep every worker busy and memory flat."""
+    return max(MIN_BATCH, min(MAX_BATCH, -(-n_sources // (4 * max(workers, 1)))))
+
+
+def batches_in_flight(workers: int | None, cluster: str | None = None) -> int:
+    """Batches submitted ahead of the one being written: enough to keep the workers busy,
+    few enough that memory stays flat (a cluster has many more workers)."""
+    return 2 * (workers or os.cpu_count() or 1) if not cluster else 64
 
 
 def iter_batches(items: list, size: int) -> Iterator[list]:

@@ -95,11 +95,17 @@ def strip_pinyin(text: str) -> tuple[str, int]:
     return PINYIN_ANNOTATION.subn("", text)
 
 
-def detect_script(text: str) -> str:
-    """simplified | traditional | mixed, from characters that only one script uses."""
+def detect_script(text: str, simp: str | None = None) -> str:
+    """simplified | traditional | mixed, from characters that only one script uses.
+    ``simp`` is to_simplified(text) when the caller has it."""
     t2s, s2t = _converters()
-    han = "".join(HAN.findall(text[: SCRIPT_SAMPLE * 2]))[:SCRIPT_SAMPLE]
-    trad_only = sum(map(operator.ne, han, t2s.convert(han)))
+    head = text[: SCRIPT_SAMPLE * 2]
+    han = "".join(HAN.findall(head))[:SCRIPT_SAMPLE]
+    if simp is not None and len(simp) == len(text):
+        as_simp = "".join(simp[m.start() : m.end()] for m in HAN.finditer(head))[:SCRIPT_SAMPLE]
+    else:
+        as_simp = t2s.convert(han)
+    trad_only = sum(map(operator.ne, han, as_simp))
     simp_only = sum(map(operator.ne, han, s2t.convert(han)))
     if trad_only + simp_only == 0:
         return "simplified"
@@ -210,12 +216,15 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
     text, n_pinyin = strip_pinyin(text)
     if n_pinyin:
         doc.notes.append(f"removed {n_pinyin} inline pinyin annotations")
-    text, repairs = repair_mojibake(text)
-    doc.notes.extend(repairs)
-    script = detect_script(text)
-    t2s, _ = _converters()
+    # Converted once, used three times (mojibake, script, furniture rules).
+    simp = to_simplified(text)
+    text, repairs = repair_mojibake(text, simp if len(simp) == len(text) else None)
+    if repairs:
+        doc.notes.extend(repairs)
+        simp = to_simplified(text)
+    script = detect_script(text, simp)
     # Furniture and article rules are written in Simplified, so convert before applying them.
-    lines = clean_lines(t2s.convert(text), rules)
+    lines = clean_lines(simp, rules)
     if not lines:
         raise DocumentError("normalize", "nothing left after removing page furniture")
     if doc.html_title:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from pipeline.ingest import Source
 from pipeline.run import BatchResult, process_batch, warm_up
 
 _pool: ProcessPoolExecutor | None = None
+# Batches started before the flow asked for them, by content of the request.
+_prefetched: dict[tuple, Future] = {}
 
 
 def start_pool(workers: int) -> None:
@@ -32,8 +34,23 @@ def start_pool(workers: int) -> None:
         _pool.submit(os.getpid)  # makes the executor start every worker at once
 
 
+def prefetch_batches(batches: list[list[Source]], options: dict | None = None) -> None:
+    """Start the first batches on the pool now. The flow can only begin once Prefect's API
+    is up, seconds later; its tasks then collect these results instead of idle workers
+    starting them. Only the batches the flow keeps in flight anyway, so memory stays flat."""
+    if _pool is None:
+        return
+    for batch in batches:
+        _prefetched[_batch_key(batch, options)] = _pool.submit(process_batch, batch, options)
+
+
+def _batch_key(sources: list[Source], options: dict | None) -> tuple:
+    return tuple(map(repr, sources)), repr(sorted((options or {}).items()))
+
+
 def stop_pool() -> None:
     global _pool
+    _prefetched.clear()
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
@@ -43,4 +60,7 @@ def run_batch(sources: list[Source], options: dict | None = None) -> BatchResult
     """process_batch on the pool when one is running, else in this process."""
     if _pool is None:
         return process_batch(sources, options)
-    return _pool.submit(process_batch, sources, options).result()
+    future = _prefetched.pop(_batch_key(sources, options), None)
+    if future is None:
+        future = _pool.submit(process_batch, sources, options)
+    return future.result()

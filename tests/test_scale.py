@@ -78,3 +78,27 @@ def test_rerun_reads_unchanged_documents_from_cache(
     assert _tables(out) == first
     # same tables, same report: it is not built again
     assert summary["report"] and (out / "report.html").stat().st_mtime_ns == report_time
+
+
+def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
+    """Batches started while Prefect's API comes up are handed to the flow's tasks as they
+    ask for them, and give what processing them then would."""
+    from pipeline import parallel
+    from pipeline.ingest import iter_batches, list_sources
+    from pipeline.run import process_batch
+
+    batches = list(iter_batches(list_sources([corpus]), 4))
+    parallel.start_pool(2)
+    try:
+        parallel.prefetch_batches(batches[:2])
+        assert len(parallel._prefetched) == 2
+        got = [parallel.run_batch(batch) for batch in batches]
+        assert not parallel._prefetched  # both collected, none left behind
+    finally:
+        stop_pool()
+    for result, batch in zip(got, batches, strict=True):
+        expected = process_batch(batch)
+        assert [d.doc_id for d in result.documents] == [d.doc_id for d in expected.documents]
+        assert [m.value for d in result.documents for m in d.measures] == [
+            m.value for d in expected.documents for m in d.measures
+        ]
