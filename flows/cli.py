@@ -27,6 +27,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"orgwork run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if not (args.no_cache or args.force) and (previous := _up_to_date(paths, args)):
+        print_summary({k: v for k, v in previous.items() if k != "startup_seconds"})
+        print(
+            "nothing changed since that run (same inputs, same pipeline version): the dataset "
+            "is current; --force runs the flow anyway"
+        )
+        return 1 if previous["failures"] else 0
     workers = 1 if args.cluster else (args.workers or os.cpu_count() or 1)
     options = {} if args.no_cache else {"cache_dir": str(Path(args.out) / ".cache")}
     if workers > 1:
@@ -56,6 +63,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary["wall_seconds"] = round(time.perf_counter() - started, 2)
     print_summary(summary)
     return 1 if summary["failures"] else 0
+
+
+def _up_to_date(paths: list[str], args: argparse.Namespace) -> dict | None:
+    """The last run's summary when the dataset in --out is what a run would write now: same
+    input bytes and pipeline version, tables untouched since, the report there if wanted.
+    Checked before Prefect starts, so an unchanged corpus costs no start-up at all."""
+    from pipeline.dataset import dataset_fingerprint
+    from pipeline.ingest import list_sources
+    from pipeline.run import inputs_fingerprint
+
+    out = Path(args.out)
+    try:
+        previous = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (out / "texts").is_dir() or (not args.no_report and not previous.get("report")):
+        return None
+    if not args.no_report and not (out / "report.html").is_file():
+        return None
+    if previous.get("dataset_sha256") != dataset_fingerprint(out):
+        return None
+    if previous.get("inputs_sha256") != inputs_fingerprint(list_sources(paths)):
+        return None
+    return previous
 
 
 def _prefetch(paths: list[str], batch_size: int | None, workers: int, options: dict) -> None:
@@ -164,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="process every document again (no cache)"
     )
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="run the flow even when nothing changed since the last run",
+    )
     run.set_defaults(func=cmd_run)
 
     from flows.crawl_cli import add_commands as add_crawl_commands

@@ -27,7 +27,7 @@ from pipeline.ingest import (
     list_sources,
 )
 from pipeline.parallel import run_batch
-from pipeline.run import BatchResult
+from pipeline.run import BatchResult, inputs_fingerprint
 
 
 @task(name="process-batch", task_run_name="process-batch-{index}", cache_policy=NO_CACHE)
@@ -114,6 +114,7 @@ def extract_reports(
         "workers": workers,
         "report": "",
         "dataset_sha256": dataset_fingerprint(out),
+        "inputs_sha256": inputs_fingerprint(sources),
     }
     if report:
         summary["report"] = _current_report(out, summary["dataset_sha256"]) or build_report_task(

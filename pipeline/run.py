@@ -64,6 +64,20 @@ def pipeline_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def inputs_fingerprint(sources: list[Source]) -> str:
+    """SHA-256 over every source's bytes and metadata and the pipeline version: equal when a
+    run would give the same dataset."""
+    digest = hashlib.sha256(pipeline_version().encode())
+    for source in sources:
+        meta = (source.relative, source.url, source.charset, source.region_hint, source.html)
+        digest.update(repr(meta).encode())
+        try:
+            digest.update(hashlib.sha256(source.path.read_bytes()).digest())
+        except OSError as exc:  # the run will record it in errors.csv; keep it in the key
+            digest.update(repr(exc).encode())
+    return digest.hexdigest()
+
+
 def warm_up() -> None:
     """Load dictionaries and rules once per worker process, before its first batch."""
     from extractors.context import load_rules as context_rules

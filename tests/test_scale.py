@@ -72,12 +72,44 @@ def test_rerun_reads_unchanged_documents_from_cache(
     first = _tables(out)
     assert json.loads((out / "run.json").read_text())["cached"] == 0
     report_time = (out / "report.html").stat().st_mtime_ns
-    _run(corpus, out, "--workers", "1", "--report")
+    _run(corpus, out, "--workers", "1", "--report", "--force")
     summary = json.loads((out / "run.json").read_text())
     assert summary["cached"] == summary["documents"] - 1  # all but the broken file
     assert _tables(out) == first
     # same tables, same report: it is not built again
     assert summary["report"] and (out / "report.html").stat().st_mtime_ns == report_time
+
+
+def test_rerun_on_an_unchanged_corpus_starts_nothing(
+    corpus: Path, tmp_path: Path, prefect_harness, monkeypatch
+) -> None:
+    import flows.extract
+
+    work = tmp_path / "corpus"
+    shutil.copytree(corpus, work)
+    out = tmp_path / "out"
+    assert _run(work, out, "--workers", "1", "--report") == 1  # the broken file
+    run_json = (out / "run.json").read_bytes()
+
+    def no_flow(**kwargs):
+        raise AssertionError("the flow ran on an unchanged corpus")
+
+    monkeypatch.setattr(flows.extract, "run_extract", no_flow)
+    assert _run(work, out, "--workers", "1", "--report") == 1  # same status, same summary
+    assert (out / "run.json").read_bytes() == run_json
+    # Any change runs the flow: a file's bytes, the tables, a report asked for but missing.
+    for change in (
+        lambda: (work / "new.txt").write_text("晋江举办专题培训21期。", encoding="utf-8"),
+        lambda: (out / "measures.csv").write_bytes(b""),
+        lambda: (out / "report.html").unlink(),
+    ):
+        change()
+        with pytest.raises(AssertionError, match="the flow ran"):
+            _run(work, out, "--workers", "1", "--report")
+        (work / "new.txt").unlink(missing_ok=True)
+        monkeypatch.undo()
+        _run(work, out, "--workers", "1", "--report", "--force")
+        monkeypatch.setattr(flows.extract, "run_extract", no_flow)
 
 
 def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
