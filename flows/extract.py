@@ -94,7 +94,9 @@ def extract_reports(
                 cached += _write_next(pending, writer, seconds, bar)
         while pending:
             cached += _write_next(pending, writer, seconds, bar)
+        t = time.perf_counter()
         counts = finish_dataset_task(writer)
+        write_seconds = seconds.pop("write", 0.0) + time.perf_counter() - t
     except BaseException:
         writer.abort()
         raise
@@ -111,15 +113,18 @@ def extract_reports(
         "seconds": round(time.perf_counter() - started, 2),
         "out": str(Path(out)),
         "stage_seconds": {k: round(v, 2) for k, v in sorted(seconds.items())},
+        "write_seconds": round(write_seconds, 2),
         "workers": workers,
         "report": "",
         "dataset_sha256": dataset_fingerprint(out),
         "inputs_sha256": inputs_fingerprint(sources),
     }
     if report:
+        t = time.perf_counter()
         summary["report"] = _current_report(out, summary["dataset_sha256"]) or build_report_task(
             out
         )
+        summary["report_seconds"] = round(time.perf_counter() - t, 2)
     write_atomic(Path(out) / "run.json", json.dumps(summary, ensure_ascii=False, indent=2))
     create_table_artifact(
         key="extract-summary",
@@ -162,8 +167,10 @@ def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> in
     """Wait for the oldest batch in flight and write it (input order)."""
     batch, future = pending.popleft()
     result = future.result()
+    t = time.perf_counter()
     # quote(): Prefect would otherwise walk every record of the batch looking for futures.
     write_batch_task(writer, quote(result))
+    seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - t
     for stage, s in result.seconds.items():
         seconds[stage] = seconds.get(stage, 0.0) + s
     result.release()
