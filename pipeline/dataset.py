@@ -14,6 +14,7 @@ import hashlib
 import os
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,13 +142,20 @@ def program_rows(doc: Document) -> list[dict[str, object]]:
     ]
 
 
-def write_atomic(path: Path, data: str, encoding: str = "utf-8") -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+def write_atomic(path: Path, data: str | Iterable[str], encoding: str = "utf-8") -> None:
+    """Write to a temporary file beside ``path`` and rename it into place.
+
+    ``data`` may be an iterable of pieces, written as they come (the report's pages are
+    written so, never whole in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(data)
+            if isinstance(data, str):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -22,20 +22,33 @@ when it was a crawled page.
 
 from __future__ import annotations
 
-import csv
 import html
 import os
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
 from pipeline.dataset import write_atomic
-from pipeline.report_charts import PALETTE, HeatRow, Series, bar_chart_svg, fmt_number, heatmap_svg
-
-TABLES = ("articles", "measures", "programs", "comparison", "errors")
+from pipeline.report_charts import (
+    PALETTE,
+    HeatRow,
+    Series,
+    bar_chart_svg,
+    fmt_number,
+    heatmap_svg_parts,
+)
+from pipeline.report_data import (
+    NO_REGION,
+    Listing,
+    Region,
+    RegionData,
+    ReportData,
+    load_report_data,
+    region_key,
+)
 
 # Practice categories in the order of the README's taxonomy, with short Chinese labels.
 CATEGORIES = {
@@ -51,77 +64,7 @@ QUALIFIERS = {
     "at_most": "至多 ", "approx": "约 ",
 }  # fmt: skip
 MODALITIES = {"reported": "已报告", "planned": "计划"}
-NO_REGION = "（未标明地区）"
 MAX_BARS = 40  # regions per bar chart
-
-
-@dataclass
-class Region:
-    """A region as keyed in comparison.csv: its adcode, else its name ("" for none)."""
-
-    key: str
-    name: str
-    province: str
-    prefecture: str
-    admin_level: str
-    adcode: str
-    label: str = ""
-
-    @property
-    def anchor(self) -> str:
-        return "region-" + (quote(self.key, safe="") if self.key else "none")
-
-
-def region_key(row: dict[str, str]) -> str:
-    return row.get("adcode", "") or row.get("region", "")
-
-
-def load_dataset(dataset_dir: str | Path) -> dict[str, list[dict[str, str]]]:
-    """The five CSV tables as lists of row dicts (strings, as written)."""
-    folder = Path(dataset_dir)
-    tables = {}
-    for name in TABLES:
-        path = folder / f"{name}.csv"
-        if not path.is_file():
-            raise FileNotFoundError(f"{path} is missing: not an orgwork dataset folder?")
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            tables[name] = list(csv.DictReader(fh))
-    return tables
-
-
-def number(text: str) -> float:
-    return float(text) if text else 0.0
-
-
-def collect_regions(tables: dict[str, list[dict[str, str]]]) -> list[Region]:
-    """Regions of relevant articles and of comparison rows, grouped by province.
-
-    Provinces come in adcode order, regions by adcode within them; the articles naming no
-    place come last.
-    """
-    found: dict[str, Region] = {}
-    rows = [a for a in tables["articles"] if a["relevant"] == "true"] + tables["comparison"]
-    for row in rows:
-        key = region_key(row)
-        if key not in found:
-            found[key] = Region(
-                key, row["region"], row["province"], row["prefecture"],
-                row["admin_level"], row["adcode"],
-            )  # fmt: skip
-    first_code: dict[str, str] = {}
-    for r in found.values():
-        first_code[r.province] = min(first_code.get(r.province, "999999"), r.adcode or "999999")
-    ordered = sorted(
-        found.values(),
-        key=lambda r: (not r.key, first_code[r.province], r.province, r.adcode, r.name),
-    )
-    # Same-named districts exist in many cities (鼓楼区): add the city when ambiguous.
-    names = Counter(r.name for r in ordered)
-    for r in ordered:
-        r.label = r.name or NO_REGION
-        if r.name and names[r.name] > 1:
-            r.label = f"{r.name}（{r.prefecture or r.province}）"
-    return ordered
 
 
 def category_order(codes: set[str]) -> list[str]:
@@ -145,28 +88,51 @@ def td(content: str, cls: str = "") -> str:
 class Page:
     """Builds the sections of one report; ``texts_href`` maps a doc_id to its text file."""
 
-    def __init__(self, tables: dict[str, list[dict[str, str]]], dataset_dir: Path, out: Path):
-        self.t = tables
+    def __init__(self, data: ReportData, dataset_dir: Path, out: Path):
+        self.d = data
         self.dir = dataset_dir
-        self.regions = collect_regions(tables)
+        self.regions = data.regions
         self.by_key = {r.key: r for r in self.regions}
-        self.articles = {a["doc_id"]: a for a in tables["articles"]}
         self.rel = Path(os.path.relpath(dataset_dir, out.parent)).as_posix()
         self._texts: dict[str, str | None] = {}
-        self.region_articles: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for a in tables["articles"]:
-            if a["relevant"] == "true":
-                self.region_articles[region_key(a)].append(a)
-        self.comparison: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for row in tables["comparison"]:
-            self.comparison[region_key(row)].append(row)
+        # How many of each region's measures the (possibly sampled) table holds.
+        self.in_table = Counter(region_key(m) for m in data.table.rows)
+        self.categories = category_order(
+            {c for rd in data.by_region.values() for c in rd.comparison}
+        )
 
     # --- small pieces -------------------------------------------------------------------
 
+    def region_data(self, key: str) -> RegionData:
+        return self.d.by_region.get(key) or RegionData()
+
+    def href(self, path: str) -> str:
+        """A path inside the dataset folder as a link relative to the report."""
+        return quote(path if self.rel == "." else f"{self.rel}/{path}", safe="/.-_~")
+
     def text_href(self, doc_id: str) -> str:
-        path = self.articles.get(doc_id, {}).get("text_path") or f"texts/{doc_id}.txt"
-        href = path if self.rel == "." else f"{self.rel}/{path}"
-        return quote(href, safe="/.-_~")
+        return self.href(self.d.docs.get(doc_id, {}).get("text_path") or f"texts/{doc_id}.txt")
+
+    def cap_note(self, listing: Listing, table: str, how: str = "", how_en: str = "") -> str:
+        """Says that a listing shows part of its rows and where all of them are; "" if all.
+
+        Without ``how`` the note is one short line: a region's lists say how they were chosen
+        once, above the regions, as thousands of regions may each carry three notes.
+        """
+        if not listing.capped:
+            return ""
+        shown, total = len(listing.rows), listing.total
+        link = f'<a href="{esc(self.href(table))}">{esc(table)}</a>'
+        if not how:
+            return (
+                f'<p class="muted cap-note">仅显示 {shown:,} / {total:,} 条，全部见 {link} · '
+                f"showing {shown:,} of {total:,}</p>"
+            )
+        return (
+            f'<p class="muted cap-note">仅显示 {shown:,} / {total:,} 条（{esc(how)}），'
+            f"全部见报告旁的 {link}。Showing {shown:,} of {total:,} ({esc(how_en)}); "
+            f"the full table is {link} next to this report.</p>"
+        )
 
     def text_link(self, doc_id: str, start: str = "", end: str = "") -> str:
         where = f"，字符 {start}–{end}" if start else ""
@@ -174,7 +140,7 @@ class Page:
 
     def source(self, row: dict[str, str]) -> str:
         """A crawled page's URL as a link (http/https only), a file's path as code."""
-        article = self.articles.get(row["doc_id"], row)
+        article = self.d.docs.get(row["doc_id"], row)
         url = article.get("url", "")
         if url.startswith(("http://", "https://")):
             return f'<a href="{esc(url)}" rel="noreferrer">{esc(url)}</a>'
@@ -226,32 +192,25 @@ class Page:
     def modality(code: str) -> str:
         return f'<span class="badge {esc(code)}">{esc(MODALITIES.get(code, code))}</span>'
 
-    def sums(self, rows: list[dict[str, str]], column: str) -> float:
-        return sum(number(r[column]) for r in rows)
-
     # --- sections -----------------------------------------------------------------------
 
     def overview(self) -> str:
-        arts, errs = self.t["articles"], self.t["errors"]
-        relevant = [a for a in arts if a["relevant"] == "true"]
-        files = {a["source"] for a in arts} | {e["source"] for e in errs}
+        d, n_errors = self.d, self.d.errors.total
         named = [r for r in self.regions if r.key]
         provinces = {r.province for r in named if r.province}
-        modal = Counter(m["modality"] for m in self.t["measures"])
-        dates = sorted(a["publish_date"] for a in arts if a["publish_date"])
-        span = f"{dates[0]} – {dates[-1]}" if dates else "—"
+        span = f"{d.first_date} – {d.last_date}" if d.n_dated else "—"
         cards = [
-            (len(files), "文件 documents", f"{len(errs)} 个失败 failed"),
-            (len(arts), "文章 articles", f"{len(relevant)} 篇相关 relevant"),
+            (d.n_files, "文件 documents", f"{n_errors} 个失败 failed"),
+            (d.n_articles, "文章 articles", f"{d.n_relevant} 篇相关 relevant"),
             (len(named), "地区 regions", f"{len(provinces)} 个省份 provinces"),
             (
-                len(self.t["measures"]),
+                d.n_measures,
                 "数据 measures",
-                f"{modal['reported']} 已报告 reported · {modal['planned']} 计划 planned",
+                f"{d.modality['reported']} 已报告 reported · {d.modality['planned']} 计划 planned",
             ),
-            (len(self.t["programs"]), "项目 programmes", f"{self.distinct_programs()} 个不同名称"),
-            (len(errs), "失败 failures", "errors.csv"),
-            (span, "报道时间 report dates", f"{len(dates)} / {len(arts)} 篇有日期 dated"),
+            (d.n_programs, "项目 programmes", f"{d.n_distinct_programs} 个不同名称"),
+            (n_errors, "失败 failures", "errors.csv"),
+            (span, "报道时间 report dates", f"{d.n_dated} / {d.n_articles} 篇有日期 dated"),
         ]
         body = "".join(
             f'<div class="card"><div class="n">{esc(n)}</div><div class="l">{esc(label)}</div>'
@@ -263,16 +222,13 @@ class Page:
             "</section>"
         )
 
-    def distinct_programs(self) -> int:
-        return len({(region_key(p), p["name"]) for p in self.t["programs"]})
-
-    def heatmap(self) -> str:
-        cats = category_order({c["category"] for c in self.t["comparison"]})
+    def heatmap(self) -> Iterator[str]:
+        cats = self.categories
         # Keyed by anchor: the comparison key of articles naming no place is "".
-        anchor = {r.key: r.anchor for r in self.regions}
         cells = {
-            (anchor[region_key(c)], c["category"]): (int(c["n_programs"]), int(c["n_measures"]))
-            for c in self.t["comparison"]
+            (r.anchor, category): (int(v[0]), int(v[1]))  # n_programs, n_measures
+            for r in self.regions
+            for category, v in self.region_data(r.key).comparison.items()
         }
         rows: list[HeatRow] = []
         province = None
@@ -282,23 +238,24 @@ class Page:
                 province = group
                 rows.append(HeatRow(group or "（省份未知）"))
             rows.append(HeatRow(r.label if r.key else "无地区的文章", r.anchor, "#" + r.anchor))
-        svg = heatmap_svg(rows, [(c, cat_label(c)) for c in cats], cells, "地区 × 实践类别")
-        return (
+        yield (
             '<section id="heatmap"><h2>地区 × 实践类别 Region × practice</h2>'
             '<p class="muted">每格：项目数 · 数据条数（programmes · measures, comparison.csv 的 '
             "n_programs 与 n_measures）；颜色越深，两者之和越大。点击地区名跳到该地区。</p>"
-            f'<div class="scroll">{svg}</div></section>'
+            '<div class="scroll">'
         )
+        columns = [(c, cat_label(c)) for c in cats]
+        yield from heatmap_svg_parts(rows, columns, cells, "地区 × 实践类别")
+        yield "</div></section>"
 
     def column(self, key: str, column: str, category: str | None = None) -> float:
         """Sum of a comparison.csv column over a region's cells (of one category if given)."""
-        rows = self.comparison[key]
-        return self.sums([c for c in rows if category is None or c["category"] == category], column)
+        return self.region_data(key).total(column, category)
 
     def by_category(self, column: str) -> list[Series]:
         """One series per category with a non-zero ``column`` somewhere, in taxonomy order."""
         series = []
-        for i, cat in enumerate(category_order({c["category"] for c in self.t["comparison"]})):
+        for i, cat in enumerate(self.categories):
             values = [self.column(r.key, column, cat) for r in self.regions]
             if any(values):
                 series.append(Series(cat_label(cat), values, PALETTE[i % len(PALETTE)]))
@@ -382,27 +339,34 @@ class Page:
             f'</figcaption><div class="scroll">{svg}</div></figure>'
         )
 
-    def region_sections(self) -> str:
-        progs: dict[str, list] = defaultdict(list)
-        meas: dict[str, list] = defaultdict(list)
-        for p in self.t["programs"]:
-            progs[region_key(p)].append(p)
-        for m in self.t["measures"]:
-            meas[region_key(m)].append(m)
-        parts = ['<section id="regions"><h2>各地区 Regions</h2>']
+    def region_sections(self) -> Iterator[str]:
+        """The regions' section, a region at a time."""
+        yield '<section id="regions"><h2>各地区 Regions</h2>'
+        if any(
+            rd.articles.capped or rd.programs.capped or rd.figures.capped
+            for rd in self.d.by_region.values()
+        ):
+            n = self.d.region_cap
+            links = "、".join(
+                f'<a href="{esc(self.href(t))}">{t}</a>'
+                for t in ("articles.csv", "programs.csv", "measures.csv")
+            )
+            yield (
+                '<p class="muted cap-note">为使报告保持小巧，每个地区的文章、项目和关键数字'
+                f"各最多列出 {n:,} 条（按文件顺序的前几条）；各地区的计数与规模仍按全部数据计算，"
+                f"完整数据见报告旁的 {links}。To keep the page small, each region lists at "
+                f"most {n:,} articles, programmes and key figures (the first in file order); "
+                f"the counts and sums cover every row, and the full tables are {links} next "
+                "to this report.</p>"
+            )
         for r in self.regions:
-            parts.append(self.region(r, progs[r.key], meas[r.key]))
-        parts.append("</section>")
-        return "".join(parts)
+            yield self.region(r, self.region_data(r.key))
+        yield "</section>"
 
-    def region(self, r: Region, progs: list, meas: list) -> str:
-        arts = self.region_articles[r.key]
+    def region(self, r: Region, rd: RegionData) -> str:
         where = " · ".join(
             x for x in (r.province, r.prefecture, r.admin_level, r.adcode) if x and x != r.name
         )
-        comp = self.comparison[r.key]
-        n_rep = sum(m["modality"] == "reported" for m in meas)
-        n_plan = sum(m["modality"] == "planned" for m in meas)
         scale = []
         for col, unit, mod in (
             ("headcount_reported", "人", "已报告"),
@@ -410,32 +374,37 @@ class Page:
             ("headcount_planned", "人", "计划"),
             ("person_times_planned", "人次", "计划"),
         ):
-            total = self.sums(comp, col)
+            total = rd.total(col)
             if total:
                 scale.append(f"{mod} {fmt_number(total)} {unit}")
+        in_table = (
+            f"在数据表中查看其中 {self.in_table[r.key]} 条（表为抽样）"
+            if self.d.table.capped
+            else f"在数据表中查看全部 {rd.n_measures} 条"
+        )
         out = [
             f'<div class="region" id="{esc(r.anchor)}">'
             f"<h3>{esc(r.label)} <small>{esc(where)}</small></h3>"
-            f"<p>{len(arts)} 篇文章 · {len(progs)} 个项目 · {len(meas)} 条数据"
-            f"（{n_rep} 已报告，{n_plan} 计划）"
+            f"<p>{rd.articles.total} 篇文章 · {rd.programs.total} 个项目 · {rd.n_measures} 条数据"
+            f"（{rd.n_reported} 已报告，{rd.n_planned} 计划）"
             + (f" · 规模：{esc('，'.join(scale))}" if scale else "")
-            + f' · <a href="#measures" data-show-region="{esc(r.key)}">'
-            f"在数据表中查看全部 {len(meas)} 条</a></p>",
+            + f' · <a href="#measures" data-show-region="{esc(r.key)}">{in_table}</a></p>',
             '<h4>文章 Articles</h4><ul class="articles">',
         ]
-        for a in arts:
+        for a in rd.articles.rows:
             meta = " · ".join(x for x in (a["publish_date"], a["outlet"]) if x)
             out.append(
                 f"<li>{esc(a['title'])} <span class='muted'>{esc(meta)}</span> "
                 f"{self.text_link(a['doc_id'])} · {self.source(a)}</li>"
             )
         out.append("</ul>")
-        if progs:
+        out.append(self.cap_note(rd.articles, "articles.csv"))
+        if rd.programs.rows:
             out.append(
                 "<h4>项目 Programmes</h4><table><thead><tr><th>名称</th><th>全称</th><th>类型</th>"
                 "<th>类别</th><th>次数</th><th>句子</th><th>来源</th></tr></thead><tbody>"
             )
-            for p in progs:
+            for p in rd.programs.rows:
                 out.append(
                     "<tr>"
                     + td(esc(p["name"]), "wrap")
@@ -448,31 +417,27 @@ class Page:
                     + "</tr>"
                 )
             out.append("</tbody></table>")
-        key = [m for m in meas if m["kind"] in ("headcount", "percentage")]
-        if key:
+            out.append(self.cap_note(rd.programs, "programs.csv"))
+        if rd.figures.rows:
             out.append(
                 "<h4>关键数字 Key figures（人数、人次、比例）</h4><table><thead><tr><th>数值</th>"
                 "<th>对象</th><th>时段</th><th>性质</th><th>类别</th><th>项目</th><th>句子</th>"
                 "<th>来源</th></tr></thead><tbody>"
             )
-            for m in key:
+            for m in rd.figures.rows:
                 out.append(f'<tr class="{esc(m["modality"])}">{self.measure_cells(m)}</tr>')
             out.append("</tbody></table>")
+            out.append(self.cap_note(rd.figures, "measures.csv"))
         out.append("</div>")
         return "".join(out)
 
     def measures_table(self) -> str:
-        meas = self.t["measures"]
-        present = {region_key(m) for m in meas}
+        values, table = self.d.measure_values, self.d.table
         options = {
-            "region": [(r.key, r.label) for r in self.regions if r.key in present],
-            "kind": [(k, f"{KINDS.get(k, k)} {k}") for k in sorted({m["kind"] for m in meas})],
-            "category": [
-                (c, f"{cat_label(c)} {c}") for c in category_order({m["category"] for m in meas})
-            ],
-            "modality": [
-                (k, f"{MODALITIES.get(k, k)} {k}") for k in sorted({m["modality"] for m in meas})
-            ],
+            "region": [(r.key, r.label) for r in self.regions if r.key in values["region"]],
+            "kind": [(k, f"{KINDS.get(k, k)} {k}") for k in sorted(values["kind"])],
+            "category": [(c, f"{cat_label(c)} {c}") for c in category_order(values["category"])],
+            "modality": [(k, f"{MODALITIES.get(k, k)} {k}") for k in sorted(values["modality"])],
         }  # fmt: skip
         names = {"region": "地区 region", "kind": "种类 kind", "category": "类别 category",
                  "modality": "性质 modality"}  # fmt: skip
@@ -484,7 +449,7 @@ class Page:
             for f, opts in options.items()
         )
         rows = []
-        for m in meas:
+        for m in table.rows:
             region = self.by_key.get(region_key(m))
             rows.append(
                 f'<tr class="{esc(m["modality"])}" data-region="{esc(region_key(m))}" '
@@ -495,12 +460,17 @@ class Page:
                 + self.measure_cells(m)
                 + "</tr>"
             )
+        shown = len(table.rows)
+        note = self.cap_note(
+            table, "measures.csv", "按 measure_id 哈希的固定抽样，按文件顺序排列",
+            "a fixed sample by a hash of measure_id, in file order",
+        )  # fmt: skip
         return (
-            '<section id="measures"><h2>全部数据 All measures</h2>'
+            f'<section id="measures"><h2>全部数据 All measures</h2>{note}'
             f'<div class="filters">{filters}<label>文字 text<input id="filter-text" '
             'type="search" placeholder="句子、对象、项目…"></label>'
             '<button type="button" id="filter-reset">重置 reset</button>'
-            f'<span class="muted">显示 <b id="filter-count">{len(meas)}</b> / {len(meas)} 条</span>'
+            f'<span class="muted">显示 <b id="filter-count">{shown}</b> / {shown} 条</span>'
             '</div><div class="scroll"><table id="measures-table"><thead><tr><th>地区</th>'
             "<th>种类</th><th>数值</th><th>对象</th><th>时段</th><th>性质</th><th>类别</th>"
             f"<th>项目</th><th>句子</th><th>来源</th></tr></thead><tbody>{''.join(rows)}"
@@ -508,8 +478,8 @@ class Page:
         )
 
     def errors(self) -> str:
-        errs = self.t["errors"]
-        if not errs:
+        errs = self.d.errors
+        if not errs.total:
             return (
                 '<section id="errors"><h2>失败 Failures</h2><p>没有失败的文件 '
                 "(errors.csv is empty).</p></section>"
@@ -517,19 +487,22 @@ class Page:
         rows = "".join(
             f"<tr><td><code>{esc(e['source'])}</code></td><td>{esc(e['stage'])}</td>"
             f"<td>{esc(e['error'])}</td></tr>"
-            for e in errs
+            for e in errs.rows
         )
         return (
-            f'<section id="errors"><h2>失败 Failures（{len(errs)}）</h2><table><thead><tr>'
-            f"<th>文件 source</th><th>阶段 stage</th><th>原因 error</th></tr></thead>"
+            f'<section id="errors"><h2>失败 Failures（{errs.total}）</h2>'
+            + self.cap_note(errs, "errors.csv", "按文件顺序的前几条", "the first in file order")
+            + "<table><thead><tr>"
+            "<th>文件 source</th><th>阶段 stage</th><th>原因 error</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></section>"
         )
 
 
-def render(dataset_dir: str | Path, out_path: str | Path) -> str:
-    """The report's HTML for the dataset in ``dataset_dir`` as if written to ``out_path``."""
+def render_parts(dataset_dir: str | Path, out_path: str | Path) -> Iterator[str]:
+    """The report's HTML for ``dataset_dir`` as if written to ``out_path``, in pieces: a
+    region's section at a time, so the page is never whole in memory."""
     folder = Path(dataset_dir)
-    page = Page(load_dataset(folder), folder.resolve(), Path(out_path).resolve())
+    page = Page(load_report_data(folder), folder.resolve(), Path(out_path).resolve())
     data = resources.files("pipeline") / "data"
     template = Template((data / "report.html").read_text(encoding="utf-8"))
     nav = "".join(
@@ -539,18 +512,15 @@ def render(dataset_dir: str | Path, out_path: str | Path) -> str:
             ("regions", "各地区"), ("measures", "全部数据"), ("errors", "失败"),
         )
     )  # fmt: skip
-    body = "".join(
-        (page.overview(), page.heatmap(), page.charts(), page.region_sections(),
-         page.measures_table(), page.errors())
-    )  # fmt: skip
-    return template.substitute(
+    marker = "\x00body\x00"  # the template's ${body}, filled piece by piece
+    head, tail = template.substitute(
         title=esc("干部工作报道数据报告 · orgwork report"),
         lede=esc(
             f"数据集 {folder.resolve().name}：所有数字均由同一文件夹中的 CSV 表计算。"
             "Every figure is computed from the CSV files in this folder."
         ),
         nav=nav,
-        body=body,
+        body=marker,
         footer=esc(
             "由 orgwork 生成。人数之和把不同报道、不同对象的数字相加"
             "（同一文章中重复的同一数字只计一次），表示报道中的活动规模，不是不重复的人数。"
@@ -559,7 +529,20 @@ def render(dataset_dir: str | Path, out_path: str | Path) -> str:
         ),
         css=(data / "report.css").read_text(encoding="utf-8"),
         js=(data / "report.js").read_text(encoding="utf-8"),
-    )
+    ).split(marker)
+    yield head
+    yield page.overview()
+    yield from page.heatmap()
+    yield page.charts()
+    yield from page.region_sections()
+    yield page.measures_table()
+    yield page.errors()
+    yield tail
+
+
+def render(dataset_dir: str | Path, out_path: str | Path) -> str:
+    """The report's HTML for the dataset in ``dataset_dir`` as if written to ``out_path``."""
+    return "".join(render_parts(dataset_dir, out_path))
 
 
 def build_report(dataset_dir: str | Path, out_path: str | Path | None = None) -> Path:
@@ -567,5 +550,5 @@ def build_report(dataset_dir: str | Path, out_path: str | Path | None = None) ->
     out = Path(out_path) if out_path is not None else Path(dataset_dir) / "report.html"
     if out.is_dir():
         out = out / "report.html"
-    write_atomic(out, render(dataset_dir, out))
+    write_atomic(out, render_parts(dataset_dir, out))
     return out

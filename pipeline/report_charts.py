@@ -10,6 +10,7 @@ Every string that reaches the markup goes through ``html.escape``.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Category colours (Tableau 10 and four darker ones): neighbours stay distinguishable.
@@ -56,6 +57,16 @@ def heatmap_svg(
     ``columns`` are (category code, label); ``cells`` maps (row key, code) to
     (n_programs, n_measures).
     """
+    return "".join(heatmap_svg_parts(rows, columns, cells, title))
+
+
+def heatmap_svg_parts(
+    rows: list[HeatRow],
+    columns: list[tuple[str, str]],
+    cells: dict[tuple[str, str], tuple[int, int]],
+    title: str,
+) -> Iterator[str]:
+    """``heatmap_svg`` a row at a time: with thousands of regions the grid is megabytes."""
     cell_w, cell_h, head_h = 78, 30, 46
     label_w = max([text_width(r.label) for r in rows] + [60]) + 24
     width = label_w + cell_w * len(columns) + 8
@@ -73,6 +84,8 @@ def heatmap_svg(
             f'<text x="{x:.1f}" y="36" text-anchor="middle" class="sub">{esc(code or "—")}</text>'
         )
     for i, row in enumerate(rows):
+        yield "".join(out)
+        out = []
         y = head_h + i * cell_h
         if not row.key:  # province header spanning the row
             out.append(
@@ -106,7 +119,7 @@ def heatmap_svg(
                 f'fill="{ink}">{n_prog} · {n_meas}</text></g>'
             )
     out.append("</svg>")
-    return "".join(out)
+    yield "".join(out)
 
 
 @dataclass

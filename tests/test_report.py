@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import report_data
 from pipeline.dataset import (
     ARTICLE_COLUMNS,
     COMPARISON_COLUMNS,
@@ -24,8 +25,9 @@ from pipeline.dataset import (
     MEASURE_COLUMNS,
     PROGRAM_COLUMNS,
 )
-from pipeline.report import build_report, load_dataset, render
+from pipeline.report import build_report, render
 from pipeline.report_charts import Series, bar_chart_svg, fmt_number, text_width
+from pipeline.report_data import digest, iter_rows, load_report_data
 from tests.conftest import SAMPLES
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -249,6 +251,7 @@ def test_regions_grouped_by_province_and_figures_from_the_csvs(small: Path) -> N
     # Region scale lines are sums of comparison.csv.
     assert "已报告 11 人，已报告 800 人次" in page
     assert "计划 50 人" in page
+    assert "cap-note" not in page and "仅显示" not in page, "no cap reached, nothing left out"
 
 
 def test_all_text_is_escaped(small: Path) -> None:
@@ -283,7 +286,56 @@ def test_deterministic_and_missing_tables(small: Path) -> None:
     assert render(small, small / "report.html") == render(small, small / "report.html")
     (small / "comparison.csv").unlink()
     with pytest.raises(FileNotFoundError, match=r"comparison\.csv"):
-        load_dataset(small)
+        load_report_data(small)
+
+
+def test_listings_are_capped_and_aggregates_stay_exact(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with (small / "errors.csv").open("a", encoding="utf-8", newline="") as fh:
+        fh.write("reports/x.txt,ingest,empty file\r\nreports/y.txt,ingest,empty file\r\n")
+    monkeypatch.setattr(report_data, "MAX_TABLE_ROWS", 3)
+    monkeypatch.setattr(report_data, "REGION_ROWS", 4)  # 4 regions: one row a list each
+    monkeypatch.setattr(report_data, "MAX_ERRORS", 2)
+    data = load_report_data(small)
+    assert data.region_cap == 1
+    measures = list(iter_rows(small, "measures"))
+    # The table's sample: the 3 rows of lowest measure_id hash, in file order.
+    lowest = sorted(measures, key=lambda m: digest(m["measure_id"]))[:3]
+    sample = [m for m in measures if m in lowest]
+    assert [(r["doc_id"], r["start"]) for r in data.table.rows] == [
+        (m["doc_id"], m["start"]) for m in sample
+    ]
+    assert set(data.table.rows[0]) == set(report_data.MEASURE_FIELDS), "only rendered columns"
+
+    page = build_report(small).read_text(encoding="utf-8")
+    table = page[page.index('<section id="measures"') : page.index('<section id="errors"')]
+    assert table.count("<tr class=") == 3
+    assert '<b id="filter-count">3</b> / 3 条' in table
+    assert "仅显示 3 / 7 条" in table and "Showing 3 of 7" in table
+    assert 'href="measures.csv"' in table, "the note links the full table beside the report"
+    # Aggregates still count every row.
+    cards = dict(
+        (label, n)
+        for n, label in re.findall(
+            r'<div class="n">([^<]*)</div><div class="l">([^<]*)</div>', page
+        )
+    )
+    assert cards["数据 measures"] == "7" and cards["失败 failures"] == "3"
+    assert cards["文件 documents"] == "7", "4 article sources + 3 failed files"
+    assert re.search(r'data-region="region-350582" data-category="training">.*?>1 · 2</text>', page)
+    assert "1 篇文章 · 1 个项目 · 4 条数据（4 已报告，0 计划）" in page
+    assert "已报告 11 人，已报告 800 人次" in page
+    # 晋江市 has three key figures (800多人次, 11名, 11名): the first is listed, with a note.
+    jinjiang = page[page.index('id="region-350582"') : page.index('id="region-440703"')]
+    assert jinjiang.count("<mark>") == 2, "its programme's sentence and one key figure"
+    assert "800多人次" in jinjiang and "仅显示 1 / 3 条" in jinjiang
+    assert "每个地区的文章、项目和关键数字各最多列出 1 条" in page
+    assert "在数据表中查看其中" in page, "the region link no longer promises all its rows"
+    errors = page[page.index('<section id="errors"') :]
+    assert "失败 Failures（3）" in errors and errors.count("<tr><td><code>") == 2
+    assert "仅显示 2 / 3 条" in errors and 'href="errors.csv"' in errors
+    assert render(small, small / "report.html") == page, "the same page every time"
 
 
 def test_bar_chart_geometry() -> None:
@@ -323,7 +375,7 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_report_in_chromium(sample_report: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    measures = load_dataset(sample_report.parent)["measures"]
+    measures = list(iter_rows(sample_report.parent, "measures"))
     want = sum(m["region"] == "泉港区" for m in measures)
     assert 0 < want < len(measures)
     problems: list[str] = []
