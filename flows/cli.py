@@ -35,7 +35,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 1 if previous["failures"] else 0
     workers = 1 if args.cluster else (args.workers or os.cpu_count() or 1)
-    options = {} if args.no_cache else {"cache_dir": str(Path(args.out) / ".cache")}
+    from pipeline.run import batch_options
+
+    options = batch_options(args.out, cache=not args.no_cache, texts_in_workers=not args.cluster)
     if workers > 1:
         from pipeline.parallel import start_pool
 

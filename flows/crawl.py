@@ -111,7 +111,7 @@ def refresh_dataset(
 
     # The whole corpus: crawled primaries come with their URLs (pipeline.ingest.list_sources);
     # documents processed before come from the cache, so only new pages cost time.
-    extract = extract_reports(
-        paths=[corpus_dir], out=out, options={"cache_dir": str(Path(out) / ".cache")}
-    )
+    from pipeline.run import batch_options
+
+    extract = extract_reports(paths=[corpus_dir], out=out, options=batch_options(out))
     return {"crawl": crawl, "extract": extract}

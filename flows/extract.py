@@ -37,8 +37,8 @@ def process_batch_task(sources: list[Source], options: dict, index: int) -> Batc
 
 
 @task(name="write-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def write_batch_task(writer: DatasetWriter, result: BatchResult) -> None:
-    writer.add_documents(result.documents)
+def write_batch_task(writer: DatasetWriter, result: BatchResult, texts_written: bool) -> None:
+    writer.add_documents(result.documents, texts_written)
     writer.add_errors(result.errors)
 
 
@@ -82,6 +82,7 @@ def extract_reports(
     sources = list_sources(paths or ["corpus"])
     batch_size = batch_size or auto_batch_size(len(sources), workers)
     writer = DatasetWriter(out)
+    texts_written = bool(options.get("texts_dir"))  # the workers write texts (batch_options)
     bar = _progress_bar(len(sources), enabled=progress)
     seconds: dict[str, float] = {}
     cached = 0
@@ -91,9 +92,9 @@ def extract_reports(
         for index, batch in enumerate(iter_batches(sources, batch_size)):
             pending.append((batch, process_batch_task.submit(batch, options, index)))
             if len(pending) >= in_flight:
-                cached += _write_next(pending, writer, seconds, bar)
+                cached += _write_next(pending, writer, seconds, bar, texts_written)
         while pending:
-            cached += _write_next(pending, writer, seconds, bar)
+            cached += _write_next(pending, writer, seconds, bar, texts_written)
         t = time.perf_counter()
         counts = finish_dataset_task(writer)
         write_seconds = seconds.pop("write", 0.0) + time.perf_counter() - t
@@ -163,13 +164,15 @@ def summary_markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> int:
+def _write_next(
+    pending: deque, writer: DatasetWriter, seconds: dict, bar, texts_written: bool
+) -> int:
     """Wait for the oldest batch in flight and write it (input order)."""
     batch, future = pending.popleft()
     result = future.result()
     t = time.perf_counter()
     # quote(): Prefect would otherwise walk every record of the batch looking for futures.
-    write_batch_task(writer, quote(result))
+    write_batch_task(writer, quote(result), texts_written)
     seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - t
     for stage, s in result.seconds.items():
         seconds[stage] = seconds.get(stage, 0.0) + s

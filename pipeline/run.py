@@ -179,14 +179,33 @@ def process_source(
     return documents, False
 
 
+def batch_options(out: str | Path, cache: bool = True, texts_in_workers: bool = True) -> dict:
+    """Options of process_batch for a run writing to ``out``: the document cache in
+    ``out/.cache``, and, when the workers share this machine's disk, ``out/texts`` for them to
+    write each article's text (thousands of small files: spread over the workers instead of
+    queued behind the tables in the writing process)."""
+    options: dict = {"cache_dir": str(Path(out) / ".cache")} if cache else {}
+    if texts_in_workers:
+        options["texts_dir"] = str(Path(out) / "texts")
+    return options
+
+
 def process_batch(sources: list[Source], options: dict | None = None) -> BatchResult:
     """Process a batch of sources; a failing one becomes an ErrorRow, never a crash."""
+    from pipeline.dataset import write_text_once
+
     options = options or {}
     cache = DocumentCache(options["cache_dir"]) if options.get("cache_dir") else None
+    texts = Path(options["texts_dir"]) if options.get("texts_dir") else None
     result = BatchResult()
     for source in sources:
         try:
             documents, cached = process_source(source, options, result.seconds, cache)
+            if texts is not None:
+                t = time.perf_counter()
+                for doc in documents:
+                    write_text_once(texts / f"{doc.doc_id}.txt", doc.text)
+                result.seconds["texts"] += time.perf_counter() - t
             result.documents.extend(documents)
             result.cached += cached
         except DocumentError as exc:
