@@ -111,7 +111,7 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
     for group in _quote_groups(text, find_short_quotes(text)):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
-        verb_before = any(text[:first_open].endswith(v) for v in rules.initiative_verbs)
+        verb_before = any(text.endswith(v, 0, first_open) for v in rules.initiative_verbs)
         shared_type, type_end = _type_after(text, last_close, rules)
         for s, e in group:
             name = text[s:e].strip()

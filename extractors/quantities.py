@@ -38,6 +38,7 @@ class Rules:
     blocked_after: list[str]
     indefinite_one: bool
     idioms: list[str]
+    idiom_at: re.Pattern  # the longest idiom starting at a position (a lookahead)
     noise: list[re.Pattern]
     pattern: re.Pattern
     double_range: re.Pattern
@@ -104,6 +105,7 @@ def load_rules(path: Path = DATA) -> Rules:
         blocked_after=r["blocked_after"],
         indefinite_one=bool(r["indefinite_one"]),
         idioms=r["idioms"],
+        idiom_at=re.compile(f"(?=({_alternation(r['idioms'])}))" if r["idioms"] else "(?!)"),
         noise=noise,
         pattern=pattern,
         double_range=double_range,
@@ -147,13 +149,12 @@ def _blocked(doc_text: str, start: int, end: int, rules: Rules) -> bool:
 
 
 def _in_idiom(text: str, start: int, end: int, rules: Rules) -> bool:
-    for idiom in rules.idioms:
-        lo = max(0, start - len(idiom) + 1)
-        pos = text.find(idiom, lo, end + len(idiom))
-        while pos != -1 and pos < end:
-            if pos < end and pos + len(idiom) > start:
-                return True
-            pos = text.find(idiom, pos + 1, end + len(idiom))
+    """Whether an idiom (一心一意) covers part of [start, end). One regex pass over the
+    window: at each position the longest idiom, which overlaps whenever a shorter one does."""
+    longest = max(map(len, rules.idioms), default=0)
+    for m in rules.idiom_at.finditer(text, max(0, start - longest + 1), end + longest):
+        if m.start() < end and m.start() + len(m.group(1)) > start:
+            return True
     return False
 
 

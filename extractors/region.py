@@ -117,9 +117,11 @@ def find_place_mentions(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]
         hits.append((start, end_index + 1, alias))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     taken: list[tuple[int, int, str]] = []
+    occupied = bytearray(len(text) + 1)  # a mark per character: no pairwise overlap tests
     for h in hits:
-        if all(h[1] <= t[0] or t[1] <= h[0] for t in taken):
+        if not any(occupied[h[0] : h[1]]):
             taken.append(h)
+            occupied[h[0] : h[1]] = b"\x01" * (h[1] - h[0])
     return sorted(taken)
 
 
