@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -35,31 +36,42 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 1 if previous["failures"] else 0
     workers = 1 if args.cluster else (args.workers or os.cpu_count() or 1)
+    from flows.embedded_api import start_embedded_api
     from pipeline.run import batch_options
 
     options = batch_options(args.out, cache=not args.no_cache, texts_in_workers=not args.cluster)
+    api = start_embedded_api()  # first: it comes up while the rest loads
     if workers > 1:
         from pipeline.parallel import start_pool
 
-        start_pool(workers)  # before Prefect: the workers warm up while its API starts
-    api_ready = _start_prefect_api()
-    if workers > 1:
+        start_pool(workers)
         _prefetch(paths, args.batch_size, workers, options)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.extract import run_extract
 
-    if api_ready is not None:
-        api_ready.join()
+    if api is not None and PREFECT_API_URL.value():
+        api.stop()  # the active Prefect profile (or a test harness) names an API: use it
+        api = None
+    if api is not None:
+        try:
+            api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+        except RuntimeError as exc:
+            print(f"orgwork run: {exc}", file=sys.stderr)
+            return 2
     ready = time.perf_counter()
-    summary = run_extract(
-        workers=workers,
-        cluster=args.cluster,
-        paths=paths,
-        out=args.out,
-        batch_size=args.batch_size,
-        options=options,
-        progress=not args.no_progress and sys.stderr.isatty(),
-        report=not args.no_report,
-    )
+    with temporary_settings({PREFECT_API_URL: api.url}) if api else contextlib.nullcontext():
+        summary = run_extract(
+            workers=workers,
+            cluster=args.cluster,
+            paths=paths,
+            out=args.out,
+            batch_size=args.batch_size,
+            options=options,
+            progress=not args.no_progress and sys.stderr.isatty(),
+            report=not args.no_report,
+        )
+    # The server stops at exit, after Prefect has flushed its events to it (atexit order).
     # What a run costs before and around the work itself, for the benchmark and the curious.
     summary["startup_seconds"] = round(ready - started, 2)
     summary["wall_seconds"] = round(time.perf_counter() - started, 2)
@@ -99,28 +111,6 @@ def _prefetch(paths: list[str], batch_size: int | None, workers: int, options: d
     sources = list_sources(paths)
     size = batch_size or auto_batch_size(len(sources), workers)
     prefetch_batches(list(iter_batches(sources, size))[: batches_in_flight(workers)], options)
-
-
-def _start_prefect_api():
-    """Start Prefect's embedded API in the background (it takes seconds) unless a server is
-    configured; returns the thread to join before the first flow call, or None."""
-    import threading
-
-    if os.environ.get("PREFECT_API_URL"):
-        return None
-
-    def start() -> None:
-        from prefect.settings import PREFECT_API_URL
-
-        if PREFECT_API_URL.value():  # set in the active Prefect profile
-            return
-        from prefect.server.api.server import SubprocessASGIServer
-
-        SubprocessASGIServer().start()  # the same instance the flow's client will use
-
-    thread = threading.Thread(target=start, name="prefect-api-start", daemon=True)
-    thread.start()
-    return thread
 
 
 def print_summary(summary: dict) -> None:

@@ -1,8 +1,9 @@
 """A pool of worker processes for the CPU-bound stages, started before anything else.
 
-Forking at start-up, before Prefect or any thread exists, costs milliseconds and lets the
-workers load jieba's dictionary and the rules (once each) while Prefect's API starts; a pool
-spawned later re-imports everything per worker (~5 s each on this machine).
+Forking at start-up, before Prefect or any thread exists, costs milliseconds: the dictionaries
+and rules are loaded once in this process and every worker inherits them, while Prefect's API
+server starts in its own process; a pool spawned later re-imports everything per worker (~5 s
+each on this machine).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def start_pool(workers: int) -> None:
         return
     # fork is cheap and safe here because nothing else runs yet; other systems spawn.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
+    if method == "fork":
+        warm_up()  # once, here: every forked worker starts with the dictionaries loaded
     _pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=warm_up
     )

@@ -24,7 +24,19 @@ def make_doc(body: str, title: str = "") -> Document:
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One embedded Prefect API for the whole session (its first start runs migrations)."""
+    import os
+
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=300):
-        yield
+        # `orgwork run` reads the environment before importing Prefect: point it here too.
+        previous = os.environ.get("PREFECT_API_URL")
+        os.environ["PREFECT_API_URL"] = PREFECT_API_URL.value()
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("PREFECT_API_URL", None)
+            else:
+                os.environ["PREFECT_API_URL"] = previous

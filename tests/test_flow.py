@@ -54,3 +54,34 @@ def test_rerun_gives_same_bytes(tmp_path: Path, prefect_harness) -> None:
     assert main(["run", str(SAMPLES), "--out", str(second), "--no-progress"]) == 0
     for name in ("articles.csv", "measures.csv", "programs.csv", "comparison.csv"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_a_plain_run_starts_and_stops_its_own_api(tmp_path: Path) -> None:
+    """With no API configured, `orgwork run` starts Prefect's embedded server itself, prints
+    only its summary (no Prefect logs or tracebacks), and leaves no server behind."""
+    import os
+    import subprocess
+    import sys
+
+    import psutil
+
+    def servers() -> set[int]:
+        found = set()
+        for proc in psutil.process_iter(["cmdline"]):
+            if "prefect.server.api.server:create_app" in " ".join(proc.info["cmdline"] or []):
+                found.add(proc.pid)
+        return found
+
+    before = servers()
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", str(SAMPLES), "--out", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.startswith("documents: 5 ") and "report:" in done.stdout
+    assert servers() <= before
