@@ -1,6 +1,7 @@
 """Scale benchmark: builds a corpus of N distinct reports and prints the figures of a run.
 
-    python benchmarks/scale.py --n 1000 [--n 10000] [--workers N] [--keep DIR]
+    python benchmarks/scale.py --n 1000 [--n 10000] [--workers N] [--keep DIR] [--no-report]
+        [--api-url http://127.0.0.1:4200/api]
 
 For each N it prints, in one table: end-to-end seconds of `orgwork run` in a fresh process
 (cold), MB/s and documents/s, peak memory of the whole process tree (main process, worker
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -77,8 +79,20 @@ def jieba_reference(folder: Path) -> float:
     return float(out.stdout.strip())
 
 
+def _env(api_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    return env
+
+
 def run_orgwork(
-    corpus: Path, out: Path, workers: int | None, report: bool = True, *extra: str
+    corpus: Path,
+    out: Path,
+    workers: int | None,
+    report: bool = True,
+    *extra: str,
+    api_url: str | None = None,
 ) -> tuple[float, float, dict]:
     """(wall seconds, peak MB of the process tree, run summary) of `orgwork run`."""
     import psutil
@@ -100,7 +114,9 @@ def run_orgwork(
     cmd += extra
     peak = 0.0
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(api_url)
+    )
     stop = threading.Event()
 
     def sample() -> None:
@@ -134,6 +150,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="passed to orgwork run")
     parser.add_argument("--keep", help="keep corpora and outputs under this folder")
     parser.add_argument("--no-report", action="store_true", help="runs without report.html")
+    parser.add_argument(
+        "--api-url",
+        help="a running Prefect server's API (http://127.0.0.1:4200/api) instead of the "
+        "embedded one each run starts",
+    )
     args = parser.parse_args()
     base = Path(args.keep or tempfile.mkdtemp(prefix="orgwork-bench-"))
     rows = []
@@ -144,11 +165,14 @@ def main() -> None:
         size = build_corpus(corpus, n)
         reference = jieba_reference(corpus)
         report = not args.no_report
-        wall, peak, summary = run_orgwork(corpus, out, args.workers, report)
+        api = args.api_url
+        wall, peak, summary = run_orgwork(corpus, out, args.workers, report, api_url=api)
         # A plain re-run finds nothing changed and stops before Prefect; a forced one runs
         # the flow with every document from the cache.
-        rerun_wall, _, _ = run_orgwork(corpus, out, args.workers, report)
-        forced_wall, _, forced = run_orgwork(corpus, out, args.workers, report, "--force")
+        rerun_wall, _, _ = run_orgwork(corpus, out, args.workers, report, api_url=api)
+        forced_wall, _, forced = run_orgwork(
+            corpus, out, args.workers, report, "--force", api_url=api
+        )
         workers = summary.get("workers", 1)
         stages = summary["stage_seconds"]
         work = sum(stages.values()) / max(workers, 1)
