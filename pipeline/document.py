@@ -68,7 +68,7 @@ class Document:
     url: str = ""
     part: int = 0  # >0 for the 2nd, 3rd … article split off one page
     encoding: str = ""
-    raw_text: str = ""  # decoded, before normalization
+    raw_text: str = ""  # decoded, before normalization (emptied once normalized)
     html_title: str = ""
     text: str = ""  # normalized Simplified text; every span indexes this
     script: str = ""  # simplified | traditional | mixed

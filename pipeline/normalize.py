@@ -242,6 +242,7 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
             outlet=to_simplified(doc.outlet),
             relevant=is_relevant(body, rules),
             notes=list(doc.notes),
+            raw_text="",  # the source bytes keep it; every article would carry a copy
             measures=[],
             programs=[],
         )
