@@ -106,6 +106,8 @@ def detect_script(text: str, simp: str | None = None) -> str:
     else:
         as_simp = t2s.convert(han)
     trad_only = sum(map(operator.ne, han, as_simp))
+    if not trad_only:
+        return "simplified"  # whatever simp_only is below; s2t (phrase tables) is the slow part
     simp_only = sum(map(operator.ne, han, s2t.convert(han)))
     if trad_only + simp_only == 0:
         return "simplified"
