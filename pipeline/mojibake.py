@@ -101,10 +101,23 @@ def mean_logp(text: str) -> float:
     return sum(logp.get(ch, UNKNOWN_LOGP) for ch in han) / len(han)
 
 
+# Below this length a string is converted a character at a time from a cache: the candidate
+# runs scored here are short, and a call into OpenCC costs more than a dozen cached lookups.
+SHORT_TEXT = 16
+
+
 def simplified(text: str) -> str:
     """Character-for-character Simplified form (same length, so positions still match)."""
+    if len(text) < SHORT_TEXT:
+        return "".join(map(_simplified_char, text))
     out = to_simplified(text)
-    return out if len(out) == len(text) else "".join(to_simplified(ch) for ch in text)
+    return out if len(out) == len(text) else "".join(map(_simplified_char, text))
+
+
+@lru_cache(maxsize=65536)
+def _simplified_char(ch: str) -> str:
+    out = to_simplified(ch)
+    return out if len(out) == 1 else ch
 
 
 def support(text: str) -> float:
