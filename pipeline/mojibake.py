@@ -169,7 +169,21 @@ def _lead_candidates(trail: int) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _first_char(trail: int, counts: Counter) -> str:
+class CharCounts:
+    """How often each character occurs in a text, counted at the first question: most texts
+    with candidate runs never need it (no repair is accepted)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.counts: Counter | None = None
+
+    def get(self, ch: str, default: int = 0) -> int:
+        if self.counts is None:
+            self.counts = Counter(self.text)
+        return self.counts.get(ch, default)
+
+
+def _first_char(trail: int, counts: CharCounts) -> str:
     """The character whose lost lead byte, with this trail byte, the text uses most."""
     best, best_n = "\ufffd", MIN_FIRST_CHAR_COUNT - 1
     for ch in _lead_candidates(trail):
@@ -206,7 +220,7 @@ def repair_mojibake(text: str, simp: str | None = None) -> tuple[str, list[str]]
     suspects = _unsupported_runs(text, simp)
     if not suspects:
         return text, []
-    counts = Counter(text)
+    counts = CharCounts(text)
     runs = [m.span() for m in RUN.finditer(text)]
     notes: list[str] = []
     onsets: set[str] = set()  # the characters the proven runs followed
@@ -241,7 +255,7 @@ def _repair_short_runs(text: str, onsets: set[str], notes: list[str]) -> tuple[s
     pass asks, so they are taken only where this text's proven runs began (the same converter
     fault strikes at the same byte pattern: after the same character) and only when the
     shifted reading is plausible and much likelier than the text as it stands."""
-    counts = Counter(text)
+    counts = CharCounts(text)
     pairs = word_pairs()
     out: list[str] = []
     pos = 0
@@ -289,7 +303,7 @@ def _clusters(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _best_repair(
-    text: str, start: int, end: int, a0: int, b0: int, counts: Counter
+    text: str, start: int, end: int, a0: int, b0: int, counts: CharCounts
 ) -> tuple[int, int, str] | None:
     """The (start, end, replacement) of the garbage around the suspect span [a0, b0) inside
     the candidate run [start, end), or None."""
