@@ -388,7 +388,12 @@ class Page:
             f"<p>{rd.articles.total} 篇文章 · {rd.programs.total} 个项目 · {rd.n_measures} 条数据"
             f"（{rd.n_reported} 已报告，{rd.n_planned} 计划）"
             + (f" · 规模：{esc('，'.join(scale))}" if scale else "")
-            + f' · <a href="#measures" data-show-region="{esc(r.key)}">{in_table}</a></p>',
+            + (
+                f' · <a href="#measures" data-show-region="{esc(r.key)}">{in_table}</a></p>'
+                if not self.d.table.capped or self.in_table[r.key]
+                # A link to none of its rows would show an empty table.
+                else " · 数据表为抽样，其中没有此地区的数据（全部数据见 measures.csv）</p>"
+            ),
             '<h4>文章 Articles</h4><ul class="articles">',
         ]
         for a in rd.articles.rows:

@@ -332,6 +332,10 @@ def test_listings_are_capped_and_aggregates_stay_exact(
     assert "800多人次" in jinjiang and "仅显示 1 / 3 条" in jinjiang
     assert "每个地区的文章、项目和关键数字各最多列出 1 条" in page
     assert "在数据表中查看其中" in page, "the region link no longer promises all its rows"
+    # A region none of whose rows made the sample gets no link to an empty table.
+    sampled = {m.get("adcode") or m.get("region") for m in sample}
+    assert len(sampled) < 4 and "其中 0 条" not in page
+    assert page.count("数据表为抽样，其中没有此地区的数据") == 4 - len(sampled)
     errors = page[page.index('<section id="errors"') :]
     assert "失败 Failures（3）" in errors and errors.count("<tr><td><code>") == 2
     assert "仅显示 2 / 3 条" in errors and 'href="errors.csv"' in errors
