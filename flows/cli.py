@@ -9,6 +9,10 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.ingest import Source
 
 
 def _quiet_prefect() -> None:
@@ -28,7 +32,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"orgwork run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    if not (args.no_cache or args.force) and (previous := _up_to_date(paths, args)):
+    from pipeline.ingest import list_sources
+
+    sources = list_sources(paths)  # for the up-to-date check and the first batches
+    if not (args.no_cache or args.force) and (previous := _up_to_date(sources, args)):
         print_summary({k: v for k, v in previous.items() if k != "startup_seconds"})
         print(
             "nothing changed since that run (same inputs, same pipeline version): the dataset "
@@ -45,7 +52,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from pipeline.parallel import start_pool
 
         start_pool(workers)
-        _prefetch(paths, args.batch_size, workers, options)
+        _prefetch(sources, args.batch_size, workers, options)
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.extract import run_extract
@@ -79,12 +86,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if summary["failures"] else 0
 
 
-def _up_to_date(paths: list[str], args: argparse.Namespace) -> dict | None:
+def _up_to_date(sources: list[Source], args: argparse.Namespace) -> dict | None:
     """The last run's summary when the dataset in --out is what a run would write now: same
     input bytes and pipeline version, tables untouched since, the report there if wanted.
     Checked before Prefect starts, so an unchanged corpus costs no start-up at all."""
     from pipeline.dataset import dataset_fingerprint
-    from pipeline.ingest import list_sources
     from pipeline.run import inputs_fingerprint
 
     out = Path(args.out)
@@ -98,17 +104,16 @@ def _up_to_date(paths: list[str], args: argparse.Namespace) -> dict | None:
         return None
     if previous.get("dataset_sha256") != dataset_fingerprint(out):
         return None
-    if previous.get("inputs_sha256") != inputs_fingerprint(list_sources(paths)):
+    if previous.get("inputs_sha256") != inputs_fingerprint(sources):
         return None
     return previous
 
 
-def _prefetch(paths: list[str], batch_size: int | None, workers: int, options: dict) -> None:
+def _prefetch(sources: list[Source], batch_size: int | None, workers: int, options: dict) -> None:
     """Hand the flow's first batches to the workers while Prefect's API starts."""
-    from pipeline.ingest import auto_batch_size, batches_in_flight, iter_batches, list_sources
+    from pipeline.ingest import auto_batch_size, batches_in_flight, iter_batches
     from pipeline.parallel import prefetch_batches
 
-    sources = list_sources(paths)
     size = batch_size or auto_batch_size(len(sources), workers)
     prefetch_batches(list(iter_batches(sources, size))[: batches_in_flight(workers)], options)
 
