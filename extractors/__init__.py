@@ -27,17 +27,27 @@ def find_facts(doc: Document, options: dict | None = None) -> Document:
 
 
 def token_spans_needed(doc: Document) -> list[tuple[int, int]]:
-    """The sentences whose tokens add_context reads: those holding a measure."""
+    """The stretches of text whose tokens add_context reads: after each counted figure, up
+    to where its noun phrase must end (context.subject_scope); overlapping ones merged."""
+    from extractors.context import subject_scope
     from pipeline.segment import split_sentences
 
     sentences = doc.sentences or split_sentences(doc.text)
     starts = [s for s, _ in sentences]
-    needed = set()
+    scopes = []
     for m in doc.measures:
         i = bisect.bisect_right(starts, m.start) - 1
         if i >= 0 and m.start < sentences[i][1]:
-            needed.add(sentences[i])
-    return sorted(needed)
+            scope = subject_scope(doc.text, m, sentences[i])
+            if scope is not None:
+                scopes.append(scope)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(scopes):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def add_details(doc: Document, options: dict | None = None) -> Document:
@@ -56,8 +66,8 @@ def extract_document(
     doc: Document, options: dict | None = None, seconds: dict[str, float] | None = None
 ) -> Document:
     """Every extractor on a normalized document, in dependency order. When the document has
-    no tokens yet, jieba segments the sentences that hold a measure: the only tokens an
-    extractor reads (the counted noun after a figure). ``seconds`` gathers the time spent
+    no tokens yet, jieba segments only what an extractor reads tokens in: the counted noun
+    phrase after each figure (token_spans_needed). ``seconds`` gathers the time spent
     extracting and segmenting."""
     from pipeline.segment import segment_document
 

@@ -138,21 +138,59 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
     last_run: list[str] = []
     for s, e in spans:
         word = doc.text[s:e]
-        tag = tag_of(word)
         if not run and not last_run and word in rules.subject_glue:
             break  # 5期、培训学员420人次: a list goes on, no noun follows the unit
+        tag = tag_of(word)
         if tag in rules.subject_noun_tags and word not in rules.subject_stops:
             run.append(word)
         elif tag in rules.subject_modifier_tags or word in rules.subject_glue:
             last_run, run = run or last_run, []
         else:
-            break
+            break  # what _ends_subject tells in advance
     run = run or last_run
     subject = "".join(run)
     while len(subject) > rules.subject_max_chars and run:
         run.pop()
         subject = "".join(run)
     return subject
+
+
+def _ends_subject(word: str, rules: Rules) -> bool:
+    """A word no counted noun phrase goes past: neither noun, modifier nor glue."""
+    tag = tag_of(word)
+    noun = tag in rules.subject_noun_tags and word not in rules.subject_stops
+    return not noun and tag not in rules.subject_modifier_tags and word not in rules.subject_glue
+
+
+def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """The characters whose tokens find_subject may read for ``m``, None when it reads none:
+    from the start of the jieba block holding the unit's last character to the first
+    character after it that ends every noun phrase (a punctuation mark other than the glue
+    、), that character included.
+
+    jieba segments each block (a run of Han, letters and digits: its own re_han_default)
+    alone and every other character as a token of its own, so these characters segment
+    exactly as inside the whole text (tests compare the records of both)."""
+    if m.kind in ("percentage", "duration"):
+        return None
+    import jieba
+
+    rules = load_rules()
+    lo, hi = sentence
+    blocks = [b.span() for b in jieba.re_han_default.finditer(text, lo, hi)]
+    start, i = m.end, m.end
+    for a, b in blocks:
+        if a < m.end <= b:
+            start, i = a, b
+    block_end = dict(blocks)
+    while i < hi:
+        if i in block_end:
+            i = block_end[i]
+            continue
+        if not text[i].isspace() and _ends_subject(text[i], rules):
+            return start, i + 1
+        i += 1
+    return start, hi
 
 
 def find_program(m: Measure, programs: list[Program], sentence: tuple[int, int]) -> str:

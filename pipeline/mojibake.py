@@ -17,6 +17,7 @@ their shifted reading is garbage too.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter
 from functools import lru_cache
@@ -26,6 +27,8 @@ from pipeline.normalize import to_simplified
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 PUA = re.compile(r"[\ue000-\uf8ff]")
+UNPAIRED_RUN = re.compile(rb"\x00{2,}")  # over a byte per character: 0 where nothing pairs
+SUSPECT_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff]{2,}")  # Han or private-use
 # A candidate run: Han characters, full-width punctuation and the other characters GBK's
 # two-byte area holds (symbol rows: Greek, Cyrillic, kana, box drawing, circled numbers; the
 # user-defined area as private-use characters), where shifted bytes land, optionally closed by
@@ -136,25 +139,17 @@ def _unsupported_runs(text: str, simp: str | None = None) -> list[tuple[int, int
     characters): candidate garbage. ``simp`` is simplified(text) when the caller has it."""
     pairs = word_pairs()
     simp = simplified(text) if simp is None else simp
-    # Comprehensions over the Han positions, not one Python statement per character: this
-    # test runs on every text and was an eighth of the pipeline's time as a plain loop.
-    han_runs = [m.span() for m in HAN_RUN.finditer(simp)]
-    han = [i for a, b in han_runs for i in range(a, b)]
-    before = [a - 1 for a, _ in han_runs if a]  # a pair may start on the character before
-    paired = {i for i in (*han, *before) if simp[i : i + 2] in pairs}
-    bad = [i for i in han if i not in paired and i - 1 not in paired]
-    bad.extend(m.start() for m in PUA.finditer(simp))
-    bad.sort()
-    runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(bad):
-        j = i
-        while j + 1 < len(bad) and bad[j + 1] == bad[j] + 1:
-            j += 1
-        if j > i:
-            runs.append((bad[i], bad[j] + 1))
-        i = j + 1
-    return runs
+    # This test runs on every text: the bigram lookups are mapped in C over the whole text
+    # and shifted as one integer (a Python statement per character was an eighth of the
+    # pipeline's time); Python then looks only inside the few stretches nothing pairs in.
+    paired = int.from_bytes(bytes(map(pairs.__contains__, map(operator.add, simp, simp[1:]))))
+    # ok[i]: character i pairs with its right (paired[i]) or left (paired[i - 1]) neighbour.
+    ok = (paired << 8 | paired).to_bytes(len(simp) or 1)
+    return [
+        m.span()
+        for gap in UNPAIRED_RUN.finditer(ok)
+        for m in SUSPECT_RUN.finditer(simp, *gap.span())
+    ]
 
 
 @lru_cache(maxsize=256)

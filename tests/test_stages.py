@@ -14,7 +14,7 @@ from pipeline.ingest import decode_bytes, ingest_bytes, list_sources
 from pipeline.normalize import detect_script, normalize_document, strip_pinyin, to_halfwidth
 from pipeline.run import ErrorRow
 from pipeline.segment import segment_document, split_sentences
-from tests.conftest import make_doc
+from tests.conftest import SAMPLES, make_doc
 
 REPORT = "晋江举办专题培训\n2022年以来，晋江先后举办“强素质”专题培训21期，轮训干部800多人次。\n"
 
@@ -119,13 +119,12 @@ def test_segment_uses_domain_words() -> None:
     assert all(doc.text[s:e] == w for (s, e), w in zip(doc.tokens, words, strict=True))
 
 
-def test_sentences_segment_as_in_their_text() -> None:
-    """The pipeline segments only the sentences holding a measure: their tokens, and every
-    record of the samples, are those of segmenting the whole text."""
+def test_scopes_segment_as_in_their_text() -> None:
+    """The pipeline segments only the stretches after each counted figure: their tokens,
+    and every record of the samples, are those of segmenting the whole text."""
     from dataclasses import asdict
 
     from extractors import add_details, find_facts, token_spans_needed
-    from tests.conftest import SAMPLES
 
     n_measures = 0
     for path in sorted(SAMPLES.glob("*.txt")):
@@ -140,6 +139,25 @@ def test_sentences_segment_as_in_their_text() -> None:
             assert lazy == [asdict(m) for m in add_details(part).measures]
             n_measures += len(lazy)
     assert n_measures > 50
+
+
+def test_subject_scope_reaches_past_glue_to_the_phrase_end() -> None:
+    from extractors import find_facts, token_spans_needed
+
+    body = "晋江选派50名政治过硬、经验丰富的领导干部到村任职，培训率达95%。"
+    doc = find_facts(make_doc(body, title="晋江选派干部到村任职"))
+    text, doc.tokens = doc.text, []
+    [(start, end)] = token_spans_needed(doc)
+    # From the start of the jieba block holding 名 to the comma after the phrase.
+    assert text[start:end] == "晋江选派50名政治过硬、经验丰富的领导干部到村任职，"
+    segment_document(doc, spans=[(start, end)])
+    assert add_details_subjects(doc) == ["领导干部"]
+
+
+def add_details_subjects(doc: Document) -> list[str]:
+    from extractors import add_details
+
+    return [m.subject for m in add_details(doc).measures if m.kind == "headcount"]
 
 
 def test_sentences() -> None:
@@ -267,13 +285,15 @@ def test_menu_read_as_byline_is_dropped() -> None:
     assert plausible_authors("杨江参 李诗怡;阿依古丽·买买提") == "杨江参;李诗怡;阿依古丽·买买提"
 
 
-def test_segmenter_is_renewed_before_its_vocabulary_grows_unbounded(monkeypatch) -> None:
-    import pipeline.segment as segment
+def test_token_spans_are_those_of_spacy_docs() -> None:
+    """cut_spans takes the words from spaCy's tokenizer without building its Doc: the
+    spans must be the Doc's tokens, spaces, line breaks and Latin text included."""
+    from pipeline.segment import cut_spans, load_segmenter
 
-    first = segment.load_segmenter()
-    monkeypatch.setattr(segment, "MAX_VOCAB_STRINGS", len(first.vocab.strings) - 1)
-    doc = segment_document(
-        Document(source="t", text="选派引进生选调生到一线挂职锻炼，轮训后备干部。")
-    )
-    assert segment._nlp is not first
-    assert "选调生" in doc.token_texts()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    texts.append("晋江市  举办 AI 培训班\u300021期，\n轮训 800 多人次 (2024年)。 ")
+    nlp = load_segmenter()
+    for text in texts:
+        expected = [(t.idx, t.idx + len(t.text)) for t in nlp.make_doc(text) if not t.is_space]
+        assert cut_spans(text) == expected
+        assert cut_spans(text, 7) == [(a + 7, b + 7) for a, b in expected]
