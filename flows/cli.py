@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
 import os
@@ -221,5 +222,34 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+_exit_code: int | None = None
+
+
+def console_main() -> int:
+    """The `orgwork` command: main(), then an exit that skips the interpreter's teardown.
+
+    Freeing the millions of dictionary and gazetteer objects one by one at exit took 0.7 s
+    of every run. Registered before anything else, this handler runs after every other exit
+    handler (Prefect's event flush, the worker pool's shutdown, the embedded API's stop);
+    by then every file is written and closed."""
+    global _exit_code
+    atexit.register(_exit_now)
+    try:
+        _exit_code = main()
+    except SystemExit as exc:  # argparse's usage errors (2), --help (0)
+        _exit_code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        raise
+    except KeyboardInterrupt:
+        _exit_code = 130
+        raise
+    return _exit_code
+
+
+def _exit_now() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1 if _exit_code is None else _exit_code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())

@@ -75,7 +75,13 @@ MIN_FIRST_CHAR_COUNT = 2
 def char_model() -> tuple[frozenset[str], dict[str, float]]:
     """From jieba's dict.txt (Simplified): the character bigrams inside dictionary words and
     each character's log10 probability (word frequencies summed over the words holding it).
-    """
+    Built once and kept with the lexicon's cache."""
+    from pipeline.lexicon import load_cached
+
+    return load_cached("char-model", _build_char_model)
+
+
+def _build_char_model() -> tuple[frozenset[str], dict[str, float]]:
     from pipeline.lexicon import load_lexicon  # jieba's dict.txt, parsed once per process
 
     pairs: set[str] = set()
@@ -94,6 +100,7 @@ def word_pairs() -> frozenset[str]:
     return char_model()[0]
 
 
+@lru_cache(maxsize=65536)  # called on short runs, the same names again and again
 def mean_logp(text: str) -> float:
     """Mean log10 unigram probability of the Han (and private-use) characters; unknown ones
     count as very rare."""
@@ -297,6 +304,31 @@ def _clusters(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+# Names recur across a corpus (a county's own, its officials'): their verdicts are cached.
+@lru_cache(maxsize=65536)
+def _accepted_reading(run: str) -> tuple[float, int, str] | None:
+    """(mean log10 probability, first byte, reading from the second byte on) of ``run``
+    read one byte back in step, when that reading is an acceptable repair; else None."""
+    shifted = _shifted_rest(run)
+    if shifted is None:
+        return None
+    trail, read = shifted
+    if any(ch < " " for ch in read) or read.count("\ufffd") > 2:
+        return None
+    rest = read.rstrip("\ufffd")  # the first character is guessed later, not read
+    han = len(HAN.findall(rest))
+    if han < MIN_REST_HAN or not PLAUSIBLE.fullmatch(rest):
+        return None
+    if support(rest) < MIN_REST_SUPPORT:
+        return None
+    after = mean_logp(rest)
+    gain = after - mean_logp(run)
+    evidence = gain * han  # log10 likelihood ratio, roughly
+    if after >= MIN_REPAIRED_LOGP and gain >= MIN_GAIN and evidence >= MIN_EVIDENCE:
+        return after, trail, read
+    return None
+
+
 def _best_repair(
     text: str, start: int, end: int, a0: int, b0: int, counts: CharCounts
 ) -> tuple[int, int, str] | None:
@@ -314,22 +346,9 @@ def _best_repair(
     # character can pair by chance).
     for s in range(a0, max(start, a0 - 2) - 1, -1):  # on a tie the later start wins
         for e in sorted(ends):
-            run = text[s:e].rstrip("\ufffd")
-            shifted = _shifted_rest(run)
-            if shifted is None:
-                continue
-            trail, read = shifted
-            if any(ch < " " for ch in read) or read.count("\ufffd") > 2:
-                continue
-            rest = read.rstrip("\ufffd")  # the first character is guessed below, not read
-            if len(HAN.findall(rest)) < MIN_REST_HAN or not PLAUSIBLE.fullmatch(rest):
-                continue
-            if support(rest) < MIN_REST_SUPPORT:
-                continue
-            after = mean_logp(rest)
-            gain = after - mean_logp(run)
-            evidence = gain * len(HAN.findall(rest))  # log10 likelihood ratio, roughly
-            if after >= MIN_REPAIRED_LOGP and gain >= MIN_GAIN and evidence >= MIN_EVIDENCE:
+            reading = _accepted_reading(text[s:e].rstrip("\ufffd"))
+            if reading is not None:
+                after, trail, read = reading
                 found[s] = (after, s, e, trail, read)  # ends ascend: the longest one stays
     # Among the starts the most word-like reading wins: a window that starts too early adds
     # a wrongly paired character and reads worse.

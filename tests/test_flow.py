@@ -85,3 +85,17 @@ def test_a_plain_run_starts_and_stops_its_own_api(tmp_path: Path) -> None:
     assert done.stderr == ""
     assert done.stdout.startswith("documents: 5 ") and "report:" in done.stdout
     assert servers() <= before
+
+
+def test_the_command_keeps_its_exit_codes() -> None:
+    """The command skips the interpreter's teardown at exit; the exit code must survive."""
+    import subprocess
+    import sys
+
+    def code(*args: str) -> int:
+        cmd = [sys.executable, "-m", "flows.cli", *args]
+        return subprocess.run(cmd, capture_output=True, timeout=120).returncode
+
+    assert code("--help") == 0
+    assert code("no-such-command") == 2
+    assert code("run", "/no/such/folder") == 2
