@@ -47,16 +47,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.embedded_api import start_embedded_api
     from pipeline.run import batch_options
 
-    options = batch_options(args.out, cache=not args.no_cache, texts_in_workers=not args.cluster)
+    options = batch_options(args.out, cache=not args.no_cache)
     api = start_embedded_api()  # first: it comes up while the rest loads
     if workers > 1:
-        from pipeline.parallel import start_pool
+        from pipeline.parallel import prepare_workers, start_pool
 
-        start_pool(workers)
-        _prefetch(sources, args.batch_size, workers, options)
+        prepare_workers()  # the fork server loads the dictionaries while Prefect is imported
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.extract import run_extract
+
+    if workers > 1:
+        start_pool(workers)
+        _prefetch(sources, args.batch_size, workers, options)
 
     if api is not None and PREFECT_API_URL.value():
         api.stop()  # the active Prefect profile (or a test harness) names an API: use it

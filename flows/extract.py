@@ -16,7 +16,6 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from pipeline.dataset import DatasetWriter, dataset_fingerprint, write_atomic
 from pipeline.ingest import (
@@ -34,17 +33,6 @@ from pipeline.run import BatchResult, inputs_fingerprint
 def process_batch_task(sources: list[Source], options: dict, index: int) -> BatchResult:
     # No retries: the work is deterministic, a retry would fail the same way.
     return run_batch(sources, options)
-
-
-@task(name="write-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def write_batch_task(writer: DatasetWriter, result: BatchResult, texts_written: bool) -> None:
-    writer.add_documents(result.documents, texts_written)
-    writer.add_errors(result.errors)
-
-
-@task(name="finish-dataset", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def finish_dataset_task(writer: DatasetWriter) -> dict[str, int]:
-    return writer.close()
 
 
 def make_task_runner(workers: int | None = None, cluster: str | None = None):
@@ -82,7 +70,6 @@ def extract_reports(
     sources = list_sources(paths or ["corpus"])
     batch_size = batch_size or auto_batch_size(len(sources), workers)
     writer = DatasetWriter(out)
-    texts_written = bool(options.get("texts_dir"))  # the workers write texts (batch_options)
     bar = _progress_bar(len(sources), enabled=progress)
     seconds: dict[str, float] = {}
     cached = 0
@@ -92,11 +79,11 @@ def extract_reports(
         for index, batch in enumerate(iter_batches(sources, batch_size)):
             pending.append((batch, process_batch_task.submit(batch, options, index)))
             if len(pending) >= in_flight:
-                cached += _write_next(pending, writer, seconds, bar, texts_written)
+                cached += _write_next(pending, writer, seconds, bar)
         while pending:
-            cached += _write_next(pending, writer, seconds, bar, texts_written)
+            cached += _write_next(pending, writer, seconds, bar)
         t = time.perf_counter()
-        counts = finish_dataset_task(writer)
+        counts = writer.close()
         write_seconds = seconds.pop("write", 0.0) + time.perf_counter() - t
     except BaseException:
         writer.abort()
@@ -164,15 +151,16 @@ def summary_markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _write_next(
-    pending: deque, writer: DatasetWriter, seconds: dict, bar, texts_written: bool
-) -> int:
+def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> int:
     """Wait for the oldest batch in flight and write it (input order)."""
     batch, future = pending.popleft()
     result = future.result()
     t = time.perf_counter()
-    # quote(): Prefect would otherwise walk every record of the batch looking for futures.
-    write_batch_task(writer, quote(result), texts_written)
+    # Written in the flow, not as a task: appending a batch's rows cannot be retried (rows
+    # written before a failure would be written twice), and a failure aborts the run with
+    # the writer's temporary files removed. It also spares Prefect's cost per task.
+    writer.add_documents(result.documents)
+    writer.add_errors(result.errors)
     seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - t
     for stage, s in result.seconds.items():
         seconds[stage] = seconds.get(stage, 0.0) + s

@@ -226,11 +226,10 @@ class DatasetWriter:
         self.counts = defaultdict(int)
         self.written: set[str] = set()
 
-    def add_documents(self, documents: list[Document], texts_written: bool = False) -> None:
-        """Rows of each document; its text too unless the workers wrote it already."""
+    def add_documents(self, documents: list[Document]) -> None:
+        """Rows of each document, and its text."""
         for doc in documents:
-            if not texts_written:
-                write_text_once(self.out / "texts" / f"{doc.doc_id}.txt", doc.text)
+            write_text_once(self.out / "texts" / f"{doc.doc_id}.txt", doc.text)
             self.written.add(doc.doc_id)
             self.tables["articles"].write([article_row(doc)])
             self.tables["measures"].write(measure_rows(doc))

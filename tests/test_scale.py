@@ -134,3 +134,26 @@ def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
         assert [m.value for d in result.documents for m in d.measures] == [
             m.value for d in expected.documents for m in d.measures
         ]
+
+
+def test_document_cache_round_trip_and_damage(tmp_path: Path) -> None:
+    """Documents come back equal from another process's cache; a damaged cache file is a
+    miss, never an error."""
+    from pipeline.document import Document
+    from pipeline.run import DocumentCache
+
+    docs = [Document(source="a.txt", text="晋江培训干部300名。\n", part=0)]
+    writer = DocumentCache(tmp_path)
+    writer.put("k1", docs)
+    assert DocumentCache(tmp_path).get("k1") is None  # not flushed yet: batch not done
+    writer.close()
+    reader = DocumentCache(tmp_path)
+    assert reader.get("k1") == docs
+    assert reader.get("k2") is None
+    reader.close()
+    for path in tmp_path.glob(DocumentCache.FILE + "*"):  # the database and its log
+        path.write_bytes(b"not a database" * 100)
+    damaged = DocumentCache(tmp_path)
+    assert damaged.get("k1") is None
+    damaged.put("k1", docs)
+    damaged.close()  # cannot write either: silently nothing

@@ -1,0 +1,23 @@
+"""Imported by the fork server before it forks any worker (pipeline.parallel): dictionaries
+and rules are loaded there once, and every worker forked from it starts with them."""
+
+import atexit
+import contextlib
+import os
+import sys
+
+from pipeline.run import warm_up
+
+FORK_SERVER_FLAG = "ORGWORK_FORK_SERVER"
+
+# A failure here would only stop the fork server; each worker's own warm_up raises it again
+# where the run reports it.
+with contextlib.suppress(Exception):
+    warm_up()
+
+if os.environ.get(FORK_SERVER_FLAG):
+    # The fork server ends with the command; freeing its dictionaries one object at a time
+    # took 0.5 s while it still held the command's output open. Workers forked from it end
+    # through os._exit already and never run this.
+    atexit.register(os._exit, 0)
+    sys.stdout.flush()
