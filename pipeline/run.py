@@ -85,9 +85,9 @@ def warm_up() -> None:
     from pipeline.lexicon import load_lexicon
     from pipeline.mojibake import char_model
     from pipeline.normalize import _converters, load_rules
-    from pipeline.segment import load_segmenter
+    from pipeline.segment import load_jieba
 
-    load_segmenter()
+    load_jieba()
     load_lexicon()
     char_model()
     load_gazetteer()
