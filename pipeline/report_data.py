@@ -131,7 +131,10 @@ class RegionData:
     def total(self, column: str, category: str | None = None) -> float:
         """Sum of a comparison.csv column over the region's cells (of one category if given)."""
         i = COMPARISON_NUMBERS.index(column)
-        return sum(v[i] for c, v in self.comparison.items() if category in (None, c))
+        if category is not None:  # one cell per category: a lookup, not a scan
+            cell = self.comparison.get(category)
+            return cell[i] if cell is not None else 0
+        return sum(v[i] for v in self.comparison.values())
 
 
 @dataclass
