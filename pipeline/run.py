@@ -83,13 +83,14 @@ def warm_up() -> None:
     from extractors.quantities import load_rules as quantity_rules
     from extractors.region import load_gazetteer
     from pipeline.lexicon import load_lexicon
-    from pipeline.mojibake import char_model
+    from pipeline.mojibake import char_model, pair_keys
     from pipeline.normalize import _converters, load_rules
     from pipeline.segment import load_jieba
 
     load_jieba()
     load_lexicon()
     char_model()
+    pair_keys()
     load_gazetteer()
     load_rules()
     _converters()
