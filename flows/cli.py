@@ -57,16 +57,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from flows.extract import run_extract
 
+    prefetch = None
     if workers > 1:
         start_pool(workers)
-        _prefetch(sources, args.batch_size, workers, options)
+        prefetch = _prefetch(sources, args.batch_size, workers, options)
 
     if api is not None and PREFECT_API_URL.value():
         api.stop()  # the active Prefect profile (or a test harness) names an API: use it
         api = None
     if api is not None:
         try:
-            api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+            api.wait_ready(
+                float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]),
+                while_waiting=prefetch.keep_busy if prefetch else None,
+            )
         except RuntimeError as exc:
             print(f"orgwork run: {exc}", file=sys.stderr)
             return 2
@@ -113,13 +117,16 @@ def _up_to_date(sources: list[Source], args: argparse.Namespace) -> dict | None:
     return previous
 
 
-def _prefetch(sources: list[Source], batch_size: int | None, workers: int, options: dict) -> None:
+def _prefetch(sources: list[Source], batch_size: int | None, workers: int, options: dict):
     """Hand the flow's first batches to the workers while Prefect's API starts."""
     from pipeline.ingest import auto_batch_size, batches_in_flight, iter_batches
-    from pipeline.parallel import prefetch_batches
+    from pipeline.parallel import Prefetcher
 
     size = batch_size or auto_batch_size(len(sources), workers)
-    prefetch_batches(list(iter_batches(sources, size))[: batches_in_flight(workers)], options)
+    in_flight = batches_in_flight(workers)
+    # At most four times the flow's window waits for it: a few MB of records.
+    batches = list(iter_batches(sources, size))
+    return Prefetcher(batches, options, workers, in_flight, 4 * in_flight)
 
 
 def print_summary(summary: dict) -> None:

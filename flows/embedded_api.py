@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 HEALTH_POLL_SECONDS = 0.05
@@ -66,10 +67,13 @@ class EmbeddedAPI:
         )
         atexit.register(self.stop)
 
-    def wait_ready(self, timeout: float) -> None:
-        """Block until the server answers /health; RuntimeError if it dies or times out."""
+    def wait_ready(self, timeout: float, while_waiting: Callable[[], None] | None = None) -> None:
+        """Block until the server answers /health; RuntimeError if it dies or times out.
+        ``while_waiting`` is called between polls (it keeps the workers busy)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if while_waiting is not None:
+                while_waiting()
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"Prefect's embedded API server exited: {self._stderr()}")
             try:

@@ -57,11 +57,37 @@ def start_pool(workers: int) -> None:
 def prefetch_batches(batches: list[list[Source]], options: dict | None = None) -> None:
     """Start the first batches on the pool now. The flow can only begin once Prefect's API
     is up, seconds later; its tasks then collect these results instead of idle workers
-    starting them. Only the batches the flow keeps in flight anyway, so memory stays flat."""
+    starting them."""
     if _pool is None:
         return
     for batch in batches:
         _prefetched[_batch_key(batch, options)] = _pool.submit(process_batch, batch, options)
+
+
+class Prefetcher:
+    """The flow's batches in order, started ahead while Prefect's API starts: first the ones
+    the flow keeps in flight anyway, then one more whenever a worker would fall idle, up to
+    ``limit`` batches in all, so the results waiting for the flow stay bounded (memory does
+    not grow with the corpus)."""
+
+    def __init__(
+        self, batches: list[list[Source]], options: dict, workers: int, first: int, limit: int
+    ):
+        self.batches, self.options, self.workers, self.limit = batches, options, workers, limit
+        self.started = 0
+        self.start(first)
+
+    def start(self, n: int) -> None:
+        n = min(n, self.limit, len(self.batches)) - self.started
+        if n > 0:
+            prefetch_batches(self.batches[self.started : self.started + n], self.options)
+            self.started += n
+
+    def keep_busy(self) -> None:
+        """Start batches until every worker has one to do (called while waiting)."""
+        busy = sum(not f.done() for f in _prefetched.values())
+        if busy < self.workers:
+            self.start(self.started + self.workers - busy)
 
 
 def _batch_key(sources: list[Source], options: dict | None) -> tuple:

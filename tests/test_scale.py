@@ -136,6 +136,38 @@ def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
         ]
 
 
+def test_prefetcher_keeps_workers_busy_within_its_limit(corpus: Path) -> None:
+    """While Prefect's API starts, idle workers get the next batches in order, never more
+    than the limit."""
+    import time
+
+    from pipeline import parallel
+    from pipeline.ingest import iter_batches, list_sources
+
+    batches = list(iter_batches(list_sources([corpus]), 2))
+    assert len(batches) >= 5
+    parallel.start_pool(2)
+    try:
+        prefetch = parallel.Prefetcher(batches, {}, workers=2, first=2, limit=4)
+        assert prefetch.started == 2
+        for _ in range(600):  # until the first two are done and two more started
+            prefetch.keep_busy()
+            if prefetch.started == 4:
+                break
+            time.sleep(0.05)
+        assert prefetch.started == 4
+        for _ in range(20):
+            prefetch.keep_busy()
+        assert prefetch.started == 4  # the limit
+        keys = {parallel._batch_key(b, {}) for b in batches[:4]}
+        assert set(parallel._prefetched) == keys  # the first four, in order
+        for batch in batches:
+            parallel.run_batch(batch, {})
+        assert not parallel._prefetched
+    finally:
+        stop_pool()
+
+
 def test_document_cache_round_trip_and_damage(tmp_path: Path) -> None:
     """Documents come back equal from another process's cache; a damaged cache file is a
     miss, never an error."""
