@@ -158,7 +158,10 @@ class Page:
         """The row's sentence with its surface text marked, located through the offsets."""
         sent, text = row["sentence"], row["text"]
         at = -1
-        full = self.full_text(row["doc_id"])
+        # A surface text found once in its sentence can only be that occurrence; the stored
+        # text is read (a file per article) only to tell repeated ones apart.
+        unique = bool(text) and sent.count(text) == 1
+        full = None if unique else self.full_text(row["doc_id"])
         if full is not None and row["start"].isdigit() and row["end"].isdigit():
             start, end = int(row["start"]), int(row["end"])
             # The occurrence of the sentence that covers [start, end) in the stored text.
