@@ -35,7 +35,6 @@ MIN_BROKEN_LINE = 20
 @dataclass(frozen=True)
 class Rules:
     furniture: list[re.Pattern]
-    any_furniture: re.Pattern  # the furniture patterns as one alternation: one search a line
     tail_markers: list[re.Pattern]
     article_openers: list[re.Pattern]
     relevance_keywords: list[str]
@@ -54,10 +53,8 @@ def load_rules(path: Path = DATA / "normalize.toml") -> Rules:
         except (KeyError, re.error) as exc:
             raise ValueError(f"{path}: bad or missing '{key}': {exc}") from exc
 
-    furniture = compile_all("furniture")
     return Rules(
-        furniture=furniture,
-        any_furniture=re.compile("|".join(f"(?:{p.pattern})" for p in furniture)),
+        furniture=compile_all("furniture"),
         tail_markers=compile_all("tail_markers"),
         article_openers=compile_all("article_openers"),
         relevance_keywords=list(raw["relevance_keywords"]),
@@ -142,7 +139,9 @@ def clean_lines(text: str, rules: Rules) -> list[str]:
         line = raw_line.strip().replace("\u3000", " ").strip()
         if not line:
             continue
-        if rules.any_furniture.search(line):
+        # One search per pattern: most are anchored or start with a literal, which the regex
+        # engine finds fast; joined into one alternation they were three times slower.
+        if any(p.search(line) for p in rules.furniture):
             continue
         indented = raw_line[:1] in (" ", "\t", "\u3000")
         opener = any(p.search(line) for p in rules.article_openers)
