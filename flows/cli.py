@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipeline.ingest import Source
+    from pipeline.parallel import Prefetcher
 
 
 def _quiet_prefect() -> None:
@@ -117,7 +118,9 @@ def _up_to_date(sources: list[Source], args: argparse.Namespace) -> dict | None:
     return previous
 
 
-def _prefetch(sources: list[Source], batch_size: int | None, workers: int, options: dict):
+def _prefetch(
+    sources: list[Source], batch_size: int | None, workers: int, options: dict
+) -> Prefetcher:
     """Hand the flow's first batches to the workers while Prefect's API starts."""
     from pipeline.ingest import auto_batch_size, batches_in_flight, iter_batches
     from pipeline.parallel import Prefetcher

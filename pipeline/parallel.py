@@ -1,7 +1,7 @@
 """A pool of worker processes for the CPU-bound stages, started before anything else.
 
 Where the platform allows it, the workers are forked from a fork server started as the
-command's first step: it loads the dictionaries and rules (pipeline.preload, ~2 s) on one
+command's first step: it loads the dictionaries and rules (pipeline.preload, ~1.5 s) on one
 core while this process imports Prefect on the other, and each worker forked from it then
 starts in milliseconds with everything loaded. A pool spawned the usual way re-imports
 everything per worker (~5 s each on this machine).
@@ -17,6 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pipeline.ingest import Source
 from pipeline.run import BatchResult, process_batch, warm_up
 
+# Set in the environment the fork server starts with: pipeline.preload runs there.
+FORK_SERVER_FLAG = "ORGWORK_FORK_SERVER"
 _pool: ProcessPoolExecutor | None = None
 # Batches started before the flow asked for them, by content of the request.
 _prefetched: dict[tuple, Future] = {}
@@ -35,12 +37,11 @@ def prepare_workers() -> None:
         context.set_forkserver_preload(["pipeline.preload"])
         from multiprocessing import forkserver
 
-        # Tells pipeline.preload it runs in the fork server (which takes this environment).
-        os.environ["ORGWORK_FORK_SERVER"] = "1"
+        os.environ[FORK_SERVER_FLAG] = "1"
         try:
             forkserver.ensure_running()
         finally:
-            del os.environ["ORGWORK_FORK_SERVER"]
+            del os.environ[FORK_SERVER_FLAG]
 
 
 def start_pool(workers: int) -> None:

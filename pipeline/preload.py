@@ -4,11 +4,9 @@ and rules are loaded there once, and every worker forked from it starts with the
 import atexit
 import contextlib
 import os
-import sys
 
+from pipeline.parallel import FORK_SERVER_FLAG
 from pipeline.run import warm_up
-
-FORK_SERVER_FLAG = "ORGWORK_FORK_SERVER"
 
 # A failure here would only stop the fork server; each worker's own warm_up raises it again
 # where the run reports it.
@@ -20,4 +18,3 @@ if os.environ.get(FORK_SERVER_FLAG):
     # took 0.5 s while it still held the command's output open. Workers forked from it end
     # through os._exit already and never run this.
     atexit.register(os._exit, 0)
-    sys.stdout.flush()
