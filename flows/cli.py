@@ -259,8 +259,9 @@ def console_main() -> int:
 
 
 def _exit_now() -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a reader gone (| head) must not stop the exit
+            stream.flush()
     os._exit(1 if _exit_code is None else _exit_code)
 
 
