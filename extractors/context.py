@@ -140,13 +140,13 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         word = doc.text[s:e]
         if not run and not last_run and word in rules.subject_glue:
             break  # 5期、培训学员420人次: a list goes on, no noun follows the unit
-        tag = tag_of(word)
-        if tag in rules.subject_noun_tags and word not in rules.subject_stops:
+        role = _subject_role(word, rules)
+        if role == "noun":
             run.append(word)
-        elif tag in rules.subject_modifier_tags or word in rules.subject_glue:
+        elif role == "modifier":
             last_run, run = run or last_run, []
         else:
-            break  # what _ends_subject tells in advance
+            break
     run = run or last_run
     subject = "".join(run)
     while len(subject) > rules.subject_max_chars and run:
@@ -155,11 +155,15 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
     return subject
 
 
-def _ends_subject(word: str, rules: Rules) -> bool:
-    """A word no counted noun phrase goes past: neither noun, modifier nor glue."""
+def _subject_role(word: str, rules: Rules) -> str:
+    """noun (the phrase's head grows), modifier (glue and modifiers start a new run) or end
+    (no counted noun phrase goes past it). subject_scope relies on the same answer."""
     tag = tag_of(word)
-    noun = tag in rules.subject_noun_tags and word not in rules.subject_stops
-    return not noun and tag not in rules.subject_modifier_tags and word not in rules.subject_glue
+    if tag in rules.subject_noun_tags and word not in rules.subject_stops:
+        return "noun"
+    if tag in rules.subject_modifier_tags or word in rules.subject_glue:
+        return "modifier"
+    return "end"
 
 
 def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int, int] | None:
@@ -187,7 +191,7 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
         if i in block_end:
             i = block_end[i]
             continue
-        if not text[i].isspace() and _ends_subject(text[i], rules):
+        if not text[i].isspace() and _subject_role(text[i], rules) == "end":
             return start, i + 1
         i += 1
     return start, hi
