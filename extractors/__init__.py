@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import time
 from collections import defaultdict
 
@@ -28,19 +27,17 @@ def find_facts(doc: Document, options: dict | None = None) -> Document:
 
 def token_spans_needed(doc: Document) -> list[tuple[int, int]]:
     """The stretches of text whose tokens add_context reads: after each counted figure, up
-    to where its noun phrase must end (context.subject_scope); overlapping ones merged."""
+    to where its noun phrase must end (context.subject_scope); overlapping ones merged.
+    Splits doc.sentences when not yet done (segment_document keeps them)."""
     from extractors.context import subject_scope
     from pipeline.segment import split_sentences
 
-    sentences = doc.sentences or split_sentences(doc.text)
-    starts = [s for s, _ in sentences]
+    doc.sentences = doc.sentences or split_sentences(doc.text)
     scopes = []
     for m in doc.measures:
-        i = bisect.bisect_right(starts, m.start) - 1
-        if i >= 0 and m.start < sentences[i][1]:
-            scope = subject_scope(doc.text, m, sentences[i])
-            if scope is not None:
-                scopes.append(scope)
+        scope = subject_scope(doc.text, m, doc.sentence_at(m.start))
+        if scope is not None:
+            scopes.append(scope)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(scopes):
         if merged and start <= merged[-1][1]:

@@ -22,11 +22,9 @@ GROUP_GLUE = set("、和与及")
 
 @dataclass(frozen=True)
 class Rules:
-    type_words: list[str]  # longest first
     type_set: frozenset[str]
     type_lengths: tuple[int, ...]  # the lengths of type words, longest first
     unquoted: re.Pattern
-    initiative_verbs: list[str]
     verb_set: frozenset[str]
     verb_lengths: tuple[int, ...]
     type_window: int
@@ -58,11 +56,9 @@ def load_rules(path: Path = DATA) -> Rules:
     except re.error as exc:
         raise ValueError(f"{path}: bad slogan pattern: {exc}") from exc
     return Rules(
-        type_words=types,
         type_set=frozenset(types),
         type_lengths=tuple(sorted({len(t) for t in types}, reverse=True)),
         unquoted=unquoted,
-        initiative_verbs=verbs,
         verb_set=frozenset(verbs),
         verb_lengths=tuple(sorted({len(v) for v in verbs}, reverse=True)),
         type_window=int(raw["type_window"]),

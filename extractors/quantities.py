@@ -37,8 +37,8 @@ class Rules:
     blocked_before: list[str]
     blocked_after: list[str]
     indefinite_one: bool
-    idioms: list[str]
     idiom_at: re.Pattern  # the longest idiom starting at a position (a lookahead)
+    idiom_max_len: int
     noise: list[re.Pattern]
     pattern: re.Pattern
     double_range: re.Pattern
@@ -108,7 +108,7 @@ def load_rules(path: Path = DATA) -> Rules:
         blocked_before=r["blocked_before"],
         blocked_after=r["blocked_after"],
         indefinite_one=bool(r["indefinite_one"]),
-        idioms=r["idioms"],
+        idiom_max_len=max(map(len, r["idioms"]), default=0),
         idiom_at=re.compile(f"(?=({_alternation(r['idioms'])}))" if r["idioms"] else "(?!)"),
         noise=noise,
         pattern=pattern,
@@ -155,7 +155,7 @@ def _blocked(doc_text: str, start: int, end: int, rules: Rules) -> bool:
 def _in_idiom(text: str, start: int, end: int, rules: Rules) -> bool:
     """Whether an idiom (一心一意) covers part of [start, end). One regex pass over the
     window: at each position the longest idiom, which overlaps whenever a shorter one does."""
-    longest = max(map(len, rules.idioms), default=0)
+    longest = rules.idiom_max_len
     for m in rules.idiom_at.finditer(text, max(0, start - longest + 1), end + longest):
         if m.start() < end and m.start() + len(m.group(1)) > start:
             return True

@@ -6,6 +6,7 @@ which is written verbatim to ``texts/<doc_id>.txt``.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 
@@ -95,10 +96,11 @@ class Document:
         return [self.text[s:e] for s, e in self.tokens]
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
-        """The (start, end) of the sentence holding character ``pos``."""
-        for start, end in self.sentences:
-            if start <= pos < end:
-                return start, end
+        """The (start, end) of the sentence holding character ``pos`` (the whole text when
+        none does). Sentences are in text order and do not overlap."""
+        i = bisect.bisect_right(self.sentences, (pos, float("inf"))) - 1
+        if i >= 0 and pos < self.sentences[i][1]:
+            return self.sentences[i]
         return 0, len(self.text)
 
     def is_unusable(self, start: int, end: int) -> bool:

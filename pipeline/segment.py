@@ -65,14 +65,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def segment_document(
     doc: Document, options: dict | None = None, spans: list[tuple[int, int]] | None = None
 ) -> Document:
-    """Fill doc.sentences, and doc.tokens (character spans of jieba words) over ``spans``
-    (default: the whole text).
+    """Fill doc.sentences (unless already split), and doc.tokens (character spans of jieba
+    words) over ``spans`` (default: the whole text).
 
     jieba cuts a text into blocks at every character outside Han, letters and digits, so a
-    sentence (ending at 。！？； or a line break) segments the same alone as in its text: the
-    pipeline passes only the sentences an extractor reads tokens in.
+    stretch starting and ending at such boundaries segments the same alone as in its text:
+    the pipeline passes only the stretches an extractor reads tokens in
+    (extractors.token_spans_needed).
     """
-    doc.sentences = split_sentences(doc.text)
+    doc.sentences = doc.sentences or split_sentences(doc.text)
     tokens: list[tuple[int, int]] = []
     for start, end in [(0, len(doc.text))] if spans is None else sorted(set(spans)):
         tokens.extend(cut_spans(doc.text[start:end], start))
