@@ -26,7 +26,6 @@ import numpy as np
 from pipeline.normalize import to_simplified
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 PUA = re.compile(r"[\ue000-\uf8ff]")
 # A candidate run: Han characters, full-width punctuation and the other characters GBK's
 # two-byte area holds (symbol rows: Greek, Cyrillic, kana, box drawing, circled numbers; the
