@@ -58,20 +58,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from flows.extract import run_extract
 
-    prefetch = None
     if workers > 1:
         start_pool(workers)
-        prefetch = _prefetch(sources, args.batch_size, workers, options)
+        _prefetch(sources, args.batch_size, workers, options)
 
     if api is not None and PREFECT_API_URL.value():
         api.stop()  # the active Prefect profile (or a test harness) names an API: use it
         api = None
     if api is not None:
         try:
-            api.wait_ready(
-                float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]),
-                while_waiting=prefetch.keep_busy if prefetch else None,
-            )
+            api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
         except RuntimeError as exc:
             print(f"orgwork run: {exc}", file=sys.stderr)
             return 2
@@ -121,15 +117,15 @@ def _up_to_date(sources: list[Source], args: argparse.Namespace) -> dict | None:
 def _prefetch(
     sources: list[Source], batch_size: int | None, workers: int, options: dict
 ) -> Prefetcher:
-    """Hand the flow's first batches to the workers while Prefect's API starts."""
+    """Start the flow's batches on the workers now, ahead of the flow (Prefect's API takes
+    seconds to start)."""
     from pipeline.ingest import auto_batch_size, batches_in_flight, iter_batches
     from pipeline.parallel import Prefetcher
 
     size = batch_size or auto_batch_size(len(sources), workers)
-    in_flight = batches_in_flight(workers)
     # At most four times the flow's window waits for it: a few MB of records.
-    batches = list(iter_batches(sources, size))
-    return Prefetcher(batches, options, workers, in_flight, 4 * in_flight)
+    limit = 4 * batches_in_flight(workers)
+    return Prefetcher(list(iter_batches(sources, size)), options, workers, limit)
 
 
 def print_summary(summary: dict) -> None:

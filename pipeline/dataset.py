@@ -9,6 +9,7 @@ re-runs give the same bytes; each table appears under its final name only when c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
@@ -166,14 +167,31 @@ def write_atomic(path: Path, data: str | Iterable[str], encoding: str = "utf-8")
 
 
 def write_text_once(path: Path, text: str) -> None:
-    """Atomic write, skipped when the file already holds this text (re-runs rewrite nothing)."""
+    """Atomic write, skipped when the file already holds this text (re-runs rewrite nothing).
+
+    Written with plain os calls and a temporary name of this process's own: thousands of
+    these per run, and mkstemp's random names and pathlib cost twice the system calls."""
     data = text.encode("utf-8")
+    name = os.fspath(path)
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        if os.stat(name).st_size == len(data) and path.read_bytes() == data:
             return
     except OSError:
         pass
-    write_atomic(path, text)
+    tmp = f"{os.path.dirname(name)}/.{os.path.basename(name)}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:  # os.write may write less than asked
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(tmp, name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 class _TableWriter:

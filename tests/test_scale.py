@@ -137,33 +137,31 @@ def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
 
 
 def test_prefetcher_keeps_workers_busy_within_its_limit(corpus: Path) -> None:
-    """While Prefect's API starts, idle workers get the next batches in order, never more
-    than the limit."""
+    """Batches start ahead of the flow in order, a worker's next one waiting, never more
+    than the limit ahead of what the flow collected; the flow collects every one."""
     import time
 
     from pipeline import parallel
     from pipeline.ingest import iter_batches, list_sources
 
-    batches = list(iter_batches(list_sources([corpus]), 2))
+    batches = list(iter_batches(list_sources([corpus]), 1))
     assert len(batches) >= 5
     parallel.start_pool(2)
     try:
-        prefetch = parallel.Prefetcher(batches, {}, workers=2, first=2, limit=4)
-        assert prefetch.started == 2
-        for _ in range(600):  # until the first two are done and two more started
-            prefetch.keep_busy()
-            if prefetch.started == 4:
+        prefetch = parallel.Prefetcher(batches, {}, workers=2, limit=4)
+        assert prefetch.started == 3  # one for each worker and one waiting
+        for _ in range(600):  # the feeder tops up as batches finish, up to the limit
+            if prefetch.started == 4 and all(f.done() for f in parallel._prefetched.values()):
                 break
             time.sleep(0.05)
-        assert prefetch.started == 4
-        for _ in range(20):
-            prefetch.keep_busy()
-        assert prefetch.started == 4  # the limit
+        time.sleep(0.2)
+        assert prefetch.started == 4  # the limit: nothing collected yet
         keys = {parallel._batch_key(b, {}) for b in batches[:4]}
         assert set(parallel._prefetched) == keys  # the first four, in order
-        for batch in batches:
-            parallel.run_batch(batch, {})
-        assert not parallel._prefetched
+        got = [parallel.run_batch(batch, {}) for batch in batches]
+        assert prefetch.collected >= 4
+        assert not parallel._prefetched  # every batch started ahead was collected
+        assert [d.source for r in got for d in r.documents][:1] == [batches[0][0].relative]
     finally:
         stop_pool()
 
