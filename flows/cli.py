@@ -119,13 +119,12 @@ def _prefetch(
 ) -> Prefetcher:
     """Start the flow's batches on the workers now, ahead of the flow (Prefect's API takes
     seconds to start)."""
-    from pipeline.ingest import auto_batch_size, batches_in_flight, iter_batches
+    from pipeline.ingest import batches_in_flight, plan_batches
     from pipeline.parallel import Prefetcher
 
-    size = batch_size or auto_batch_size(len(sources), workers)
     # At most four times the flow's window waits for it: a few MB of records.
     limit = 4 * batches_in_flight(workers)
-    return Prefetcher(list(iter_batches(sources, size)), options, workers, limit)
+    return Prefetcher(plan_batches(sources, batch_size, workers), options, workers, limit)
 
 
 def print_summary(summary: dict) -> None:

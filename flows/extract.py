@@ -20,10 +20,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipeline.dataset import DatasetWriter, dataset_fingerprint, write_atomic
 from pipeline.ingest import (
     Source,
-    auto_batch_size,
     batches_in_flight,
-    iter_batches,
     list_sources,
+    plan_batches,
 )
 from pipeline.parallel import run_batch
 from pipeline.run import BatchResult, inputs_fingerprint
@@ -68,7 +67,6 @@ def extract_reports(
     started = time.perf_counter()
     options = options or {}
     sources = list_sources(paths or ["corpus"])
-    batch_size = batch_size or auto_batch_size(len(sources), workers)
     writer = DatasetWriter(out)
     bar = _progress_bar(len(sources), enabled=progress)
     seconds: dict[str, float] = {}
@@ -76,7 +74,7 @@ def extract_reports(
     pending: deque = deque()
     try:
         # A bounded window of batches in flight keeps memory flat however large the corpus.
-        for index, batch in enumerate(iter_batches(sources, batch_size)):
+        for index, batch in enumerate(plan_batches(sources, batch_size, workers)):
             pending.append((batch, process_batch_task.submit(batch, options, index)))
             if len(pending) >= in_flight:
                 cached += _write_next(pending, writer, seconds, bar)

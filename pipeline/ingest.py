@@ -316,3 +316,19 @@ def batches_in_flight(workers: int | None, cluster: str | None = None) -> int:
 def iter_batches(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def plan_batches(items: list, size: int | None, workers: int) -> list[list]:
+    """The run's batches in input order: ``size`` each when given; otherwise
+    auto_batch_size, shrinking towards the end (never below a quarter of it), so the
+    workers finish together instead of one idling while another ends a large batch."""
+    if size:
+        return list(iter_batches(items, size))
+    full = auto_batch_size(len(items), workers)
+    batches, i = [], 0
+    while i < len(items):
+        remaining = len(items) - i
+        n = max(min(full, -(-remaining // (3 * max(workers, 1)))), -(-full // 4), 1)
+        batches.append(items[i : i + n])
+        i += n
+    return batches

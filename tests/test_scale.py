@@ -187,3 +187,19 @@ def test_document_cache_round_trip_and_damage(tmp_path: Path) -> None:
     assert damaged.get("k1") is None
     damaged.put("k1", docs)
     damaged.close()  # cannot write either: silently nothing
+
+
+def test_batches_shrink_towards_the_end_and_keep_every_document_in_order() -> None:
+    """Automatic batches: full-size first, smaller at the end (never below a quarter), every
+    document once, in input order; a given --batch-size is kept as it is."""
+    from pipeline.ingest import auto_batch_size, plan_batches
+
+    items = list(range(2000))
+    batches = plan_batches(items, None, workers=2)
+    sizes = [len(b) for b in batches]
+    full = auto_batch_size(2000, 2)
+    assert [x for b in batches for x in b] == items
+    assert sizes[0] == full and sizes == sorted(sizes[:-1], reverse=True) + sizes[-1:]
+    assert min(sizes[:-1]) >= full // 4 and sizes[-1] <= full // 4 + 1
+    assert [len(b) for b in plan_batches(list(range(10)), 3, workers=2)] == [3, 3, 3, 1]
+    assert plan_batches([], None, workers=2) == []
