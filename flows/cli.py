@@ -49,12 +49,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.run import batch_options
 
     options = batch_options(args.out, cache=not args.no_cache)
-    api = start_embedded_api()  # first: it comes up while the rest loads
     if workers > 1:
         from pipeline.parallel import prepare_workers, start_pool
 
         prepare_workers()  # the fork server loads the dictionaries while Prefect is imported
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    # Then Prefect's API: on Linux forked from this process once Prefect is imported, and
+    # before any thread starts here.
+    api = start_embedded_api()
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
     from flows.extract import run_extract
 
@@ -66,13 +72,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         api.stop()  # the active Prefect profile (or a test harness) names an API: use it
         api = None
     if api is not None:
+        _import_flow_modules()  # this process would only wait for the API meanwhile
         try:
             api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
         except RuntimeError as exc:
             print(f"orgwork run: {exc}", file=sys.stderr)
             return 2
     ready = time.perf_counter()
-    with temporary_settings({PREFECT_API_URL: api.url}) if api else contextlib.nullcontext():
+    # With the embedded API, no flow run heartbeats: they serve to notice a crashed run on a
+    # server that outlives it, and ending their thread cost up to a second at the flow's end.
+    embedded = {PREFECT_API_URL: api.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None} if api else {}
+    with temporary_settings(embedded) if api else contextlib.nullcontext():
         summary = run_extract(
             workers=workers,
             cluster=args.cluster,
@@ -89,6 +99,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary["wall_seconds"] = round(time.perf_counter() - started, 2)
     print_summary(summary)
     return 1 if summary["failures"] else 0
+
+
+def _import_flow_modules() -> None:
+    """What the flow's first call imports: FastAPI's encoder, which Prefect loads to record
+    the flow's parameters (~0.5 s), and the report."""
+    import fastapi.encoders  # noqa: F401
+
+    import pipeline.report  # noqa: F401
 
 
 def _up_to_date(sources: list[Source], args: argparse.Namespace) -> dict | None:

@@ -16,6 +16,7 @@ import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,6 +195,16 @@ def write_text_once(path: Path, text: str) -> None:
         raise
 
 
+def _write_texts(items: list[tuple[Path, str]]) -> None:
+    for path, text in items:
+        write_text_once(path, text)
+
+
+def _finished_ok(future: Future) -> bool:
+    """Done without error (an error is kept, to be raised by close)."""
+    return future.done() and future.exception() is None
+
+
 class _TableWriter:
     """A CSV written to a hidden temporary file and renamed into place by ``finish``."""
 
@@ -250,11 +261,18 @@ class DatasetWriter:
         self.cells: dict[tuple[str, str], _Cell] = {}
         self.counts = defaultdict(int)
         self.written: set[str] = set()
+        # Texts are written by a thread of their own: creating thousands of files is system
+        # calls, which run beside this thread's Python (the rows) instead of before it.
+        self._texts = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgwork-texts")
+        self._pending_texts: list[Future] = []
 
     def add_documents(self, documents: list[Document]) -> None:
         """Rows of each document, and its text."""
+        folder = self.out / "texts"
+        texts = [(folder / f"{d.doc_id}.txt", d.text) for d in documents]
+        self._pending_texts = [f for f in self._pending_texts if not _finished_ok(f)]
+        self._pending_texts.append(self._texts.submit(_write_texts, texts))
         for doc in documents:
-            write_text_once(self.out / "texts" / f"{doc.doc_id}.txt", doc.text)
             self.written.add(doc.doc_id)
             self.tables["articles"].write([article_row(doc)])
             self.tables["measures"].write(measure_rows(doc))
@@ -326,6 +344,9 @@ class DatasetWriter:
         return rows
 
     def close(self) -> dict[str, int]:
+        for future in self._pending_texts:
+            future.result()  # a text that could not be written fails the run here
+        self._texts.shutdown()
         comparison = _TableWriter(self.out / "comparison.csv", COMPARISON_COLUMNS)
         comparison.write(self.comparison_rows())
         for table in (*self.tables.values(), comparison):
@@ -336,6 +357,7 @@ class DatasetWriter:
         return dict(self.counts)
 
     def abort(self) -> None:
+        self._texts.shutdown(cancel_futures=True)
         for table in self.tables.values():
             table.abort()
 

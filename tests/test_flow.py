@@ -87,6 +87,24 @@ def test_a_plain_run_starts_and_stops_its_own_api(tmp_path: Path) -> None:
     assert servers() <= before
 
 
+def test_the_embedded_api_as_a_subprocess_where_it_cannot_be_forked() -> None:
+    """Off Linux, or with threads running, the server is Prefect's own subprocess: it answers
+    and is gone once stopped (the forked one is what the command above uses on Linux)."""
+    import urllib.request
+
+    from flows.embedded_api import EmbeddedAPI
+
+    api = EmbeddedAPI(fork=False)
+    try:
+        api.wait_ready(300)
+        with urllib.request.urlopen(f"{api.url}/health", timeout=5) as response:
+            assert response.read() == b"true"
+        process = api.process
+    finally:
+        api.stop()
+    assert process.poll() is not None
+
+
 def test_the_command_keeps_its_exit_codes() -> None:
     """The command skips the interpreter's teardown at exit; the exit code must survive."""
     import subprocess
