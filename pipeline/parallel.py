@@ -77,15 +77,6 @@ def _start_worker() -> None:
     warm_up()
 
 
-def prefetch_batches(batches: list[list[Source]], options: dict | None = None) -> None:
-    """Start these batches on the pool now; the flow's tasks collect their results."""
-    if _pool is None:
-        return
-    with _lock:
-        for batch in batches:
-            _prefetched[_batch_key(batch, options)] = _pool.submit(process_batch, batch, options)
-
-
 class Prefetcher:
     """The flow's batches in order, started on the pool ahead of the flow so that no worker
     waits for Prefect: not while its API starts (seconds), nor while the flow's one process
@@ -114,22 +105,18 @@ class Prefetcher:
             return
         with _lock:
             running = sum(not f.done() for f in _prefetched.values())
-            target = min(
-                len(self.batches),
-                self.collected + self.limit,
-                self.started + self.workers + 1 - running,
-            )
+            room = min(self.workers + 1 - running, self.collected + self.limit - self.started)
             futures = []
-            while self.started < target:
+            while room > 0 and self.started < len(self.batches):
                 batch = self.batches[self.started]
-                if _batch_key(batch, self.options) in _asked:
-                    self.started += 1  # the flow got there first and started it itself
-                    target = min(target + 1, len(self.batches))
-                    continue
-                future = _pool.submit(process_batch, batch, self.options)
-                _prefetched[_batch_key(batch, self.options)] = future
-                futures.append(future)
+                key = _batch_key(batch, self.options)
                 self.started += 1
+                if key in _asked:
+                    continue  # the flow got there first and started it itself
+                future = _pool.submit(process_batch, batch, self.options)
+                _prefetched[key] = future
+                futures.append(future)
+                room -= 1
         for future in futures:  # outside the lock: a finished one calls back at once
             future.add_done_callback(lambda _: self._wake.set())
 

@@ -113,8 +113,8 @@ def test_rerun_on_an_unchanged_corpus_starts_nothing(
 
 
 def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
-    """Batches started while Prefect's API comes up are handed to the flow's tasks as they
-    ask for them, and give what processing them then would."""
+    """Batches started ahead of the flow are handed to its tasks as they ask for them, and
+    give what processing them then would."""
     from pipeline import parallel
     from pipeline.ingest import iter_batches, list_sources
     from pipeline.run import process_batch
@@ -122,10 +122,10 @@ def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
     batches = list(iter_batches(list_sources([corpus]), 4))
     parallel.start_pool(2)
     try:
-        parallel.prefetch_batches(batches[:2])
+        parallel.Prefetcher(batches, {}, workers=2, limit=2)
         assert len(parallel._prefetched) == 2
-        got = [parallel.run_batch(batch) for batch in batches]
-        assert not parallel._prefetched  # both collected, none left behind
+        got = [parallel.run_batch(batch, {}) for batch in batches]
+        assert not parallel._prefetched  # all collected, none left behind
     finally:
         stop_pool()
     for result, batch in zip(got, batches, strict=True):
