@@ -143,7 +143,14 @@ def support(text: str) -> float:
 def pair_keys() -> np.ndarray:
     """The word pairs as sorted integers (first code point << 21 | second): looked up for a
     whole text at once with numpy instead of one string per character."""
-    return np.array(sorted(ord(p[0]) << 21 | ord(p[1]) for p in word_pairs()), dtype=np.uint64)
+    from pipeline.lexicon import load_cached
+
+    def build() -> bytes:
+        keys = sorted(ord(p[0]) << 21 | ord(p[1]) for p in word_pairs())
+        return np.array(keys, dtype=np.uint64).tobytes()
+
+    # Kept between runs as bytes: sorting the pairs cost 0.1 s of every start.
+    return np.frombuffer(load_cached("pair-keys", build), dtype=np.uint64)
 
 
 def _unsupported_runs(text: str, simp: str | None = None) -> list[tuple[int, int]]:
