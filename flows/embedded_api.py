@@ -141,6 +141,8 @@ class _ForkedServer:
             return
         code = 1
         try:  # the child: serve until SIGTERM (uvicorn stops gracefully), then leave at once
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)  # as the subprocess: no terminal input
             os.dup2(log.fileno(), 1)
             os.dup2(log.fileno(), 2)
             os.environ.clear()
