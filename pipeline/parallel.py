@@ -134,8 +134,12 @@ class Prefetcher:
         while not self._stopped and self.started < len(self.batches):
             self._wake.wait()
             self._wake.clear()
-            if not self._stopped:
+            if self._stopped:
+                return
+            try:
                 self.keep_busy()
+            except RuntimeError:  # the pool is shut down or broken: the run is ending
+                return
 
 
 def _batch_key(sources: list[Source], options: dict | None) -> tuple:
