@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.document import Document, Region
-from pipeline.lexicon import frequency_of, tag_of
+from pipeline.lexicon import code_points, frequency_of, pair_table, pairs_in_table, tag_of
 
 DATA = Path(__file__).parent / "data" / "gazetteer.toml"
 WEIGHT_TITLE, WEIGHT_LEAD, WEIGHT_BODY, WEIGHT_HINT = 10.0, 3.0, 1.0, 20.0
@@ -48,8 +48,7 @@ class Gazetteer:
     units: dict[str, Unit]
     aliases: dict[str, list[str]]  # name or short name → adcodes
     full_names: set[str]
-    # Sorted keys (first code point << 21 | second) of the aliases' first two characters, and
-    # the aliases' lengths by those two characters.
+    # The aliases' first two characters (pair_table), and their lengths by those characters.
     prefixes: np.ndarray
     lengths: dict[str, tuple[int, ...]]
 
@@ -111,7 +110,7 @@ def load_gazetteer(path: Path = DATA) -> Gazetteer:
     lengths: dict[str, set[int]] = defaultdict(set)
     for alias in aliases:
         lengths[alias[:2]].add(len(alias))
-    prefixes = np.array(sorted(ord(p[0]) << 21 | ord(p[1]) for p in lengths), dtype=np.uint64)
+    prefixes = pair_table(lengths)
     full = {u.name for u in units.values()}
     by_prefix = {p: tuple(sorted(n)) for p, n in lengths.items()}
     return Gazetteer(units, dict(aliases), full, prefixes, by_prefix)
@@ -123,10 +122,7 @@ def find_place_mentions(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]
     # here, thousands of first characters searched at every position; this is 4× faster.
     if len(text) < 2:
         return []
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    keys = codes[:-1] << np.uint64(21) | codes[1:]
-    table = gaz.prefixes
-    starts = np.flatnonzero(table[np.minimum(np.searchsorted(table, keys), len(table) - 1)] == keys)
+    starts = np.flatnonzero(pairs_in_table(code_points(text), gaz.prefixes))
     hits = []
     aliases, lengths = gaz.aliases, gaz.lengths
     for start in starts.tolist():

@@ -9,14 +9,34 @@ import hashlib
 import marshal
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 from pipeline.segment import DOMAIN_WORDS
 
 T = TypeVar("T")
+
+
+def pair_table(pairs: Iterable[str]) -> np.ndarray:
+    """Character pairs (strings of two or more characters: their first two count) as sorted
+    integers, first code point << 21 | second, for pairs_in_table."""
+    return np.array(sorted({ord(p[0]) << 21 | ord(p[1]) for p in pairs}), dtype=np.uint64)
+
+
+def code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def pairs_in_table(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """For each pair of neighbouring characters (i, i + 1) of ``codes`` (code_points of a
+    text of two or more characters): whether it is in ``table`` (pair_table). A whole text
+    at once: a Python statement per character cost an eighth of the pipeline's time."""
+    keys = codes[:-1] << np.uint64(21) | codes[1:]
+    return table[np.minimum(np.searchsorted(table, keys), len(table) - 1)] == keys
 
 
 def dictionary_files() -> list[Path]:
