@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from pipeline.lexicon import code_points, pairs_in_table
-from pipeline.normalize import to_simplified
+from pipeline.normalize import to_simplified, to_simplified_char
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PUA = re.compile(r"[\ue000-\uf8ff]")
@@ -118,15 +118,9 @@ SHORT_TEXT = 16
 def simplified(text: str) -> str:
     """Character-for-character Simplified form (same length, so positions still match)."""
     if len(text) < SHORT_TEXT:
-        return "".join(map(_simplified_char, text))
+        return "".join(map(to_simplified_char, text))
     out = to_simplified(text)
-    return out if len(out) == len(text) else "".join(map(_simplified_char, text))
-
-
-@lru_cache(maxsize=65536)
-def _simplified_char(ch: str) -> str:
-    out = to_simplified(ch)
-    return out if len(out) == 1 else ch
+    return out if len(out) == len(text) else "".join(map(to_simplified_char, text))
 
 
 def support(text: str) -> float:

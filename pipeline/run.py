@@ -84,7 +84,7 @@ def warm_up() -> None:
     from extractors.region import load_gazetteer
     from pipeline.lexicon import load_lexicon
     from pipeline.mojibake import char_model, pair_keys
-    from pipeline.normalize import _converters, load_rules
+    from pipeline.normalize import _converters, _simplified_only, load_rules
     from pipeline.segment import load_jieba
 
     load_jieba()
@@ -94,6 +94,7 @@ def warm_up() -> None:
     load_gazetteer()
     load_rules()
     _converters()
+    _simplified_only()
     quantity_rules()
     program_rules()
     context_rules()
