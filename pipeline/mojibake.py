@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 
@@ -162,7 +163,8 @@ def _unsupported_runs(text: str, simp: str | None = None) -> list[tuple[int, int
     bad = np.concatenate(([0], ((han & ~ok) | pua).view(np.int8), [0]))
     edges = np.diff(bad)
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b - a >= 2]
+    long = ends - starts >= 2
+    return list(zip(starts[long].tolist(), ends[long].tolist(), strict=True))
 
 
 @lru_cache(maxsize=256)
@@ -230,6 +232,7 @@ def repair_mojibake(text: str, simp: str | None = None) -> tuple[str, list[str]]
         return text, []
     counts = CharCounts(text)
     runs = [m.span() for m in RUN.finditer(text)]
+    run_starts = [s for s, _ in runs]
     notes: list[str] = []
     onsets: set[str] = set()  # the characters the proven runs followed
     out: list[str] = []
@@ -237,7 +240,8 @@ def repair_mojibake(text: str, simp: str | None = None) -> tuple[str, list[str]]
     for a, b in _clusters(suspects):
         if a < pos or mean_logp(text[a:b]) > MAX_SUSPECT_LOGP:
             continue  # common characters that merely pair into no word: names, not garbage
-        start, end = next(((s, e) for s, e in runs if s <= a and b <= e), (a, b))
+        k = bisect_right(run_starts, a) - 1  # the candidate run holding the suspect, if any
+        start, end = runs[k] if k >= 0 and b <= runs[k][1] else (a, b)
         fix = _best_repair(text, max(start, pos), end, a, b, counts)
         if fix is None:
             continue
@@ -267,8 +271,11 @@ def _repair_short_runs(text: str, onsets: set[str], notes: list[str]) -> tuple[s
     pairs = word_pairs()
     out: list[str] = []
     pos = 0
-    for i in range(1, len(text) - 1):
-        if i < pos or text[i - 1] not in onsets or not HAN.match(text[i]):
+    # A Han character right after an onset, found in C: a loop over every character was
+    # slow in the texts (rare, but long ones exist) that reach this pass.
+    after_onset = re.compile(f"(?<=[{''.join(map(re.escape, sorted(onsets)))}]){HAN.pattern}")
+    for i in (m.start() for m in after_onset.finditer(text, 1, len(text) - 1)):
+        if i < pos:
             continue
         if simplified(text[i : i + 2]) in pairs:
             continue  # the character pairs into a word with the next: in step
