@@ -17,7 +17,7 @@ from pipeline.lexicon import tag_of
 
 DATA = Path(__file__).parent / "data" / "context.toml"
 CLAUSE_BREAK = re.compile(r"[,，、:：()（）]")
-FULL_STOP = re.compile(r"[。！？!?\n]")
+FULL_STOP_CHARS = "。！？!?\n"
 OTHER = "other"  # no taxonomy keyword near the figure
 
 
@@ -97,7 +97,7 @@ def find_category(text: str, start: int, end: int, scope: tuple[int, int], rules
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
     """The time scope given before ``pos`` in its sentence (2021年以来，…招录484人); clauses
     after a ； still stand under it (2023年，…提拔47人；选派32名…)."""
-    start = max((m.end() for m in FULL_STOP.finditer(text, 0, sentence[0])), default=0)
+    start = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1  # 0 if none
     before = [m for m in rules.periods.finditer(text, start, pos)]
     return before[-1].group(0) if before else ""
 
@@ -112,8 +112,8 @@ def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: R
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
         if lo < hi:
             lead = lead[:lo] + " " * (hi - lo) + lead[hi:]
-    planned = max((lead.rfind(c) for c in rules.planned_cues), default=-1)
-    reported = max((lead.rfind(c) for c in rules.reported_cues), default=-1)
+    planned = max(map(lead.rfind, rules.planned_cues), default=-1)
+    reported = max(map(lead.rfind, rules.reported_cues), default=-1)
     if planned > reported:
         return "planned"
     if reported > planned:

@@ -33,9 +33,9 @@ class Rules:
     inner: dict[str, str]
     after: dict[str, str]
     range_separators: list[str]
-    period_suffixes: list[str]
-    blocked_before: list[str]
-    blocked_after: list[str]
+    period_suffixes: tuple[str, ...]  # tuples: str.startswith and endswith take them whole
+    blocked_before: tuple[str, ...]
+    blocked_after: tuple[str, ...]
     indefinite_one: bool
     idiom_at: re.Pattern  # the longest idiom starting at a position (a lookahead)
     idiom_max_len: int
@@ -104,9 +104,9 @@ def load_rules(path: Path = DATA) -> Rules:
         inner=quals["inner"],
         after=quals["after"],
         range_separators=r["range_separators"],
-        period_suffixes=r["period_suffixes"],
-        blocked_before=r["blocked_before"],
-        blocked_after=r["blocked_after"],
+        period_suffixes=tuple(r["period_suffixes"]),
+        blocked_before=tuple(r["blocked_before"]),
+        blocked_after=tuple(r["blocked_after"]),
         indefinite_one=bool(r["indefinite_one"]),
         idiom_max_len=max(map(len, r["idioms"]), default=0),
         idiom_at=re.compile(f"(?=({_alternation(r['idioms'])}))" if r["idioms"] else "(?!)"),
@@ -117,6 +117,7 @@ def load_rules(path: Path = DATA) -> Rules:
     )
 
 
+@lru_cache(maxsize=4096)  # the same numerals recur (两, 三, 100): cn2an checks each at length
 def parse_number(text: str) -> float | None:
     """Arabic or Chinese numeral → value: 1.5万 → 15000, 两 → 2, 百 → 100, 半 → 0.5."""
     text = text.strip()
@@ -147,9 +148,7 @@ def _clean_value(value: float) -> float | int:
 def _blocked(doc_text: str, start: int, end: int, rules: Rules) -> bool:
     before = doc_text[max(0, start - 2) : start]
     after = doc_text[end : end + 4]
-    if any(before.endswith(w) for w in rules.blocked_before):
-        return True
-    return any(after.startswith(w) for w in rules.blocked_after)
+    return before.endswith(rules.blocked_before) or after.startswith(rules.blocked_after)
 
 
 def _in_idiom(text: str, start: int, end: int, rules: Rules) -> bool:
@@ -215,7 +214,7 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
         if unit == "年" and value >= 1900:
             return None  # a year, not a duration
         after = text[m.end() : m.end() + 2]
-        if any(after.startswith(s) for s in rules.period_suffixes) and not m.group("post"):
+        if after.startswith(rules.period_suffixes) and not m.group("post"):
             return None  # 3年来, 5年内: a time scope, recorded as period
         if pre in ("近", "将近", "接近", "最近"):
             return None  # 近两年: "the last two years", a time scope

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from functools import lru_cache
 
 PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
 # Longer quotations are speech or citations, not names or slogans.
 MAX_NAME_QUOTE = 30
-STOP = set("。！？!?；;\n")
+STOP = re.compile("[。！？!?；;\n]")
 QUOTE_OR_BREAK = re.compile('[“”「」『』‘’"\n]')
 
 
@@ -39,14 +42,18 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_short_quotes(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=2)  # the quantities and the programmes of one text ask for the same
+def find_short_quotes(text: str) -> tuple[tuple[int, int], ...]:
     """Quotations short enough to be a name or a slogan, with no sentence punctuation."""
-    return [
+    return tuple(
         (s, e)
         for s, e in find_quotes(text)
-        if e - s <= MAX_NAME_QUOTE and not any(ch in STOP for ch in text[s:e])
-    ]
+        if e - s <= MAX_NAME_QUOTE and not STOP.search(text, s, e)
+    )
 
 
-def inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+def inside_any(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of ``spans`` (find_quotes' order: sorted, not
+    overlapping, so only the last one starting at or before ``start`` can hold it)."""
+    i = bisect_right(spans, (start, float("inf"))) - 1
+    return i >= 0 and end <= spans[i][1]
