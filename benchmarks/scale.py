@@ -6,12 +6,12 @@
 For each N it prints, in one table: end-to-end seconds of `orgwork run` in a fresh process
 (cold), MB/s and documents/s, peak memory of the whole process tree (main process, worker
 processes and Prefect's embedded API server), the seconds of each stage (ingest, normalize,
-segment, extract: summed over the worker processes; write and report: in the flow's
-process), the start-up (imports, Prefect's API, worker warm-up, as `orgwork run` prints it),
-the rest ("other": Prefect's task calls and waiting), a plain re-run on the unchanged corpus
-(it finds nothing changed and stops before Prefect), a forced re-run (`--force`: the flow
-runs, every document from the cache), and the reference: bare `jieba.lcut` over the same
-texts on one core (dictionary loading excluded).
+segment, extract, render (the rows of the tables): summed over the worker processes;
+write and report: in the flow's process), the start-up (imports, Prefect's API, worker
+warm-up, as `orgwork run` prints it), the rest ("other": Prefect's task calls and waiting),
+a plain re-run on the unchanged corpus (it finds nothing changed and stops before Prefect),
+a forced re-run (`--force`: the flow runs, every document from the cache), and the
+reference: bare `jieba.lcut` over the same texts on one core (dictionary loading excluded).
 
 The corpus: paragraphs of the five sample reports recombined at random, with their figures
 varied, and a title naming a county from the gazetteer, so that no two reports are equal.

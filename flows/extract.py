@@ -157,6 +157,7 @@ def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> in
     # Written in the flow, not as a task: appending a batch's rows cannot be retried (rows
     # written before a failure would be written twice), and a failure aborts the run with
     # the writer's temporary files removed. It also spares Prefect's cost per task.
+    writer.add_rows(result.rows)  # rendered by the workers (batch_options)
     writer.add_documents(result.documents)
     writer.add_errors(result.errors)
     seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - t

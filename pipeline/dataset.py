@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import io
 import os
 import tempfile
 from collections import defaultdict
@@ -147,6 +148,93 @@ def program_rows(doc: Document) -> list[dict[str, object]]:
     ]
 
 
+def csv_text(rows: list[dict[str, object]], columns: list[str]) -> str:
+    """Rows as the lines of a table (cells in column order, formatted by format_value). A row
+    missing a column fails here (KeyError), as it should."""
+    buffer = io.StringIO()
+    # csv.writer, not DictWriter: its per-row key checks cost as much as the writing.
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        [format_value(row[c]) for c in columns] for row in rows
+    )
+    return buffer.getvalue()
+
+
+@dataclass
+class CellShare:
+    """One document's share of a region × category cell of comparison.csv."""
+
+    key: tuple[str, str]  # (adcode, else region name; category)
+    region: dict[str, str]
+    programs: list[str] = field(default_factory=list)  # names, in text order
+    n_measures: int = 0
+    n_reported: int = 0
+    n_planned: int = 0
+    # Headcounts to add, each figure of the document once (11名 … 11名 is one figure).
+    figures: list[tuple[str, float]] = field(default_factory=list)  # (column, value)
+    date: str = ""  # the document's date, when it gives a measure here
+
+
+@dataclass
+class DocumentRows:
+    """A processed Document as the dataset takes it: its rows as table lines and its shares
+    of comparison.csv. Rendered where the document was processed (a worker process in a
+    parallel run), so the flow's one process, which every batch passes through, receives a
+    few strings per document instead of records to unpickle, turn into rows and free."""
+
+    doc_id: str
+    text: str
+    relevant: bool
+    n_measures: int
+    n_programs: int
+    lines: dict[str, str]  # table → its rows of this document (csv_text)
+    cells: list[CellShare]
+
+
+def render_rows(doc: Document) -> DocumentRows:
+    return DocumentRows(
+        doc_id=doc.doc_id,
+        text=doc.text,
+        relevant=doc.relevant,
+        n_measures=len(doc.measures),
+        n_programs=len(doc.programs),
+        lines={
+            "articles": csv_text([article_row(doc)], ARTICLE_COLUMNS),
+            "measures": csv_text(measure_rows(doc), MEASURE_COLUMNS),
+            "programs": csv_text(program_rows(doc), PROGRAM_COLUMNS),
+        },
+        cells=cell_shares(doc),
+    )
+
+
+def cell_shares(doc: Document) -> list[CellShare]:
+    """The document's programmes and measures by category (in order of first appearance)."""
+    region = _region_fields(doc)
+    key = region["adcode"] or region["region"]
+    shares: dict[str, CellShare] = {}
+
+    def share(category: str) -> CellShare:
+        if category not in shares:
+            shares[category] = CellShare((key, category), region)
+        return shares[category]
+
+    for p in doc.programs:
+        share(p.category).programs.append(p.name)
+    seen: set[tuple] = set()
+    for m in doc.measures:
+        cell = share(m.category)
+        cell.n_measures += 1
+        cell.n_reported += m.modality == "reported"
+        cell.n_planned += m.modality == "planned"
+        if doc.publish_date:
+            cell.date = doc.publish_date
+        figure = (m.category, m.kind, m.unit, m.value, m.modality)
+        if m.kind == "headcount" and figure not in seen:
+            seen.add(figure)
+            column = ("person_times_" if m.unit == "人次" else "headcount_") + m.modality
+            cell.figures.append((column, m.value))
+    return list(shares.values())
+
+
 def write_atomic(path: Path, data: str | Iterable[str], encoding: str = "utf-8") -> None:
     """Write to a temporary file beside ``path`` and rename it into place.
 
@@ -213,14 +301,14 @@ class _TableWriter:
         fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
         self.columns = columns
-        self.writer = csv.writer(self.fh, lineterminator="\r\n")
-        self.writer.writerow(columns)
+        csv.writer(self.fh, lineterminator="\r\n").writerow(columns)
 
     def write(self, rows: list[dict[str, object]]) -> None:
-        # Cells in column order through csv.writer: DictWriter's per-row key checks cost as
-        # much as the writing. A row missing a column fails here (KeyError), as it should.
-        columns = self.columns
-        self.writer.writerows([format_value(row[c]) for c in columns] for row in rows)
+        self.fh.write(csv_text(rows, self.columns))
+
+    def write_lines(self, lines: str) -> None:
+        """Rows already rendered by csv_text."""
+        self.fh.write(lines)
 
     def finish(self) -> None:
         self.fh.close()
@@ -242,7 +330,6 @@ class _Cell:
     n_reported: int = 0
     n_planned: int = 0
     sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    seen_figures: set[tuple] = field(default_factory=set)
     dates: list[str] = field(default_factory=list)
 
 
@@ -268,20 +355,24 @@ class DatasetWriter:
 
     def add_documents(self, documents: list[Document]) -> None:
         """Rows of each document, and its text."""
+        self.add_rows([render_rows(d) for d in documents])
+
+    def add_rows(self, documents: list[DocumentRows]) -> None:
+        """Documents rendered by render_rows (in a worker): their rows, shares and texts."""
         folder = self.out / "texts"
         texts = [(folder / f"{d.doc_id}.txt", d.text) for d in documents]
         self._pending_texts = [f for f in self._pending_texts if not _finished_ok(f)]
         self._pending_texts.append(self._texts.submit(_write_texts, texts))
+        for name in ("articles", "measures", "programs"):
+            self.tables[name].write_lines("".join(d.lines[name] for d in documents))
         for doc in documents:
             self.written.add(doc.doc_id)
-            self.tables["articles"].write([article_row(doc)])
-            self.tables["measures"].write(measure_rows(doc))
-            self.tables["programs"].write(program_rows(doc))
             self.counts["documents"] += 1
             self.counts["relevant"] += doc.relevant
-            self.counts["measures"] += len(doc.measures)
-            self.counts["programs"] += len(doc.programs)
-            self._aggregate(doc)
+            self.counts["measures"] += doc.n_measures
+            self.counts["programs"] += doc.n_programs
+            for share in doc.cells:
+                self._add_share(doc.doc_id, share)
 
     def add_errors(self, errors: list) -> None:
         self.tables["errors"].write(
@@ -289,32 +380,19 @@ class DatasetWriter:
         )
         self.counts["failures"] += len(errors)
 
-    def _cell(self, doc: Document, category: str) -> _Cell:
-        region = _region_fields(doc)
-        key = (region["adcode"] or region["region"], category)
-        if key not in self.cells:
-            self.cells[key] = _Cell(region)
-        return self.cells[key]
-
-    def _aggregate(self, doc: Document) -> None:
-        for p in doc.programs:
-            cell = self._cell(doc, p.category)
-            cell.articles.add(doc.doc_id)
-            cell.programs[p.name] = None
-        for m in doc.measures:
-            cell = self._cell(doc, m.category)
-            cell.articles.add(doc.doc_id)
-            cell.n_measures += 1
-            cell.n_reported += m.modality == "reported"
-            cell.n_planned += m.modality == "planned"
-            if doc.publish_date:
-                cell.dates.append(doc.publish_date)
-            # A figure repeated in the same report (11名 … 11名) is one figure, counted once.
-            figure = (doc.doc_id, m.kind, m.unit, m.value, m.modality)
-            if m.kind == "headcount" and figure not in cell.seen_figures:
-                cell.seen_figures.add(figure)
-                column = ("person_times_" if m.unit == "人次" else "headcount_") + m.modality
-                cell.sums[column] += m.value
+    def _add_share(self, doc_id: str, share: CellShare) -> None:
+        cell = self.cells.get(share.key)
+        if cell is None:
+            cell = self.cells[share.key] = _Cell(share.region)
+        cell.articles.add(doc_id)
+        cell.programs.update(dict.fromkeys(share.programs))
+        cell.n_measures += share.n_measures
+        cell.n_reported += share.n_reported
+        cell.n_planned += share.n_planned
+        if share.date:
+            cell.dates.append(share.date)
+        for column, value in share.figures:  # in order: the same sums, to the last bit
+            cell.sums[column] += value
 
     def comparison_rows(self) -> list[dict[str, object]]:
         rows = []

@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from pipeline.dataset import DocumentRows, render_rows
 from pipeline.document import Document, DocumentError
 from pipeline.ingest import Source, ingest_source, read_source
 from pipeline.normalize import normalize_document
@@ -34,6 +35,7 @@ class ErrorRow:
 @dataclass
 class BatchResult:
     documents: list[Document] = field(default_factory=list)
+    rows: list[DocumentRows] = field(default_factory=list)  # instead, with render_rows
     errors: list[ErrorRow] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     cached: int = 0
@@ -42,6 +44,7 @@ class BatchResult:
         """Drop the records once written: Prefect keeps every task's result until the flow
         ends, and memory must not grow with the corpus."""
         self.documents.clear()
+        self.rows.clear()
         self.errors.clear()
 
 
@@ -208,15 +211,21 @@ def process_source(
 
 
 def batch_options(out: str | Path, cache: bool = True) -> dict:
-    """Options of process_batch for a run writing to ``out``: the document cache in
-    ``out/.cache``. (Texts are written by the flow's one process: this machine's file system
-    creates files one at a time, and two workers creating them at once only burnt twice
-    the CPU waiting for each other.)"""
-    return {"cache_dir": str(Path(out) / ".cache")} if cache else {}
+    """Options of process_batch for a run writing to ``out``: the documents as the dataset
+    takes them (render_rows), and the document cache in ``out/.cache``. (Texts are written
+    by the flow's one process: this machine's file system creates files one at a time, and
+    two workers creating them at once only burnt twice the CPU waiting for each other.)"""
+    options: dict = {"render_rows": True}
+    if cache:
+        options["cache_dir"] = str(Path(out) / ".cache")
+    return options
 
 
 def process_batch(sources: list[Source], options: dict | None = None) -> BatchResult:
-    """Process a batch of sources; a failing one becomes an ErrorRow, never a crash."""
+    """Process a batch of sources; a failing one becomes an ErrorRow, never a crash.
+
+    Options: ``cache_dir`` (a DocumentCache there), ``render_rows`` (result.rows, the
+    documents rendered for the dataset, instead of result.documents)."""
     options = options or {}
     cache = DocumentCache(options["cache_dir"]) if options.get("cache_dir") else None
     result = BatchResult()
@@ -224,7 +233,12 @@ def process_batch(sources: list[Source], options: dict | None = None) -> BatchRe
         for source in sources:
             try:
                 documents, cached = process_source(source, options, result.seconds, cache)
-                result.documents.extend(documents)
+                if options.get("render_rows"):
+                    t = time.perf_counter()
+                    result.rows.extend(map(render_rows, documents))
+                    result.seconds["render"] += time.perf_counter() - t
+                else:
+                    result.documents.extend(documents)
                 result.cached += cached
             except DocumentError as exc:
                 result.errors.append(ErrorRow(source.relative, exc.stage, exc.message))
