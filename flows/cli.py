@@ -12,23 +12,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.prefect_env import quiet_prefect
+
 if TYPE_CHECKING:
     from pipeline.ingest import Source
     from pipeline.parallel import Prefetcher
 
 
-def _quiet_prefect() -> None:
-    """A user's run shows the progress bar and the summary, not Prefect's internals."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
-    # The embedded API's first start on a new machine runs migrations (~30 s); 20 s is too short.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    _quiet_prefect()
+    quiet_prefect()
     paths = args.paths or ["corpus"]
     missing = [p for p in paths if not Path(p).exists()]
     if missing:

@@ -6,19 +6,13 @@ Runs on its own too: ``python -m flows.crawl_cli crawl --sources corpus/sources.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from flows.prefect_env import quiet_prefect
+
 DEFAULT_SOURCES = "corpus/sources.toml"
 DEPLOYMENT = "orgwork-refresh"
-
-
-def _quiet_prefect() -> None:
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # The embedded API's first start on a new machine runs migrations (~30 s).
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -32,7 +26,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"orgwork crawl: {exc}", file=sys.stderr)
         return 2
-    _quiet_prefect()
+    quiet_prefect()
     from flows.crawl import TOTALS, crawl_sources
 
     state = crawl_sources(args.sources, args.corpus, args.db, return_state=True)
@@ -47,6 +41,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    quiet_prefect()
     from pipeline.crawl import load_sources
 
     try:

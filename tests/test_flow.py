@@ -117,3 +117,21 @@ def test_the_command_keeps_its_exit_codes() -> None:
     assert code("--help") == 0
     assert code("no-such-command") == 2
     assert code("run", "/no/such/folder") == 2
+
+
+def test_the_commands_send_no_usage_data_unless_told(monkeypatch) -> None:
+    import os
+
+    from flows.prefect_env import quiet_prefect
+
+    # Prefect's client sends usage events (and prints a notice of them on its first import
+    # in a terminal) unless DO_NOT_TRACK is set; its server, unless analytics are off.
+    env = {k: v for k, v in os.environ.items() if k not in ("DO_NOT_TRACK",)}
+    env.pop("PREFECT_SERVER_ANALYTICS_ENABLED", None)
+    monkeypatch.setattr(os, "environ", env)
+    quiet_prefect()
+    assert env["DO_NOT_TRACK"] == "1"
+    assert env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+    env["DO_NOT_TRACK"] = "0"  # a user's own choice stands
+    quiet_prefect()
+    assert env["DO_NOT_TRACK"] == "0"
