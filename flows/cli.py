@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.prefect_env import quiet_prefect
+from pipeline.gcfreeze import loading_phase
 
 if TYPE_CHECKING:
     from pipeline.ingest import Source
@@ -38,39 +39,43 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 1 if previous["failures"] else 0
     workers = 1 if args.cluster else (args.workers or os.cpu_count() or 1)
-    from flows.embedded_api import start_embedded_api
-    from pipeline.run import batch_options
+    # Imports and start-up without garbage collection (pipeline.gcfreeze).
+    with loading_phase():
+        from flows.embedded_api import start_embedded_api
+        from pipeline.run import batch_options
 
-    options = batch_options(args.out, cache=not args.no_cache)
-    if workers > 1:
-        from pipeline.parallel import prepare_workers, start_pool
+        options = batch_options(args.out, cache=not args.no_cache)
+        if workers > 1:
+            from pipeline.parallel import prepare_workers, start_pool
 
-        prepare_workers()  # the fork server loads the dictionaries while Prefect is imported
-    # Then Prefect's API: on Linux forked from this process once Prefect is imported, and
-    # before any thread starts here.
-    api = start_embedded_api()
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
-        temporary_settings,
-    )
+            prepare_workers()  # the fork server loads the dictionaries while Prefect is imported
+        # Then Prefect's API: on Linux forked from this process once Prefect is imported, and
+        # before any thread starts here.
+        api = start_embedded_api()
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            temporary_settings,
+        )
 
-    from flows.extract import run_extract
+        from flows.extract import run_extract
 
-    if workers > 1:
-        start_pool(workers)
-        _prefetch(sources, args.batch_size, workers, options)
+        if workers > 1:
+            start_pool(workers)
+            _prefetch(sources, args.batch_size, workers, options)
 
-    if api is not None and PREFECT_API_URL.value():
-        api.stop()  # the active Prefect profile (or a test harness) names an API: use it
-        api = None
-    if api is not None:
-        _import_flow_modules()  # this process would only wait for the API meanwhile
-        try:
-            api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-        except RuntimeError as exc:
-            print(f"orgwork run: {exc}", file=sys.stderr)
-            return 2
+        if api is not None and PREFECT_API_URL.value():
+            api.stop()  # the active Prefect profile (or a test harness) names an API: use it
+            api = None
+        if api is not None:
+            _import_flow_modules()  # this process would only wait for the API meanwhile
+            try:
+                api.wait_ready(
+                    float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+                )
+            except RuntimeError as exc:
+                print(f"orgwork run: {exc}", file=sys.stderr)
+                return 2
     ready = time.perf_counter()
     # With the embedded API, no flow run heartbeats: they serve to notice a crashed run on a
     # server that outlives it, and ending their thread cost up to a second at the flow's end.

@@ -5,12 +5,13 @@ import atexit
 import contextlib
 import os
 
+from pipeline.gcfreeze import loading_phase
 from pipeline.parallel import FORK_SERVER_FLAG
 from pipeline.run import warm_up
 
 # A failure here would only stop the fork server; each worker's own warm_up raises it again
-# where the run reports it.
-with contextlib.suppress(Exception):
+# where the run reports it. Workers forked from here inherit what it loaded frozen.
+with contextlib.suppress(Exception), loading_phase():
     warm_up()
 
 if os.environ.get(FORK_SERVER_FLAG):
