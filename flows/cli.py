@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.prefect_env import quiet_prefect
+from flows.prefect_env import quiet_after_interrupt, quiet_prefect
 from pipeline.gcfreeze import loading_phase
 
 if TYPE_CHECKING:
@@ -80,17 +80,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     # With the embedded API, no flow run heartbeats: they serve to notice a crashed run on a
     # server that outlives it, and ending their thread cost up to a second at the flow's end.
     embedded = {PREFECT_API_URL: api.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None} if api else {}
-    with temporary_settings(embedded) if api else contextlib.nullcontext():
-        summary = run_extract(
-            workers=workers,
-            cluster=args.cluster,
-            paths=paths,
-            out=args.out,
-            batch_size=args.batch_size,
-            options=options,
-            progress=not args.no_progress and sys.stderr.isatty(),
-            report=not args.no_report,
+    try:
+        with (
+            quiet_after_interrupt(),
+            temporary_settings(embedded) if api else contextlib.nullcontext(),
+        ):
+            summary = run_extract(
+                workers=workers,
+                cluster=args.cluster,
+                paths=paths,
+                out=args.out,
+                batch_size=args.batch_size,
+                options=options,
+                progress=not args.no_progress and sys.stderr.isatty(),
+                report=not args.no_report,
+            )
+    except KeyboardInterrupt:
+        print(
+            "orgwork run: interrupted. Tables are put in place only when complete; run the "
+            "command again to finish (documents already processed come from the cache).",
+            file=sys.stderr,
         )
+        return 130
     # The server stops at exit, after Prefect has flushed its events to it (atexit order).
     # What a run costs before and around the work itself, for the benchmark and the curious.
     summary["startup_seconds"] = round(ready - started, 2)
@@ -263,9 +274,9 @@ def console_main() -> int:
     except SystemExit as exc:  # argparse's usage errors (2), --help (0)
         _exit_code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
         raise
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside a command's own handling (start-up, other commands)
+        print("orgwork: interrupted", file=sys.stderr)
         _exit_code = 130
-        raise
     return _exit_code
 
 

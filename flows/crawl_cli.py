@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.prefect_env import quiet_prefect
+from flows.prefect_env import quiet_after_interrupt, quiet_prefect
 
 DEFAULT_SOURCES = "corpus/sources.toml"
 DEPLOYMENT = "orgwork-refresh"
@@ -29,7 +29,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     quiet_prefect()
     from flows.crawl import TOTALS, crawl_sources
 
-    state = crawl_sources(args.sources, args.corpus, args.db, return_state=True)
+    with quiet_after_interrupt():
+        state = crawl_sources(args.sources, args.corpus, args.db, return_state=True)
     if not state.is_completed():
         print(f"orgwork crawl: {state.message}", file=sys.stderr)
         return 1

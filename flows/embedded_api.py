@@ -135,12 +135,14 @@ class _ForkedServer:
     def __init__(self, port: int, env: dict[str, str], log) -> None:
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # or the child could write this process's pending output again
+        parent = os.getpid()
         self.pid = os.fork()
         self.returncode: int | None = None
         if self.pid:
             return
         code = 1
         try:  # the child: serve until SIGTERM (uvicorn stops gracefully), then leave at once
+            _outside_the_terminal_job(parent)
             devnull = os.open(os.devnull, os.O_RDONLY)
             os.dup2(devnull, 0)  # as the subprocess: no terminal input
             os.dup2(log.fileno(), 1)
@@ -189,6 +191,20 @@ class _ForkedServer:
         if self.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, sig)
+
+
+def _outside_the_terminal_job(parent: int) -> None:
+    """A process group of its own, so that Ctrl-C, which reaches the terminal's whole job,
+    does not stop the server before the command has recorded the interrupted run in it (the
+    command stops it at exit, as always); and, since it no longer goes with the job, a
+    SIGTERM from the kernel when the command's process ends, however it ends (Linux)."""
+    import ctypes
+
+    os.setpgid(0, 0)
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:  # the command ended before the request took effect
+        os._exit(0)
 
 
 def can_fork() -> bool:

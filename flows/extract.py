@@ -67,12 +67,13 @@ def extract_reports(
     started = time.perf_counter()
     options = options or {}
     sources = list_sources(paths or ["corpus"])
-    writer = DatasetWriter(out)
     bar = _progress_bar(len(sources), enabled=progress)
     seconds: dict[str, float] = {}
     cached = 0
     pending: deque = deque()
+    writer: DatasetWriter | None = None
     try:
+        writer = DatasetWriter(out)
         # A bounded window of batches in flight keeps memory flat however large the corpus.
         for index, batch in enumerate(plan_batches(sources, batch_size, workers)):
             pending.append((batch, process_batch_task.submit(batch, options, index)))
@@ -84,7 +85,8 @@ def extract_reports(
         counts = writer.close()
         write_seconds = seconds.pop("write", 0.0) + time.perf_counter() - t
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     finally:
         bar.close()

@@ -339,12 +339,16 @@ class DatasetWriter:
     def __init__(self, out_dir: str | Path):
         self.out = Path(out_dir)
         (self.out / "texts").mkdir(parents=True, exist_ok=True)
-        self.tables = {
-            "articles": _TableWriter(self.out / "articles.csv", ARTICLE_COLUMNS),
-            "measures": _TableWriter(self.out / "measures.csv", MEASURE_COLUMNS),
-            "programs": _TableWriter(self.out / "programs.csv", PROGRAM_COLUMNS),
-            "errors": _TableWriter(self.out / "errors.csv", ERROR_COLUMNS),
-        }
+        self.tables: dict[str, _TableWriter] = {}
+        columns = {"articles": ARTICLE_COLUMNS, "measures": MEASURE_COLUMNS}
+        columns |= {"programs": PROGRAM_COLUMNS, "errors": ERROR_COLUMNS}
+        try:
+            for name, names in columns.items():
+                self.tables[name] = _TableWriter(self.out / f"{name}.csv", names)
+        except BaseException:  # a Ctrl-C among them, say: no temporary file stays behind
+            for table in self.tables.values():
+                table.abort()
+            raise
         self.cells: dict[tuple[str, str], _Cell] = {}
         self.counts = defaultdict(int)
         self.written: set[str] = set()

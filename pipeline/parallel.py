@@ -13,6 +13,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -74,6 +75,10 @@ WORKER_NICENESS = 5
 def _start_worker() -> None:
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
+    # Ctrl-C reaches every process of the terminal's job: the command handles it and shuts
+    # the pool down; a worker only finishes its batch (a worker dying mid-batch broke the
+    # pool, and every task waiting on it logged the error with its traceback).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up()
 
 

@@ -1,13 +1,19 @@
 """Imported by the fork server before it forks any worker (pipeline.parallel): dictionaries
 and rules are loaded there once, and every worker forked from it starts with them."""
 
-import atexit
-import contextlib
-import os
+import signal
 
-from pipeline.gcfreeze import loading_phase
-from pipeline.parallel import FORK_SERVER_FLAG
-from pipeline.run import warm_up
+# Ctrl-C reaches the terminal's whole job: the fork server leaves it to the command (it
+# ignores it itself once loaded; while loading it printed a traceback), as its workers do.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+import atexit  # noqa: E402
+import contextlib  # noqa: E402
+import os  # noqa: E402
+
+from pipeline.gcfreeze import loading_phase  # noqa: E402
+from pipeline.parallel import FORK_SERVER_FLAG  # noqa: E402
+from pipeline.run import warm_up  # noqa: E402
 
 # A failure here would only stop the fork server; each worker's own warm_up raises it again
 # where the run reports it. Workers forked from here inherit what it loaded frozen.

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from flows.cli import main
@@ -56,23 +62,22 @@ def test_rerun_gives_same_bytes(tmp_path: Path, prefect_harness) -> None:
         assert (first / name).read_bytes() == (second / name).read_bytes()
 
 
+def _processes_naming(text: str) -> list[int]:
+    """Processes whose command line holds ``text``: the command, and the API server forked
+    from it (which keeps its command line), or Prefect's own server subprocess."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            if text in " ".join(proc.info["cmdline"] or []):
+                found.append(proc.pid)
+    return found
+
+
 def test_a_plain_run_starts_and_stops_its_own_api(tmp_path: Path) -> None:
     """With no API configured, `orgwork run` starts Prefect's embedded server itself, prints
     only its summary (no Prefect logs or tracebacks), and leaves no server behind."""
-    import os
-    import subprocess
-    import sys
-
-    import psutil
-
-    def servers() -> set[int]:
-        found = set()
-        for proc in psutil.process_iter(["cmdline"]):
-            if "prefect.server.api.server:create_app" in " ".join(proc.info["cmdline"] or []):
-                found.add(proc.pid)
-        return found
-
-    before = servers()
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     done = subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", str(SAMPLES), "--out", str(tmp_path)],
@@ -84,7 +89,39 @@ def test_a_plain_run_starts_and_stops_its_own_api(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.startswith("documents: 5 ") and "report:" in done.stdout
-    assert servers() <= before
+    assert _processes_naming(str(tmp_path)) == []
+
+
+def test_ctrl_c_ends_a_run_with_one_line(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the terminal's whole job) in the middle of the flow: exit code 130,
+    one line saying so, no Prefect crash logs or tracebacks from any process, no table put
+    in place half-written, no process left."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    texts = [p.read_bytes() for p in sorted(SAMPLES.glob("*.txt"))]
+    for i in range(200):  # one per batch: ~200 Prefect task calls keep the flow going
+        (corpus / f"r{i:03d}.txt").write_bytes(texts[i % len(texts)] + f"\n第{i}篇\n".encode())
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    command = [sys.executable, "-m", "flows.cli", "run", str(corpus), "--out", str(out)]
+    proc = subprocess.Popen(
+        [*command, "--batch-size", "1", "--no-progress"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a job of its own, as a terminal makes one
+    )
+    deadline = time.monotonic() + 300
+    while not list(out.glob(".articles.csv.*")) and proc.poll() is None:  # the flow writes
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, err
+    assert err.strip().startswith("orgwork run: interrupted") and len(err.splitlines()) == 1
+    assert not (out / "articles.csv").exists()
+    assert list(out.glob(".*.tmp")) == []
+    assert _processes_naming(str(out)) == []
 
 
 def test_the_embedded_api_as_a_subprocess_where_it_cannot_be_forked() -> None:
