@@ -1,4 +1,5 @@
-"""Prefect's settings for the `orgwork` commands, set before Prefect is imported."""
+"""Prefect as the `orgwork` commands want it: settings (before Prefect is imported) and a
+console that goes quiet after a Ctrl-C."""
 
 from __future__ import annotations
 

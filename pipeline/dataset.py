@@ -44,6 +44,13 @@ COMPARISON_COLUMNS = [
     "last_date",
 ]  # fmt: skip
 ERROR_COLUMNS = ["source", "stage", "error"]
+# Written as documents come (comparison.csv is written whole at the end).
+STREAMED_TABLES = {
+    "articles": ARTICLE_COLUMNS,
+    "measures": MEASURE_COLUMNS,
+    "programs": PROGRAM_COLUMNS,
+    "errors": ERROR_COLUMNS,
+}
 
 
 def format_value(value: object) -> str:
@@ -340,11 +347,9 @@ class DatasetWriter:
         self.out = Path(out_dir)
         (self.out / "texts").mkdir(parents=True, exist_ok=True)
         self.tables: dict[str, _TableWriter] = {}
-        columns = {"articles": ARTICLE_COLUMNS, "measures": MEASURE_COLUMNS}
-        columns |= {"programs": PROGRAM_COLUMNS, "errors": ERROR_COLUMNS}
         try:
-            for name, names in columns.items():
-                self.tables[name] = _TableWriter(self.out / f"{name}.csv", names)
+            for name, columns in STREAMED_TABLES.items():
+                self.tables[name] = _TableWriter(self.out / f"{name}.csv", columns)
         except BaseException:  # a Ctrl-C among them, say: no temporary file stays behind
             for table in self.tables.values():
                 table.abort()
