@@ -10,12 +10,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from flows.prefect_env import quiet_after_interrupt, quiet_prefect
 from pipeline.gcfreeze import loading_phase
 
 if TYPE_CHECKING:
+    from flows.embedded_api import EmbeddedAPI
     from pipeline.ingest import Source
     from pipeline.parallel import Prefetcher
 
@@ -101,13 +102,38 @@ def cmd_run(args: argparse.Namespace) -> int:
             "command again to finish (documents already processed come from the cache).",
             file=sys.stderr,
         )
-        return 130
+        _end_interrupted_run(api)
     # The server stops at exit, after Prefect has flushed its events to it (atexit order).
     # What a run costs before and around the work itself, for the benchmark and the curious.
     summary["startup_seconds"] = round(ready - started, 2)
     summary["wall_seconds"] = round(time.perf_counter() - started, 2)
     print_summary(summary)
     return 1 if summary["failures"] else 0
+
+
+# An interrupted run sends Prefect what it still holds (the runs' states) for this long.
+INTERRUPT_DRAIN_SECONDS = 3
+
+
+def _end_interrupted_run(api: EmbeddedAPI | None) -> NoReturn:
+    """End the process within seconds of a Ctrl-C, whatever the flow's task threads and the
+    worker pool were doing: waiting for them at exit, as a normal end does, once kept an
+    interrupted run alive for minutes."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    from pipeline.parallel import abandon_pool
+
+    for service in (EventsWorker, APILogWorker):
+        with contextlib.suppress(Exception):
+            service.drain_all(timeout=INTERRUPT_DRAIN_SECONDS)
+    abandon_pool()
+    if api is not None:
+        api.stop()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(130)
 
 
 def _import_flow_modules() -> None:

@@ -163,6 +163,18 @@ def stop_pool() -> None:
         _pool = None
 
 
+def abandon_pool() -> None:
+    """After an interrupt: batches not started are cancelled and nothing is waited for (a
+    worker ends the batch it is on, finds the command gone and leaves)."""
+    global _pool, _prefetcher
+    if _prefetcher is not None:
+        _prefetcher.stop()
+        _prefetcher = None
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
 def run_batch(sources: list[Source], options: dict | None = None) -> BatchResult:
     """process_batch on the pool when one is running, else in this process."""
     if _pool is None:
