@@ -200,9 +200,12 @@ def _outside_the_terminal_job(parent: int) -> None:
     SIGTERM from the kernel when the command's process ends, however it ends (Linux)."""
     import ctypes
 
-    os.setpgid(0, 0)
     pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # no prctl to ask: stay in the job, ending with it
+        return
+    os.setpgid(0, 0)
     if os.getppid() != parent:  # the command ended before the request took effect
         os._exit(0)
 
