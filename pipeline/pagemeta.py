@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from lxml import etree
 
@@ -25,15 +29,6 @@ SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/]
 DATELINE = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:电|讯)")
 URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?!\d)")
 URL_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})-?(\d{2})/(\d{2})/")
-META_DATE_NAMES = (
-    "article:published_time", "og:release_date", "pubdate", "publishdate", "publish_date",
-    "publishtime", "pub_date", "datepublished", "dc.date.issued", "dc.date", "date",
-    "weibo:article:create_at", "og:article:published_time", "firstpublishedtime",
-)  # fmt: skip
-DATE_LABEL = re.compile(
-    r"(发布|发表|时间|日期|更新|来源|编辑|作者|稿源|出处|阅读|浏览|点击|发表于)"
-)
-POST_LABEL = re.compile(r"(发表|发布|发帖|posted)", re.IGNORECASE)
 # A reprint's citation of where it first appeared, closing the article: ——《北京之春》1998年3月号,
 # 原载《求是》2019年1月7日. A periodical issue gives only its month, which is kept as YYYY-MM.
 CITATION = re.compile(
@@ -45,13 +40,49 @@ CITATION_CHARS = 60
 LOOK_BEHIND = 25
 LOOK_AHEAD = 4
 
-NAME = r"[\u4e00-\u9fff·]{2,4}"
-AUTHOR = re.compile(
-    r"(?:作者|记者|通讯员|撰稿|撰文|文|编辑|责任编辑|主编|来稿)\s*[:：/]?\s*"
-    rf"((?:{NAME}[ 　、，,]*){{1,4}})"
-)
-SOURCE = re.compile(r"(?:来源|稿源|来自|出处)\s*[:：]\s*([^\s|｜:：]{2,20})")
-NOT_A_NAME = re.compile(r"(发布|时间|日期|来源|点击|浏览|字号|打印|关闭|本网|本报|编辑|记者)")
+RULES = Path(__file__).parent / "data" / "pagemeta.toml"
+
+
+@dataclass(frozen=True)
+class Rules:
+    date_label: re.Pattern
+    post_label: re.Pattern
+    meta_date_names: frozenset[str]
+    author: re.Pattern
+    source: re.Pattern
+    not_a_name: re.Pattern
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = RULES) -> Rules:
+    """The byline rules (data/pagemeta.toml), checked: a bad entry fails here, not mid-run."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+
+    def word_list(key: str) -> list[str]:
+        if not raw.get(key) or not all(isinstance(w, str) and w for w in raw[key]):
+            raise ValueError(f"{path}: '{key}' must be a list of words")
+        return raw[key]
+
+    def words(key: str, flags: int = 0) -> re.Pattern:
+        return re.compile("|".join(map(re.escape, word_list(key))), flags)
+
+    def pattern(key: str) -> re.Pattern:
+        try:
+            compiled = re.compile(raw[key])
+        except (KeyError, re.error) as exc:
+            raise ValueError(f"{path}: bad or missing '{key}': {exc}") from exc
+        if compiled.groups < 1:
+            raise ValueError(f"{path}: '{key}' needs a group for what it reads")
+        return compiled
+
+    return Rules(
+        date_label=words("date_labels"),
+        post_label=words("post_labels", re.IGNORECASE),
+        meta_date_names=frozenset(word_list("meta_date_names")),
+        author=pattern("author_pattern"),
+        source=pattern("source_pattern"),
+        not_a_name=words("not_a_name"),
+    )
 
 
 def _valid(year: int, month: int, day: int) -> str:
@@ -76,7 +107,7 @@ def dates_in(text: str) -> list[str]:
 def meta_date(root: etree._Element) -> str:
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-        if key in META_DATE_NAMES and (found := dates_in(el.get("content") or "")):
+        if key in load_rules().meta_date_names and (found := dates_in(el.get("content") or "")):
             return found[0]
     for el in root.iter("time"):
         if found := dates_in(el.get("datetime") or el.text_content()):
@@ -111,13 +142,15 @@ def find_date(
     window = list(range(start - 1, max(start - LOOK_BEHIND, 0) - 1, -1))
     window += list(range(start, min(start + LOOK_AHEAD, len(lines))))
     candidates = [(i, d) for i in window for d in dates_in(lines[i])[:1]]
-    labelled = [c for c in candidates if DATE_LABEL.search(lines[c[0]])]
+    rules = load_rules()
+    labelled = [c for c in candidates if rules.date_label.search(lines[c[0]])]
     if labelled or candidates:
         return (labelled or candidates)[0][1]
     # Blogs and forums put the date under the post: 发表于 2004年12月27日 12:40.
     after = range(start, min(end + LOOK_AHEAD + 1, len(lines)))
     for i in after:
-        if len(lines[i]) < 120 and POST_LABEL.search(lines[i]) and (found := dates_in(lines[i])):
+        line = lines[i]
+        if len(line) < 120 and rules.post_label.search(line) and (found := dates_in(line)):
             return found[0]
     if found := citation_date(lines, start, end):
         return found
@@ -158,15 +191,16 @@ def _states_new_year(text: str, year: str) -> bool:
 
 def find_author(lines: list[str], start: int) -> str:
     """Author/reporter names from the byline bar or the dateline, space-separated, or ""."""
+    rules = load_rules()
     for i in range(max(start - LOOK_BEHIND, 0), min(start + LOOK_AHEAD, len(lines))):
         line = lines[i]
         if len(line) > 200 and i >= start:
             line = line[
                 :80
             ]  # a dateline: 新华社北京1月10日电（记者 张三）opens the first paragraph
-        for m in AUTHOR.finditer(line):
+        for m in rules.author.finditer(line):
             names = [n for n in re.split(r"[ 　、，,]+", m.group(1)) if n]
-            names = [n for n in names if not NOT_A_NAME.search(n)]
+            names = [n for n in names if not rules.not_a_name.search(n)]
             if names:
                 return " ".join(names)
     return ""
@@ -175,7 +209,7 @@ def find_author(lines: list[str], start: int) -> str:
 def find_outlet(root: etree._Element, lines: list[str], start: int) -> str:
     """The outlet the page names as its source (来源：xx日报), else the site name, or ""."""
     for i in range(max(start - LOOK_BEHIND, 0), min(start + LOOK_AHEAD, len(lines))):
-        if m := SOURCE.search(lines[i]):
+        if m := load_rules().source.search(lines[i]):
             return m.group(1)
     for el in root.iter("meta"):
         if (el.get("property") or el.get("name") or "").lower() in ("og:site_name", "site_name"):

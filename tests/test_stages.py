@@ -297,3 +297,21 @@ def test_token_spans_are_those_of_spacy_docs() -> None:
         expected = [(t.idx, t.idx + len(t.text)) for t in nlp.make_doc(text) if not t.is_space]
         assert cut_spans(text) == expected
         assert cut_spans(text, 7) == [(a + 7, b + 7) for a, b in expected]
+
+
+def test_byline_rules_are_checked_on_load(tmp_path: Path) -> None:
+    """data/pagemeta.toml: a bad pattern, or a pattern that reads nothing, fails on load."""
+    from pipeline.pagemeta import RULES, load_rules
+
+    text = RULES.read_text(encoding="utf-8")
+    assert load_rules(RULES).source.search("来源：海峡都市报 编辑：张三").group(1) == "海峡都市报"
+    for old, new in [
+        ("source_pattern = '(?:来源", "source_pattern = '((?:来源"),  # unbalanced
+        ("([^\\s|｜:：]{2,20})'", "[^\\s|｜:：]{2,20}'"),  # no group: reads no outlet
+        ('post_labels = ["发表"', 'post_labels = [""'),  # an empty word matches everywhere
+    ]:
+        assert old in text
+        bad = tmp_path / f"{len(old)}.toml"
+        bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(ValueError, match=str(bad)):
+            load_rules(bad)
