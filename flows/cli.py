@@ -7,12 +7,13 @@ import atexit
 import contextlib
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from flows.prefect_env import quiet_after_interrupt, quiet_prefect
+from flows.prefect_env import deferred_interrupts, quiet_prefect
 from pipeline.gcfreeze import loading_phase
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     embedded = {PREFECT_API_URL: api.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None} if api else {}
     try:
         with (
-            quiet_after_interrupt(),
+            deferred_interrupts(on_second=api.terminate if api else lambda: None),
             temporary_settings(embedded) if api else contextlib.nullcontext(),
         ):
             summary = run_extract(
@@ -297,10 +298,14 @@ def console_main() -> int:
     atexit.register(_exit_now)
     try:
         _exit_code = main()
+        # The work is done; the exit (the embedded API's stop, the pool's) takes a moment
+        # and is not interrupted half-way (a Ctrl-C then printed a traceback).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     except SystemExit as exc:  # argparse's usage errors (2), --help (0)
         _exit_code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
         raise
     except KeyboardInterrupt:  # outside a command's own handling (start-up, other commands)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the exit, as above
         print("orgwork: interrupted", file=sys.stderr)
         _exit_code = 130
     return _exit_code

@@ -111,6 +111,12 @@ class EmbeddedAPI:
         self.stop()
         raise RuntimeError(f"Prefect's embedded API server did not start in {timeout:.0f} s")
 
+    def terminate(self) -> None:
+        """Ask the server to stop (SIGTERM) without waiting: system calls only, so a signal
+        handler may call it."""
+        if self.process is not None:
+            self.process.terminate()
+
     def stop(self) -> None:
         if self.process is None:
             return

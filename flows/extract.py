@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.prefect_env import check_interrupt
 from pipeline.dataset import DatasetWriter, dataset_fingerprint, write_atomic
 from pipeline.ingest import (
     Source,
@@ -76,6 +77,7 @@ def extract_reports(
         writer = DatasetWriter(out)
         # A bounded window of batches in flight keeps memory flat however large the corpus.
         for index, batch in enumerate(plan_batches(sources, batch_size, workers)):
+            check_interrupt()
             pending.append((batch, process_batch_task.submit(batch, options, index)))
             if len(pending) >= in_flight:
                 cached += _write_next(pending, writer, seconds, bar)
@@ -108,6 +110,7 @@ def extract_reports(
         "inputs_sha256": inputs_fingerprint(sources),
     }
     if report:
+        check_interrupt()
         t = time.perf_counter()
         summary["report"] = _current_report(out, summary["dataset_sha256"]) or build_report_task(
             out
@@ -155,6 +158,7 @@ def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> in
     """Wait for the oldest batch in flight and write it (input order)."""
     batch, future = pending.popleft()
     result = future.result()
+    check_interrupt()  # a Ctrl-C stops the flow here, in its own code (flows.prefect_env)
     t = time.perf_counter()
     # Written in the flow, not as a task: appending a batch's rows cannot be retried (rows
     # written before a failure would be written twice), and a failure aborts the run with

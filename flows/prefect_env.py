@@ -7,7 +7,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -25,32 +25,78 @@ def quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 
+# Set by the first Ctrl-C inside deferred_interrupts; the flow stops at its next check.
+INTERRUPTED = threading.Event()
+
+
+def check_interrupt() -> None:
+    """Raise KeyboardInterrupt here, at a point of the flow's own code, once Ctrl-C was pressed
+    inside deferred_interrupts."""
+    if INTERRUPTED.is_set():
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def deferred_interrupts(on_second: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Within the block (Prefect imported, main thread), Ctrl-C does not raise wherever the
+    main thread happens to be: it sets INTERRUPTED, and the flow stops at its next
+    check_interrupt (after the batch it waits for). Raised inside an import, the interrupt
+    once left Python's import lock held, and Prefect's event-loop thread, needing that lock
+    to record the crashed run, waited for ever (seen in CI). A second Ctrl-C ends the
+    process at once (``on_second`` first: system calls only). After the first, Prefect's
+    console is quiet (see _console_quiet_after)."""
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        if INTERRUPTED.is_set():
+            on_second()
+            os.write(2, b"orgwork: interrupted again, stopping now\n")
+            os._exit(130)
+        INTERRUPTED.set()
+
+    with _console_quiet_after(INTERRUPTED):
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
 @contextmanager
 def quiet_after_interrupt() -> Iterator[None]:
-    """Within the block (Prefect imported, main thread), the first Ctrl-C also silences
-    Prefect's console: all it would say from then on is the interrupted run's aftermath
-    (crashed flow and task runs, tasks cancelled by the task runner, events still being
-    sent at exit), whose wording varies with the moment; the command reports the interrupt
-    once, in a line of its own. Prefect's API still records those runs and their states."""
-    from prefect.logging.handlers import PrefectConsoleHandler
-
+    """Within the block (Prefect imported, main thread), Ctrl-C raises KeyboardInterrupt as
+    usual and leaves Prefect's console quiet (for flows that check no flag: the crawl)."""
     interrupted = threading.Event()
 
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
         interrupted.set()
-        signal.default_int_handler(signum, frame)  # KeyboardInterrupt, as without us
+        signal.default_int_handler(signum, frame)  # KeyboardInterrupt
+
+    with _console_quiet_after(interrupted):
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _console_quiet_after(interrupted: threading.Event) -> Iterator[None]:
+    """Prefect's console says nothing once ``interrupted`` is set: all it would say is the
+    interrupted run's aftermath (crashed flow and task runs, tasks cancelled by the task
+    runner, events still being sent at exit), whose wording varies with the moment; the
+    command reports the interrupt once, in a line of its own. Prefect's API still records
+    the runs and their states."""
+    from prefect.logging.handlers import PrefectConsoleHandler
 
     def until_interrupted(record: logging.LogRecord) -> bool:
         return not interrupted.is_set()
 
     consoles = [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
-    for handler in consoles:
-        handler.addFilter(until_interrupted)
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    for console in consoles:
+        console.addFilter(until_interrupted)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
         if not interrupted.is_set():  # else the filter stays: the exit still sends events
-            for handler in consoles:
-                handler.removeFilter(until_interrupted)
+            for console in consoles:
+                console.removeFilter(until_interrupted)
