@@ -118,8 +118,8 @@ INTERRUPT_DRAIN_SECONDS = 3
 
 def _end_interrupted_run(api: EmbeddedAPI | None) -> NoReturn:
     """End the process within seconds of a Ctrl-C, whatever the flow's task threads and the
-    worker pool were doing: waiting for them at exit, as a normal end does, once kept an
-    interrupted run alive for minutes."""
+    worker pool are doing: a normal exit waits for every batch in flight and for Prefect's
+    threads, which an interrupt can leave waiting on each other."""
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 

@@ -53,6 +53,7 @@ def deferred_interrupts(on_second: Callable[[], None] = lambda: None) -> Iterato
             os._exit(130)
         INTERRUPTED.set()
 
+    INTERRUPTED.clear()  # a run in a process that ran one before starts afresh
     with _console_quiet_after(INTERRUPTED):
         previous = signal.signal(signal.SIGINT, on_interrupt)
         try:
