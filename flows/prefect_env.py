@@ -54,12 +54,8 @@ def deferred_interrupts(on_second: Callable[[], None] = lambda: None) -> Iterato
         INTERRUPTED.set()
 
     INTERRUPTED.clear()  # a run in a process that ran one before starts afresh
-    with _console_quiet_after(INTERRUPTED):
-        previous = signal.signal(signal.SIGINT, on_interrupt)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
+    with _on_interrupt(on_interrupt, INTERRUPTED):
+        yield
 
 
 @contextmanager
@@ -72,8 +68,18 @@ def quiet_after_interrupt() -> Iterator[None]:
         interrupted.set()
         signal.default_int_handler(signum, frame)  # KeyboardInterrupt
 
+    with _on_interrupt(on_interrupt, interrupted):
+        yield
+
+
+@contextmanager
+def _on_interrupt(
+    handler: Callable[[int, FrameType | None], None], interrupted: threading.Event
+) -> Iterator[None]:
+    """``handler`` for SIGINT within the block (the previous one back after it), and
+    Prefect's console quiet once ``interrupted`` is set."""
     with _console_quiet_after(interrupted):
-        previous = signal.signal(signal.SIGINT, on_interrupt)
+        previous = signal.signal(signal.SIGINT, handler)
         try:
             yield
         finally:
