@@ -123,12 +123,12 @@ def _end_interrupted_run(api: EmbeddedAPI | None) -> NoReturn:
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 
-    from pipeline.parallel import abandon_pool
+    from pipeline.parallel import stop_pool
 
     for service in (EventsWorker, APILogWorker):
         with contextlib.suppress(Exception):
             service.drain_all(timeout=INTERRUPT_DRAIN_SECONDS)
-    abandon_pool()
+    stop_pool(wait=False)
     if api is not None:
         api.stop()
     for stream in (sys.stdout, sys.stderr):

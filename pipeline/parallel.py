@@ -151,7 +151,10 @@ def _batch_key(sources: list[Source], options: dict | None) -> tuple:
     return tuple(map(repr, sources)), repr(sorted((options or {}).items()))
 
 
-def stop_pool() -> None:
+def stop_pool(wait: bool = True) -> None:
+    """Stop the feeder and the pool; batches not started are cancelled. ``wait=False`` after
+    an interrupt: nothing is waited for (a worker ends the batch it is on, finds the command
+    gone and leaves)."""
     global _pool, _prefetcher
     if _prefetcher is not None:
         _prefetcher.stop()
@@ -159,19 +162,7 @@ def stop_pool() -> None:
     _prefetched.clear()
     _asked.clear()
     if _pool is not None:
-        _pool.shutdown(wait=True, cancel_futures=True)
-        _pool = None
-
-
-def abandon_pool() -> None:
-    """After an interrupt: batches not started are cancelled and nothing is waited for (a
-    worker ends the batch it is on, finds the command gone and leaves)."""
-    global _pool, _prefetcher
-    if _prefetcher is not None:
-        _prefetcher.stop()
-        _prefetcher = None
-    if _pool is not None:
-        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool.shutdown(wait=wait, cancel_futures=True)
         _pool = None
 
 
