@@ -3,7 +3,12 @@
 Measures match on kind and value (and unit for headcounts and durations); each gold entry
 matches once; optional gold entries are neither rewarded nor penalised. Programmes match
 when one name contains the other after quotes and spaces are removed. P/R/F1 are summed
-over all documents; qualifier and modality accuracy are over matched measures.
+over all documents; qualifier and modality accuracy are over matched measures. The context
+fields (subject, period, category) are scored over matched measures whose gold has the field:
+a subject or period matches when, quotes and spaces removed, it is equal, or one contains the
+other and the shorter has at least two characters (or it so matches one of the gold's
+``_alt`` list); a null gold value matches only an empty prediction; a category matches the
+gold's ``category`` or one of its ``category_alt``.
 """
 
 from __future__ import annotations
@@ -93,6 +98,49 @@ def match_measures(predicted: list[dict], gold: list[dict]) -> dict:
     )
 
 
+def same_phrase(predicted: str, gold: object, alternatives: list[str] | tuple = ()) -> bool:
+    """A subject or period against its gold (rules above): null gold wants an empty one."""
+    pred = QUOTES_SPACES.sub("", predicted or "")
+    if gold is None:
+        return pred == ""
+    for want in (gold, *alternatives):
+        want = QUOTES_SPACES.sub("", str(want))
+        if pred == want:
+            return True
+        shorter, longer = sorted((pred, want), key=len)
+        if len(shorter) >= 2 and shorter in longer:
+            return True
+    return False
+
+
+def same_category(predicted: str, gold: dict) -> bool:
+    return predicted == gold["category"] or predicted in gold.get("category_alt", ())
+
+
+CONTEXT_FIELDS = ("subject", "period", "category")
+
+
+def context_errors(pairs: list[tuple[dict, dict]]) -> dict[str, tuple[int, int, list[str]]]:
+    """Per context field: (right, scored, error lines) over matched measures."""
+    result = {}
+    for field in CONTEXT_FIELDS:
+        right = scored = 0
+        errors = []
+        for p, g in pairs:
+            if field not in g:
+                continue
+            scored += 1
+            if field == "category":
+                ok = same_category(p.get("category", ""), g)
+            else:
+                ok = same_phrase(p.get(field, ""), g[field], g.get(f"{field}_alt", ()))
+            right += ok
+            if not ok:
+                errors.append(f"{p['text']}: {p.get(field) or '-'} (gold {g[field] or '-'})")
+        result[field] = (right, scored, errors)
+    return result
+
+
 def match_programs(predicted: list[str], gold: list[dict]) -> dict:
     """Programmes match when one name contains the other, quotes and spaces removed."""
 
@@ -116,10 +164,12 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
     for a in articles:
         by_stem[_stem(a["source"])].append(a)
     doc_measures, doc_programs = defaultdict(list), defaultdict(list)
+    program_category: dict[tuple[str, str], str] = {}
     for m in measures:
         doc_measures[m["doc_id"]].append(m)
     for p in programs:
         doc_programs[p["doc_id"]].append(p["name"])
+        program_category.setdefault((p["doc_id"], p["name"]), p.get("category", ""))
 
     totals = defaultdict(int)
     documents = {}
@@ -138,6 +188,7 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
             for m in sorted(doc_measures[i], key=lambda m: int(m["start"]))
         ]
         pred_p = [name for i in ids for name in doc_programs[i]]
+        categories = {name: program_category[(i, name)] for i in ids for name in doc_programs[i]}
         mm = match_measures(pred_m, gold["measures"])
         pm = match_programs(pred_p, gold["programs"])
         for key in ("tp", "fp", "fn"):
@@ -148,6 +199,18 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
         modal_ok = sum(p["modality"] == g["modality"] for p, g in modal)
         totals["qualifier_ok"] += qual_ok
         totals["matched"] += len(mm["pairs"])
+        context = context_errors(mm["pairs"])
+        for field, (right, scored, _) in context.items():
+            totals[f"{field}_ok"] += right
+            totals[f"{field}_n"] += scored
+        program_pairs = [(p, g) for p, g in pm["pairs"] if "category" in g]
+        program_category_errors = [
+            f"{p}: {categories.get(p) or '-'} (gold {g['category']})"
+            for p, g in program_pairs
+            if not same_category(categories.get(p, ""), g)
+        ]
+        totals["program_category_n"] += len(program_pairs)
+        totals["program_category_ok"] += len(program_pairs) - len(program_category_errors)
         totals["modality_ok"] += modal_ok
         totals["modality_n"] += len(modal)
         main = parts[0]
@@ -157,6 +220,9 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
         date_ok = main["publish_date"] == gold_date
         totals["region_ok"] += region_ok
         totals["date_ok"] += date_ok
+        if gold_date:
+            totals["dated"] += 1
+            totals["dated_ok"] += date_ok
         totals["documents"] += 1
         documents[stem] = {
             "measures": _prf(mm["tp"], mm["fp"], mm["fn"]),
@@ -172,13 +238,19 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
                 for p, g in modal
                 if p["modality"] != g["modality"]
             ],
+            **{f"{field}_errors": errors for field, (_, _, errors) in context.items()},
             "programs": _prf(pm["tp"], pm["fp"], pm["fn"]),
+            "program_category_errors": program_category_errors,
             "program_misses": pm["misses"],
             "program_false_hits": pm["false_hits"],
             "region": {"predicted": main["adcode"], "gold": gold_region, "ok": region_ok},
             "date": {"predicted": main["publish_date"], "gold": gold_date, "ok": date_ok},
         }
     n = totals["documents"]
+
+    def share(key: str) -> float:
+        return round(totals[f"{key}_ok"] / totals[f"{key}_n"], 4) if totals[f"{key}_n"] else 0.0
+
     summary = {
         "documents": n,
         "missing_documents": totals["missing_documents"],
@@ -189,9 +261,17 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
         "modality_accuracy": round(totals["modality_ok"] / totals["modality_n"], 4)
         if totals["modality_n"]
         else 0.0,
+        **{f"{field}_accuracy": share(field) for field in CONTEXT_FIELDS},
+        **{f"{field}_scored": totals[f"{field}_n"] for field in CONTEXT_FIELDS},
         "programs": _prf(totals["p_tp"], totals["p_fp"], totals["p_fn"]),
+        "program_category_accuracy": share("program_category"),
         "region_accuracy": round(totals["region_ok"] / n, 4) if n else 0.0,
+        "regions_right": totals["region_ok"],
         "date_accuracy": round(totals["date_ok"] / n, 4) if n else 0.0,
+        # over the documents whose gold states a date (the rest only check no date is made up)
+        "dated_accuracy": round(totals["dated_ok"] / totals["dated"], 4) if totals["dated"] else 1.0,
+        "dated": totals["dated"],
+        "dated_right": totals["dated_ok"],
     }
     return {"summary": summary, "documents": documents}
 
@@ -208,7 +288,11 @@ def format_report(report: dict) -> str:
         f"programmes P {s['programs']['precision']:.3f}  R {s['programs']['recall']:.3f}  "
         f"F1 {s['programs']['f1']:.3f}  (tp {s['programs']['tp']}, fp {s['programs']['fp']}, "
         f"fn {s['programs']['fn']})",
-        f"region accuracy {s['region_accuracy']:.3f}   date accuracy {s['date_accuracy']:.3f}",
+        f"subject accuracy {s['subject_accuracy']:.3f} ({s['subject_scored']} scored)   "
+        f"period accuracy {s['period_accuracy']:.3f}   category accuracy "
+        f"{s['category_accuracy']:.3f}   programme category {s['program_category_accuracy']:.3f}",
+        f"region accuracy {s['region_accuracy']:.3f} ({s['regions_right']}/{s['documents']})   "
+        f"date accuracy {s['date_accuracy']:.3f} (of dated gold: {s['dated_right']}/{s['dated']})",
     ]
     for stem, d in report["documents"].items():
         if "error" in d:
@@ -216,7 +300,8 @@ def format_report(report: dict) -> str:
             continue
         problems = []
         for key in ("measure_misses", "measure_false_hits", "qualifier_errors", "modality_errors",
-                    "program_misses", "program_false_hits"):  # fmt: skip
+                    "subject_errors", "period_errors", "category_errors", "program_misses",
+                    "program_false_hits", "program_category_errors"):  # fmt: skip
             if d[key]:
                 problems.append(f"{key.replace('_', ' ')}: {'、'.join(map(str, d[key]))}")
         if not d["region"]["ok"]:
@@ -238,6 +323,11 @@ FLOOR_KEYS = {
     "programs_f1": lambda s: s["programs"]["f1"],
     "region_accuracy": lambda s: s["region_accuracy"],
     "date_accuracy": lambda s: s["date_accuracy"],
+    "dated_accuracy": lambda s: s["dated_accuracy"],
+    "subject_accuracy": lambda s: s["subject_accuracy"],
+    "period_accuracy": lambda s: s["period_accuracy"],
+    "category_accuracy": lambda s: s["category_accuracy"],
+    "program_category_accuracy": lambda s: s["program_category_accuracy"],
 }
 
 
