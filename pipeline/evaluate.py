@@ -221,7 +221,7 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
         totals["region_ok"] += region_ok
         totals["date_ok"] += date_ok
         if gold_date:
-            totals["dated"] += 1
+            totals["dated_n"] += 1
             totals["dated_ok"] += date_ok
         totals["documents"] += 1
         documents[stem] = {
@@ -269,8 +269,8 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
         "regions_right": totals["region_ok"],
         "date_accuracy": round(totals["date_ok"] / n, 4) if n else 0.0,
         # over the documents whose gold states a date (the rest only check no date is made up)
-        "dated_accuracy": round(totals["dated_ok"] / totals["dated"], 4) if totals["dated"] else 1.0,
-        "dated": totals["dated"],
+        "dated_accuracy": share("dated") if totals["dated_n"] else 1.0,
+        "dated": totals["dated_n"],
         "dated_right": totals["dated_ok"],
     }
     return {"summary": summary, "documents": documents}
