@@ -62,11 +62,11 @@ def plausible_authors(authors: str) -> str:
 def extract_metadata(doc: Document, options: dict | None = None) -> Document:
     """Fill title, outlet, author and publish_date where the page did not give them."""
     rules = load_rules()
-    lines = doc.text.split("\n")
-    doc.title = lines[0].strip() if lines else ""
+    lines = doc.text.split("\n")  # the headline, when normalize found one, leads the text
     authors: list[str] = []
     outlet = ""
-    head = lines[1 : 1 + rules.header_lines]
+    first = 1 if doc.title else 0
+    head = lines[first : first + rules.header_lines]
     for i, line in enumerate(head):
         # A bare name line counts only right after another reporter line (通讯员 李诗怡 / 林晓燕).
         patterns = rules.dateline + rules.author[:2] + (rules.author[2:] if authors else [])

@@ -36,6 +36,7 @@ class Rules:
     period_suffixes: tuple[str, ...]  # tuples: str.startswith and endswith take them whole
     blocked_before: tuple[str, ...]
     blocked_after: tuple[str, ...]
+    single_digit_units: frozenset[str]
     indefinite_one: bool
     idiom_at: re.Pattern  # the longest idiom starting at a position (a lookahead)
     idiom_max_len: int
@@ -107,6 +108,7 @@ def load_rules(path: Path = DATA) -> Rules:
         period_suffixes=tuple(r["period_suffixes"]),
         blocked_before=tuple(r["blocked_before"]),
         blocked_after=tuple(r["blocked_after"]),
+        single_digit_units=frozenset(r["single_digit_units"]),
         indefinite_one=bool(r["indefinite_one"]),
         idiom_max_len=max(map(len, r["idioms"]), default=0),
         idiom_at=re.compile(f"(?=({_alternation(r['idioms'])}))" if r["idioms"] else "(?!)"),
@@ -207,9 +209,14 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
     if m.group("num2") and (value_max is None or value_max <= value):
         return None  # "2024-2025年" and the like are not ranges of a quantity
     pre = m.group("pre") or ""
+    inner = groups.get("inner") or groups.get("inner2") or ""
+    if m.group("unit") in rules.single_digit_units and not (
+        len(num_text) == 1 and num_text in "二两三四五六七八九23456789"
+    ):
+        return None
     only_multiplier = num_text[0] in "百千万亿"
-    if only_multiplier and not pre:
-        return None  # bare 千/万 is rhetoric (千名干部进千企), 近百 is a figure
+    if only_multiplier and not (pre or inner):
+        return None  # bare 千/万 is rhetoric (千名干部进千企); 近百, 千余名 are figures
     if kind == "duration":
         if unit == "年" and value >= 1900:
             return None  # a year, not a duration
@@ -218,8 +225,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
             return None  # 3年来, 5年内: a time scope, recorded as period
         if pre in ("近", "将近", "接近", "最近"):
             return None  # 近两年: "the last two years", a time scope
-    elif rules.indefinite_one and num_text == "一" and not m.group("num2"):
-        return None  # 一批干部, 一场活动: the indefinite article
+    elif rules.indefinite_one and num_text == "一" and not (m.group("num2") or m.group("post")):
+        return None  # 一批干部, 一场活动: the indefinite article (一期以上 is a figure)
     start = m.start()
     if _blocked(text, start, m.end(), rules):
         return None

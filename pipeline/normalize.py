@@ -22,8 +22,9 @@ DATA = Path(__file__).parent / "data"
 
 # Inline pinyin after a Han character: 區(qū), 個(ge). Lower-case Latin with tone marks only,
 # so (MPA) or (秦越/摄) stay.
+# A space may stand inside the brackets, (huì ), as some gateways print it.
 PINYIN_ANNOTATION = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]"
+    r"(?<=[\u3400-\u9fff])[(（] ?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7} ?[)）]"
 )
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 HAN_FIRST, HAN_LAST = 0x4E00, 0x9FFF
@@ -39,8 +40,13 @@ class Rules:
     tail_markers: list[re.Pattern]
     article_openers: list[re.Pattern]
     relevance_keywords: list[str]
+    relevance_strong: list[str]
     relevance_min_hits: int
     relevance_min_distinct: int
+    headline_max_chars: int
+    headline_min_han: int
+    headline_lookahead: int
+    not_headline: list[re.Pattern]
 
 
 @lru_cache(maxsize=4)
@@ -59,8 +65,13 @@ def load_rules(path: Path = DATA / "normalize.toml") -> Rules:
         tail_markers=compile_all("tail_markers"),
         article_openers=compile_all("article_openers"),
         relevance_keywords=list(raw["relevance_keywords"]),
+        relevance_strong=list(raw["relevance_strong"]),
         relevance_min_hits=int(raw["relevance_min_hits"]),
         relevance_min_distinct=int(raw["relevance_min_distinct"]),
+        headline_max_chars=int(raw["headline"]["max_chars"]),
+        headline_min_han=int(raw["headline"]["min_han"]),
+        headline_lookahead=int(raw["headline"]["lookahead"]),
+        not_headline=[re.compile(x) for x in raw["headline"]["not_headline"]],
     )
 
 
@@ -170,11 +181,14 @@ def clean_lines(text: str, rules: Rules) -> list[str]:
         opener = any(p.search(line) for p in rules.article_openers)
         kept.append((line, indented or opener))
     lines: list[str] = []
+    body_seen = False  # above the body, date, byline and source lines are lines of their own
     i = 0
     while i < len(kept):
         line, starts = kept[i]
-        # Never join onto the first line: it is the headline, which has no end punctuation.
-        if len(lines) > 1 and not starts and _broken(lines[-1]):
+        # Never join onto the first line (a headline has no end punctuation), nor a date or
+        # byline line above the body onto the headline.
+        meta = not body_seen and any(p.search(line) for p in rules.not_headline)
+        if len(lines) > 1 and not starts and not meta and _broken(lines[-1]):
             nxt = kept[i + 1] if i + 1 < len(kept) else None
             if _caption(line) and nxt is not None and not nxt[1] and not _caption(nxt[0]):
                 i += 1  # a caption between the halves of a sentence: drop it, join around it
@@ -182,6 +196,7 @@ def clean_lines(text: str, rules: Rules) -> list[str]:
             lines[-1] += line
         else:
             lines.append(line)
+        body_seen = body_seen or "。" in line or len(line) > rules.headline_max_chars
         i += 1
     return lines
 
@@ -238,10 +253,51 @@ def place_title(lines: list[str], page_title: str) -> list[str]:
 
 
 def is_relevant(text: str, rules: Rules) -> bool:
+    """Enough words of organization work, of enough kinds; a word of the trade itself
+    (组织部, 选调生 …) counts as two kinds, so a report on one practice passes."""
     hits = {kw: text.count(kw) for kw in rules.relevance_keywords}
-    distinct = sum(1 for n in hits.values() if n)
+    distinct = sum(1 + (kw in rules.relevance_strong) for kw, n in hits.items() if n)
     enough = sum(hits.values()) >= rules.relevance_min_hits
     return enough and distinct >= rules.relevance_min_distinct
+
+
+def _han_count(line: str) -> int:
+    return sum(map(len, HAN.findall(line)))
+
+
+def looks_like_headline(line: str, rules: Rules) -> bool:
+    """A headline: short, enough Han characters, no full stop, not a byline, dateline, date
+    or source line."""
+    return (
+        len(line) <= rules.headline_max_chars
+        and _han_count(line) >= rules.headline_min_han
+        and "。" not in line
+        and not any(p.search(line) for p in rules.not_headline)
+        and not any(p.search(line) for p in rules.article_openers)
+    )
+
+
+def headline_index(lines: list[str], rules: Rules) -> int | None:
+    """Which of the first lines is the headline, None when the text has none: lines of
+    page furniture (立即下载, a date, a byline) may stand above it; a line of the report's
+    body (a sentence) coming first means there is no headline line."""
+    for i, line in enumerate(lines[: rules.headline_lookahead]):
+        if looks_like_headline(line, rules):
+            return i
+        if _han_count(line) >= rules.headline_min_han and not any(
+            p.search(line) for p in rules.not_headline
+        ):
+            return None  # a line of the body
+    return None
+
+
+def lead_with_headline(lines: list[str], rules: Rules) -> tuple[list[str], str]:
+    """The lines with the headline first (the lines above it follow it) and the headline,
+    or the lines as they are and "" when the text has no headline line."""
+    i = headline_index(lines, rules)
+    if i is None:
+        return lines, ""
+    return [lines[i], *lines[:i], *lines[i + 1 :]], lines[i]
 
 
 def normalize_document(doc: Document, options: dict | None = None) -> list[Document]:
@@ -260,21 +316,30 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
         doc.notes.extend(repairs)
         simp = to_simplified(text)
     script = detect_script(text, simp)
+    if script == "simplified":
+        # t2s is not safe on Simplified text (沈 → 沉, 乾县 → 干县): convert only what is
+        # Traditional; a Simplified report keeps its characters.
+        simp = text
+        html_title = doc.html_title
+    else:
+        html_title = to_simplified(doc.html_title)
     # Furniture and article rules are written in Simplified, so convert before applying them.
     lines = clean_lines(simp, rules)
     if not lines:
         raise DocumentError("normalize", "nothing left after removing page furniture")
-    if doc.html_title:
-        lines = place_title(lines, to_simplified(doc.html_title))
+    if html_title:
+        lines = place_title(lines, html_title)
     documents = []
     for part, part_lines in enumerate(split_articles(lines, rules)):
+        part_lines, title = lead_with_headline(part_lines, rules)
         body = "\n".join(part_lines) + "\n"
         out = replace(
             doc,
             part=part,
             text=body,
+            title=title,
             script=script,
-            html_title=to_simplified(doc.html_title),
+            html_title=html_title,
             author=to_simplified(doc.author),
             outlet=to_simplified(doc.outlet),
             relevant=is_relevant(body, rules),

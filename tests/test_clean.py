@@ -253,3 +253,67 @@ def test_split_keeps_one_tail_part() -> None:
 def test_utf16_bom_constant() -> None:
     # detect_binary must not mistake UTF-16 (NUL bytes) for binary data.
     assert detect_binary(codecs.BOM_UTF16_LE + REPORT.encode("utf-16-le")) is None
+
+
+def test_pinyin_with_a_space_inside_the_brackets_is_stripped() -> None:
+    assert strip_pinyin("公務(wù)員(yuán )共15名，會(huì )議") == ("公務員共15名，會議", 3)
+
+
+@pytest.mark.parametrize(
+    ("lines", "title", "first"),
+    [
+        # furniture above the headline: the headline leads, the lines above follow it
+        (
+            ["立即下载", "长沙县构建年轻干部选育管用全链条机制", "正文第一句。"],
+            "长沙县构建年轻干部选育管用全链条机制",
+            "长沙县构建年轻干部选育管用全链条机制",
+        ),
+        (
+            ["2020年10月29日 星期", "嘉鱼迎来2020年选调生", "本报讯 通讯员报道：正文。"],
+            "嘉鱼迎来2020年选调生",
+            "嘉鱼迎来2020年选调生",
+        ),
+        (["■吴组轩", "1月29日上午，18名年轻组工干部向3名导师行拜师礼。"], "", "■吴组轩"),
+        # no headline line: the first line is the body and is mined
+        (
+            ["今年以来，凤冈县整合县内资源，开展干部教育培训工作，共培训乡镇干部696人。"],
+            "",
+            "今年以来，凤冈县整合县内资源，开展干部教育培训工作，共培训乡镇干部696人。",
+        ),
+        (
+            ["咸宁网讯 咸宁日报全媒体记者 姜明助报道：正文。", "第二段。"],
+            "",
+            "咸宁网讯 咸宁日报全媒体记者 姜明助报道：正文。",
+        ),
+    ],
+)
+def test_headline_line_is_found_or_absent(lines: list[str], title: str, first: str) -> None:
+    from pipeline.normalize import lead_with_headline
+
+    out, found = lead_with_headline(lines, load_rules())
+    assert (found, out[0], sorted(out)) == (title, first, sorted(lines))
+
+
+def test_simplified_text_is_not_converted_again() -> None:
+    """t2s is not safe on Simplified text: 沈 (a surname) and 乾县 (a county) stay."""
+    from pipeline.document import Document
+    from pipeline.normalize import normalize_document
+
+    body = (
+        "乾县县委组织部举办青年干部培训班。记者沈思怡报道，全县共培训干部120名，"
+        "选派优秀年轻干部到乡村振兴一线锻炼，组织开展专题学习讨论，帮助干部提升履职能力。"
+    )
+    doc = Document(source="x.txt", sha256="0" * 64, raw_text="标题一行\n" + body)
+    (out,) = normalize_document(doc)
+    assert "乾县" in out.text and "沈思怡" in out.text
+    trad = Document(source="y.txt", sha256="1" * 64, raw_text="縣委組織部舉辦幹部培訓班。")
+    assert "县委组织部举办干部培训班" in normalize_document(trad)[0].text
+
+
+def test_a_report_on_one_practice_is_relevant() -> None:
+    """Words of the trade count double: a mentoring report naming 组织部 and 导师 passes."""
+    from pipeline.normalize import is_relevant
+
+    rules = load_rules()
+    assert is_relevant("县委组织部推出导师帮带制度，导师每月谈心，导师考核，导师。" * 2, rules)
+    assert not is_relevant("博物馆举办展览，干部群众参观，干部讲解。" * 2, rules)
