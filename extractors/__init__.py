@@ -26,8 +26,8 @@ def find_facts(doc: Document, options: dict | None = None) -> Document:
 
 
 def token_spans_needed(doc: Document) -> list[tuple[int, int]]:
-    """The stretches of text whose tokens add_context reads: after each counted figure, up
-    to where its noun phrase must end (context.subject_scope); overlapping ones merged.
+    """The stretches of text whose tokens add_context reads: the clause of each figure,
+    where its counted phrase stands (context.subject_scope); overlapping ones merged.
     Splits doc.sentences when not yet done (segment_document keeps them)."""
     from extractors.context import subject_scope
     from pipeline.segment import split_sentences
@@ -35,9 +35,7 @@ def token_spans_needed(doc: Document) -> list[tuple[int, int]]:
     doc.sentences = doc.sentences or split_sentences(doc.text)
     scopes = []
     for m in doc.measures:
-        scope = subject_scope(doc.text, m, doc.sentence_at(m.start))
-        if scope is not None:
-            scopes.append(scope)
+        scopes.append(subject_scope(doc.text, m, doc.sentence_at(m.start)))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(scopes):
         if merged and start <= merged[-1][1]:

@@ -24,10 +24,15 @@ OTHER = "other"  # no taxonomy keyword near the figure
 @dataclass(frozen=True)
 class Rules:
     periods: re.Pattern
-    planned_cues: list[str]
-    reported_cues: list[str]
+    planned_cues: re.Pattern
+    reported_cues: re.Pattern
     planning_titles: list[str]
     subject_stops: set[str]
+    subject_lead_skip: set[str]
+    subject_before_stops: set[str]
+    share_words: set[str]
+    list_openers: set[str]
+    relative_clause_chars: int
     subject_noun_tags: set[str]
     subject_modifier_tags: set[str]
     subject_glue: set[str]
@@ -36,6 +41,24 @@ class Rules:
     category_words: re.Pattern
     word_category: dict[str, str]
     weak_categories: set[str]
+    generic_words: set[str]
+    category_exclusions: dict[str, list[str]]
+    follow_chars: int
+
+
+def _cue_pattern(path: Path, raw: dict, key: str) -> re.Pattern:
+    """Cues are regexes (计划 but not 计划投资); matched as one alternation, last match wins."""
+    try:
+        return re.compile("|".join(f"(?:{c})" for c in raw[key]))
+    except re.error as exc:
+        raise ValueError(f"{path}: bad cue in {key}: {exc}") from exc
+
+
+def _last_match(pattern: re.Pattern, text: str) -> int:
+    last = -1
+    for m in pattern.finditer(text):
+        last = m.start()
+    return last
 
 
 @lru_cache(maxsize=4)
@@ -53,10 +76,15 @@ def load_rules(path: Path = DATA) -> Rules:
     words = sorted({w for ws in taxonomy.values() for w in ws}, key=len, reverse=True)
     return Rules(
         periods=periods,
-        planned_cues=raw["planned_cues"],
-        reported_cues=raw["reported_cues"],
+        planned_cues=_cue_pattern(path, raw, "planned_cues"),
+        reported_cues=_cue_pattern(path, raw, "reported_cues"),
         planning_titles=raw["planning_titles"],
         subject_stops=set(raw["subject_stops"]),
+        subject_lead_skip=set(raw["subject_lead_skip"]),
+        subject_before_stops=set(raw["subject_before_stops"]),
+        share_words=set(raw["share_words"]),
+        list_openers=set(raw["list_openers"]),
+        relative_clause_chars=int(raw["relative_clause_chars"]),
         subject_noun_tags=set(raw["subject_noun_tags"]),
         subject_modifier_tags=set(raw["subject_modifier_tags"]),
         subject_glue=set(raw["subject_glue"]),
@@ -66,6 +94,9 @@ def load_rules(path: Path = DATA) -> Rules:
         # a keyword listed under two categories belongs to the first
         word_category={w: c for c, ws in reversed(taxonomy.items()) for w in ws},
         weak_categories=set(raw["weak_categories"]),
+        generic_words=set(raw["generic_words"]),
+        category_exclusions={k: list(v) for k, v in raw["category_exclusions"].items()},
+        follow_chars=int(raw["follow_chars"]),
     )
 
 
@@ -76,21 +107,54 @@ def clause_bounds(text: str, start: int, end: int, sentence: tuple[int, int]) ->
     return left, right.start() if right else hi
 
 
-def find_category(text: str, start: int, end: int, scope: tuple[int, int], rules: Rules) -> str:
-    """Category of the nearest taxonomy keyword before [start, end) in scope, else after it.
+def _keywords(text: str, lo: int, hi: int, rules: Rules) -> list[tuple[int, str, str]]:
+    """(position, keyword, category) of the taxonomy keywords in [lo, hi), without those
+    whose context rules them out (引进 of investment projects is not recruitment)."""
+    found = []
+    for m in rules.category_words.finditer(text, lo, hi):
+        word = m.group(0)
+        excluded = rules.category_exclusions.get(word)
+        if excluded and any(x in text[m.end() : m.end() + 8] for x in excluded):
+            continue
+        found.append((m.start(), word, rules.word_category[word]))
+    return found
 
-    Practices (培训, 挂职 …) outrank the fields they happen in (村党组织, 人才): in
+
+def find_category(
+    text: str,
+    start: int,
+    end: int,
+    scope: tuple[int, int],
+    rules: Rules,
+    outer: tuple[int, int] | None = None,
+) -> str:
+    """Category of the practice a figure (or a name) at [start, end) is evidence of.
+
+    A practice named right after a headcount decides (90人参训, 60余人参加培训); else the
+    nearest practice keyword before it in ``scope`` (its clause), then after it, then the same
+    in ``outer`` (its sentence). Practices (培训, 挂职 …) outrank sending words (选派: the
+    destination says what it is) and those the fields they happen in (村党组织, 人才): in
     培训村党组织书记1200人次 the figure is training."""
     table = rules.word_category
-    before = [table[m.group(0)] for m in rules.category_words.finditer(text, scope[0], start)]
-    after = [table[m.group(0)] for m in rules.category_words.finditer(text, end, scope[1])]
-    for candidates in (before[::-1], after):
-        strong = [c for c in candidates if c not in rules.weak_categories]
-        if strong:
-            return strong[0]
-    for candidates in (before[::-1], after):
-        if candidates:
-            return candidates[0]
+    follow = [c for _, w, c in _keywords(text, end, min(end + rules.follow_chars, scope[1]), rules)
+              if c not in rules.weak_categories and w not in rules.generic_words]  # fmt: skip
+    if follow:
+        return follow[0]
+    scopes = [scope] + ([outer] if outer and outer != scope else [])
+    ordered: list[tuple[str, str]] = []
+    for lo, hi in scopes:
+        before = _keywords(text, lo, start, rules)[::-1]
+        after = _keywords(text, end, hi, rules)
+        ordered += [(w, c) for _, w, c in before + after]
+    for rank in (
+        lambda w, c: c not in rules.weak_categories and w not in rules.generic_words,
+        lambda w, c: c not in rules.weak_categories,
+        lambda w, c: True,
+    ):
+        for w, c in ordered:
+            if rank(w, c):
+                return c
+    del table
     return ""
 
 
@@ -105,15 +169,17 @@ def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) ->
 def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
     """planned when the nearest cue before the measure in its sentence is a plan cue (每年,
     确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已, 占…); with no cue, a
-    speech's or plan's figures are planned."""
-    left = sentence[0]
-    lead = doc.text[left : m.start]
+    speech's or plan's figures are planned. The cue may stand in a clause before a ； of
+    the same sentence (目标是，…选拔200名；…选拔1000名)."""
+    text = doc.text
+    left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
+    lead = text[left : m.start]
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
         if lo < hi:
             lead = lead[:lo] + " " * (hi - lo) + lead[hi:]
-    planned = max(map(lead.rfind, rules.planned_cues), default=-1)
-    reported = max(map(lead.rfind, rules.reported_cues), default=-1)
+    planned = _last_match(rules.planned_cues, lead)
+    reported = _last_match(rules.reported_cues, lead)
     if planned > reported:
         return "planned"
     if reported > planned:
@@ -123,41 +189,164 @@ def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: R
     return "reported"
 
 
-def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
-    """The counted noun phrase after the unit, inside its sentence: its head, the last run of
-    nouns before a verb (50名政治过硬、经验丰富的领导干部 → 领导干部; 28名优秀引进生选调生 →
-    引进生选调生)."""
-    if m.kind in ("percentage", "duration"):
-        return ""
-    i = max(bisect.bisect_right(doc.tokens, (m.end, float("inf"))) - 1, 0)
-    # The unit may sit inside a token (名干部): the phrase starts right after the unit.
-    spans = [
-        (max(s, m.end), e) for s, e in doc.tokens[i : i + 16] if e > m.end and e <= sentence[1]
-    ]
-    run: list[str] = []
-    last_run: list[str] = []
-    for s, e in spans:
-        word = doc.text[s:e]
+# Ages and generations in a counted phrase (45岁以下干部, 90后年轻干部): one unit of meaning,
+# which jieba cuts into numerals and suffixes.
+AGE = re.compile(
+    r"(?:\d{2}|[一二三四五六七八九十]{1,3})(?:后|周岁|岁)(?:以下|以上|左右|及以下|及以上)?"
+)
+QUOTED = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,12}[”’」』]")
+OPENING_QUOTES = "“‘「『"
+SUBJECT_CLAUSE_BREAKS = "，,、:：;；"
+SUBJECT_CLAUSE_ENDS = "，,:：;；。！？!?\n"
+
+
+def subject_clause(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int, int]:
+    """The stretch a counted phrase can stand in: from the last clause break before the
+    figure (、 included: list items) to the next clause end after it (、 excluded)."""
+    lo, hi = sentence
+    left = max((text.rfind(ch, lo, m.start) for ch in SUBJECT_CLAUSE_BREAKS), default=-1)
+    ends = [i for i in (text.find(ch, m.end, hi) for ch in SUBJECT_CLAUSE_ENDS) if i >= 0]
+    return (left + 1 if left >= 0 else lo), min(ends, default=hi)
+
+
+def _tokens_in(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The tokens inside [lo, hi); one cut by ``lo`` starts there (the unit may sit inside a
+    token: 名干部, 人到), one cut by ``hi`` ends there."""
+    i = max(bisect.bisect_right(doc.tokens, (lo, float("inf"))) - 1, 0)
+    j = bisect.bisect_left(doc.tokens, (hi, -1))
+    return [(max(s, lo), min(e, hi)) for s, e in doc.tokens[i:j] if e > lo and s < hi]
+
+
+def _with_ages(text: str, tokens: list[tuple[int, int]], lo: int, hi: int) -> list:
+    """Tokens with each age expression (45岁以下, 90后) merged into one (start, end, "age")."""
+    ages = [a.span() for a in AGE.finditer(text, lo, hi)]
+    out: list[tuple[int, int, str]] = []
+    for s, e in tokens:
+        age = next(((a, b) for a, b in ages if a < e and s < b), None)
+        if age is None:
+            out.append((s, e, ""))
+        elif not out or out[-1][:2] != age:
+            out.append((age[0], age[1], "age"))
+    return out
+
+
+def _role(text: str, token: tuple[int, int, str], rules: Rules) -> str:
+    if token[2] == "age":
+        return "noun"
+    word = text[token[0] : token[1]]
+    if word in rules.subject_stops:
+        return "end"
+    role = _subject_role(word, rules)
+    if role == "end" and tag_of(word).startswith("v"):
+        return "verb"
+    return role
+
+
+def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> str:
+    """The counted noun phrase after the unit (50名政治过硬、经验丰富的领导干部 → 领导干部;
+    18名90后年轻干部; 80%以上的乡村干部; 为期3天的培训): its head, the last run of nouns
+    before a verb; a quoted name after 的 (3名经验丰富的“成长导师”) is the phrase itself.
+    When no noun follows the unit, the phrase after a 的 close by (100名从科局遴选出来的
+    年轻干部, 4名在鄂就读的新疆籍毕业生)."""
+    text = doc.text
+    if m.kind in ("percentage", "duration") and not text.startswith("的", m.end):
+        return ""  # only a phrase joined by 的 is counted by them
+    found = _noun_phrase(doc, m.end, clause_end, rules)
+    de = text.find("的", m.end, min(clause_end, m.end + rules.relative_clause_chars))
+    if not found and de >= 0:
+        found = _noun_phrase(doc, de + 1, clause_end, rules)
+    return found
+
+
+def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules) -> str:
+    text = doc.text
+    tokens = _with_ages(text, _tokens_in(doc, lo, hi), lo, hi)
+    run: list[tuple[int, int]] = []
+    last_run: list[tuple[int, int]] = []
+    for tok in tokens:
+        word = text[tok[0] : tok[1]]
+        if word[0] in OPENING_QUOTES and not run:
+            quote = QUOTED.match(text, tok[0])
+            if quote:
+                return quote.group(0)  # 3名经验丰富的“成长导师”
         if not run and not last_run and word in rules.subject_glue:
             break  # 5期、培训学员420人次: a list goes on, no noun follows the unit
-        role = _subject_role(word, rules)
+        if tok[2] == "age" and not run:
+            continue  # 18名90后年轻干部: the age qualifies the phrase that follows
+        role = _role(text, tok, rules)
         if role == "noun":
-            run.append(word)
+            run.append(tok[:2])
         elif role == "modifier":
             last_run, run = run or last_run, []
         else:
             break
     run = run or last_run
-    subject = "".join(run)
-    while len(subject) > rules.subject_max_chars and run:
+    while run and sum(e - s for s, e in run) > rules.subject_max_chars:
         run.pop()
-        subject = "".join(run)
-    return subject
+    return "".join(text[s:e] for s, e in run)
+
+
+def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -> str:
+    """The counted phrase right before the figure in its clause (培训科级干部1750人次 →
+    科级干部; 男生311人; 其中提拔重用45人; 县级后备干部中45岁以下干部占到39.8%; for a share
+    X占Y的N%, the phrase before 占). Nouns run back until a verb (verb + object: the object),
+    verbs until a noun (乡镇宣讲授课7场次 → 宣讲授课), none past a stop word (的, 中, 全县 …)."""
+    text = doc.text
+    tokens = _with_ages(text, _tokens_in(doc, clause_start, m.start), clause_start, m.start)
+    words = [text[s:e] for s, e, _ in tokens]
+    if m.kind == "percentage":
+        shares = [k for k, w in enumerate(words) if w in rules.share_words]
+        if shares:
+            tokens, words = tokens[: shares[-1]], words[: shares[-1]]
+    j = len(tokens)
+    while j and words[j - 1] in rules.subject_lead_skip:
+        j -= 1
+    end = j
+    has_noun = has_verb = False
+    while j:
+        tok, word = tokens[j - 1], words[j - 1]
+        if word in rules.subject_before_stops:
+            break
+        role = _role(text, tok, rules)
+        if role in ("noun", "modifier"):
+            if has_verb and not has_noun:
+                break  # 乡镇宣讲授课: the verbs are the counted activity, 乡镇 the place
+            has_noun = has_noun or role == "noun"
+        elif role == "verb":
+            if has_noun:
+                break  # 培训科级干部: the object is what is counted
+            has_verb = True
+        elif word not in "“”‘’()（）":
+            break
+        if sum(e - s for s, e, _ in tokens[j - 1 : end]) > rules.subject_max_chars:
+            break
+        j -= 1
+    picked = tokens[j:end]
+    while picked and _role(text, picked[0], rules) == "modifier":
+        picked = picked[1:]  # 以下干部 without its age, 的… : no phrase starts with them
+    if not picked:
+        return ""
+    if not has_noun and m.kind == "headcount" and j and words[j - 1] not in rules.list_openers:
+        return ""  # 增补3名, 录用488人: the verb says what was done, not who
+    return text[picked[0][0] : picked[-1][1]]
+
+
+def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
+    """Whether ``m`` is a share of the figure right before it: 6人，占13.3%."""
+    between = text[previous.end : m.start].strip("，, ")
+    return m.kind == "percentage" and between in rules.share_words
+
+
+def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
+    """What is counted: the noun phrase after the unit, else the one right before the figure
+    (the gold's rule: it may stand after the unit or before the figure)."""
+    clause_start, clause_end = subject_clause(doc.text, m, sentence)
+    return subject_after(doc, m, clause_end, rules) or subject_before(doc, m, clause_start, rules)
 
 
 def _subject_role(word: str, rules: Rules) -> str:
     """noun (the phrase's head grows), modifier (glue and modifiers start a new run) or end
-    (no counted noun phrase goes past it). subject_scope relies on the same answer."""
+    (no counted noun phrase goes past it)."""
     tag = tag_of(word)
     if tag in rules.subject_noun_tags and word not in rules.subject_stops:
         return "noun"
@@ -166,35 +355,12 @@ def _subject_role(word: str, rules: Rules) -> str:
     return "end"
 
 
-def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int, int] | None:
-    """The characters whose tokens find_subject may read for ``m``, None when it reads none:
-    from the start of the jieba block holding the unit's last character to the first
-    character after it that ends every noun phrase (a punctuation mark other than the glue
-    、), that character included.
-
-    jieba segments each block (a run of Han, letters and digits: its own re_han_default)
-    alone and every other character as a token of its own, so these characters segment
-    exactly as inside the whole text (tests compare the records of both)."""
-    if m.kind in ("percentage", "duration"):
-        return None
-    import jieba
-
-    rules = load_rules()
-    lo, hi = sentence
-    blocks = [b.span() for b in jieba.re_han_default.finditer(text, lo, hi)]
-    start, i = m.end, m.end
-    for a, b in blocks:
-        if a < m.end <= b:
-            start, i = a, b
-    block_end = dict(blocks)
-    while i < hi:
-        if i in block_end:
-            i = block_end[i]
-            continue
-        if not text[i].isspace() and _subject_role(text[i], rules) == "end":
-            return start, i + 1
-        i += 1
-    return start, hi
+def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int, int]:
+    """The characters whose tokens find_subject reads for ``m``: its subject clause. Both
+    ends are punctuation or the sentence's ends, where jieba's blocks (runs of Han, letters
+    and digits: its re_han_default, each segmented alone) begin and end, so these characters
+    segment exactly as inside the whole text (tests compare the records of both)."""
+    return subject_clause(text, m, sentence)
 
 
 def find_program(m: Measure, programs: list[Program], sentence: tuple[int, int]) -> str:
@@ -221,16 +387,25 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             or find_category(text, p.start, p.end, sentence, rules)
             or OTHER
         )
+    previous: Measure | None = None
+    previous_category, previous_end = "", 0
     for m in doc.measures:
         sentence = doc.sentence_at(m.start)
         m.sentence = text[sentence[0] : sentence[1]]
         m.period = find_period(text, m.start, sentence, rules)
         m.modality = find_modality(doc, m, sentence, rules)
         m.subject = find_subject(doc, m, sentence, rules)
+        if not m.subject and previous is not None and _share_of(text, previous, m, rules):
+            m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
+        previous = m
         clause = clause_bounds(text, m.start, m.end, sentence)
-        m.category = (
-            find_category(text, m.start, m.end, clause, rules)
-            or find_category(text, m.start, m.end, sentence, rules)
-            or OTHER
-        )
+        m.category = find_category(text, m.start, m.end, clause, rules, sentence)
+        if (
+            not m.category
+            and previous_category
+            and not any(ch in text[previous_end : m.start] for ch in FULL_STOP_CHARS)
+        ):
+            m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
+        m.category = m.category or OTHER
+        previous_category, previous_end = m.category, m.end
         m.program = find_program(m, programs, sentence)

@@ -147,10 +147,14 @@ def test_subject_scope_reaches_past_glue_to_the_phrase_end() -> None:
     body = "晋江选派50名政治过硬、经验丰富的领导干部到村任职，培训率达95%。"
     doc = find_facts(make_doc(body, title="晋江选派干部到村任职"))
     text, doc.tokens = doc.text, []
-    [(start, end)] = token_spans_needed(doc)
-    # From the start of the jieba block holding 名 to the comma after the phrase.
-    assert text[start:end] == "晋江选派50名政治过硬、经验丰富的领导干部到村任职，"
-    segment_document(doc, spans=[(start, end)])
+    spans = token_spans_needed(doc)
+    # Each figure's clause: from the clause break before it (none here: the sentence start)
+    # to the clause end after it, past the glue 、 of its phrase.
+    assert [text[s:e] for s, e in spans] == [
+        "晋江选派50名政治过硬、经验丰富的领导干部到村任职",
+        "培训率达95%",
+    ]
+    segment_document(doc, spans=spans)
     assert add_details_subjects(doc) == ["领导干部"]
 
 
@@ -246,13 +250,13 @@ def test_measure_context() -> None:
     got = [(m.text, m.subject, m.period, m.modality, m.category) for m in doc.measures]
     assert got == [
         ("45名", "年轻干部", "今年以来", "reported", "secondment"),
-        ("1200余人次", "", "今年以来", "reported", "training"),
+        ("1200余人次", "党组织书记", "今年以来", "reported", "training"),
         ("不少于20名", "干部", "", "planned", "secondment"),
-        ("3个月", "", "", "planned", "secondment"),
+        ("3个月", "跟班学习", "", "planned", "secondment"),
         ("十二条", "措施", "", "reported", "other"),
-        ("5期", "", "", "reported", "training"),
-        ("420余人次", "", "", "reported", "training"),
-        ("1名", "年轻干部", "2025年", "planned", "promotion"),
+        ("5期", "培训班", "", "reported", "training"),
+        ("420余人次", "培训学员", "", "reported", "training"),
+        ("1名", "年轻干部", "到2025年底", "planned", "promotion"),
     ]
 
 
