@@ -42,7 +42,9 @@ class Rules:
     word_category: dict[str, str]
     weak_categories: set[str]
     generic_words: set[str]
+    strong_words: set[str]
     category_exclusions: dict[str, list[str]]
+    category_exclusions_before: dict[str, list[str]]
     follow_chars: int
 
 
@@ -95,7 +97,11 @@ def load_rules(path: Path = DATA) -> Rules:
         word_category={w: c for c, ws in reversed(taxonomy.items()) for w in ws},
         weak_categories=set(raw["weak_categories"]),
         generic_words=set(raw["generic_words"]),
+        strong_words=set(raw["strong_words"]),
         category_exclusions={k: list(v) for k, v in raw["category_exclusions"].items()},
+        category_exclusions_before={
+            k: list(v) for k, v in raw["category_exclusions_before"].items()
+        },
         follow_chars=int(raw["follow_chars"]),
     )
 
@@ -116,6 +122,9 @@ def _keywords(text: str, lo: int, hi: int, rules: Rules) -> list[tuple[int, str,
         excluded = rules.category_exclusions.get(word)
         if excluded and any(x in text[m.end() : m.end() + 8] for x in excluded):
             continue
+        preceded = rules.category_exclusions_before.get(word)
+        if preceded and text[max(0, m.start() - 4) : m.start()].endswith(tuple(preceded)):
+            continue
         found.append((m.start(), word, rules.word_category[word]))
     return found
 
@@ -135,9 +144,8 @@ def find_category(
     in ``outer`` (its sentence). Practices (培训, 挂职 …) outrank sending words (选派: the
     destination says what it is) and those the fields they happen in (村党组织, 人才): in
     培训村党组织书记1200人次 the figure is training."""
-    table = rules.word_category
     follow = [c for _, w, c in _keywords(text, end, min(end + rules.follow_chars, scope[1]), rules)
-              if c not in rules.weak_categories and w not in rules.generic_words]  # fmt: skip
+              if _strong(w, c, rules)]  # fmt: skip
     if follow:
         return follow[0]
     scopes = [scope] + ([outer] if outer and outer != scope else [])
@@ -147,14 +155,37 @@ def find_category(
         after = _keywords(text, end, hi, rules)
         ordered += [(w, c) for _, w, c in before + after]
     for rank in (
-        lambda w, c: c not in rules.weak_categories and w not in rules.generic_words,
-        lambda w, c: c not in rules.weak_categories,
+        lambda w, c: _strong(w, c, rules),
+        lambda w, c: c not in rules.weak_categories or w in rules.strong_words,
         lambda w, c: True,
     ):
         for w, c in ordered:
             if rank(w, c):
                 return c
-    del table
+    return ""
+
+
+def _strong(word: str, category: str, rules: Rules) -> bool:
+    """A keyword of a practice (not a sending word, not a field: unless it names the field's
+    own practice, 发展党员)."""
+    if word in rules.strong_words:
+        return True
+    return category not in rules.weak_categories and word not in rules.generic_words
+
+
+def topic_category(doc: Document, pos: int, rules: Rules) -> str:
+    """The practice the paragraph around ``pos`` is about (the one it names most often),
+    else the one the headline names: a figure whose sentence names no practice is evidence
+    of it. A paragraph naming none (the composition of a cadre stock) has none."""
+    text = doc.text
+    lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    for a, b in ((lo, hi if hi >= 0 else len(text)), (0, len(doc.title))):
+        counts: dict[str, int] = {}
+        for _, w, c in _keywords(text, a, b, rules):
+            if _strong(w, c, rules):
+                counts[c] = counts.get(c, 0) + 1
+        if counts:
+            return max(counts, key=lambda c: (counts[c], -list(rules.taxonomy).index(c)))
     return ""
 
 
@@ -251,18 +282,22 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     text = doc.text
     if m.kind in ("percentage", "duration") and not text.startswith("的", m.end):
         return ""  # only a phrase joined by 的 is counted by them
-    found = _noun_phrase(doc, m.end, clause_end, rules)
+    activity = m.kind == "duration"  # 为期5天的集中轮训: what lasts is an activity
+    found = _noun_phrase(doc, m.end, clause_end, rules, activity)
     de = text.find("的", m.end, min(clause_end, m.end + rules.relative_clause_chars))
     if not found and de >= 0:
-        found = _noun_phrase(doc, de + 1, clause_end, rules)
+        found = _noun_phrase(doc, de + 1, clause_end, rules, activity)
     return found
 
 
-def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules) -> str:
+def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool = False) -> str:
+    """The noun phrase starting at ``lo``: its last run of nouns with the modifiers right
+    before them (优秀年轻干部), a run after glue (、 的 和) replacing the one before it (政治
+    过硬、经验丰富的领导干部 → 领导干部). ``activity``: verbs count as nouns (为期5天的集中轮训)."""
     text = doc.text
     tokens = _with_ages(text, _tokens_in(doc, lo, hi), lo, hi)
-    run: list[tuple[int, int]] = []
-    last_run: list[tuple[int, int]] = []
+    run: list[tuple[int, int, str]] = []  # (start, end, role)
+    last_run: list[tuple[int, int, str]] = []
     for tok in tokens:
         word = text[tok[0] : tok[1]]
         if word[0] in OPENING_QUOTES and not run:
@@ -274,16 +309,23 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules) -> str:
         if tok[2] == "age" and not run:
             continue  # 18名90后年轻干部: the age qualifies the phrase that follows
         role = _role(text, tok, rules)
-        if role == "noun":
-            run.append(tok[:2])
-        elif role == "modifier":
-            last_run, run = run or last_run, []
+        if activity and role == "verb":
+            role = "noun"
+        if word in rules.subject_glue:
+            if any(r == "noun" for *_, r in run):
+                last_run = run
+            run = []
+        elif role in ("noun", "modifier"):
+            run.append((tok[0], tok[1], role))
         else:
             break
-    run = run or last_run
-    while run and sum(e - s for s, e in run) > rules.subject_max_chars:
-        run.pop()
-    return "".join(text[s:e] for s, e in run)
+    if not any(r == "noun" for *_, r in run):
+        run = last_run
+    while run and run[-1][2] != "noun":
+        run.pop()  # a phrase ends on its head
+    while run and sum(e - s for s, e, _ in run) > rules.subject_max_chars:
+        run.pop(0)
+    return "".join(text[s:e] for s, e, _ in run)
 
 
 def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -> str:
@@ -308,6 +350,9 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         if word in rules.subject_before_stops:
             break
         role = _role(text, tok, rules)
+        verbal = tag_of(word) == "vn" or word in rules.word_category
+        if role == "noun" and has_verb and not has_noun and verbal:
+            role = "verb"  # 交流轮岗: a verbal noun or practice word goes with the verbs
         if role in ("noun", "modifier"):
             if has_verb and not has_noun:
                 break  # 乡镇宣讲授课: the verbs are the counted activity, 乡镇 the place
@@ -322,8 +367,13 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
             break
         j -= 1
     picked = tokens[j:end]
-    while picked and _role(text, picked[0], rules) == "modifier":
+    while picked and (
+        text[picked[0][0] : picked[0][1]] in rules.subject_glue
+        or tag_of(text[picked[0][0] : picked[0][1]]) == "f"
+    ):
         picked = picked[1:]  # 以下干部 without its age, 的… : no phrase starts with them
+    if has_noun and len(picked) > 1 and text[picked[0][0] : picked[0][1]] in rules.word_category:
+        picked = picked[1:]  # 培训科级干部: the practice is the verb, the cadres are counted
     if not picked:
         return ""
     if not has_noun and m.kind == "headcount" and j and words[j - 1] not in rules.list_openers:
@@ -406,6 +456,6 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             and not any(ch in text[previous_end : m.start] for ch in FULL_STOP_CHARS)
         ):
             m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
-        m.category = m.category or OTHER
+        m.category = m.category or topic_category(doc, m.start, rules) or OTHER
         previous_category, previous_end = m.category, m.end
         m.program = find_program(m, programs, sentence)

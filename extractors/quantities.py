@@ -36,6 +36,8 @@ class Rules:
     period_suffixes: tuple[str, ...]  # tuples: str.startswith and endswith take them whole
     blocked_before: tuple[str, ...]
     blocked_after: tuple[str, ...]
+    duration_blocked_before: tuple[str, ...]
+    duration_blocked_after: tuple[str, ...]
     single_digit_units: frozenset[str]
     indefinite_one: bool
     idiom_at: re.Pattern  # the longest idiom starting at a position (a lookahead)
@@ -74,8 +76,9 @@ def load_rules(path: Path = DATA) -> Rules:
         rf"{start}(?P<pre>{_alternation(quals['before'])})?"
         rf"(?P<num>{number})"
         rf"(?:\s*(?P<sep>{_alternation(r['range_separators'])})\s*(?P<num2>{number}))?"
-        rf"\s*(?P<inner>{_alternation(quals['inner'])})?"
+        rf"\s*(?P<inner>{_alternation(quals['inner'])})?(?P<scale>[万千])?"
         rf"(?P<unit>{_alternation(units)})"
+        rf"(?P<half>半(?![天月]))?"
         rf"(?P<inner2>{_alternation(quals['inner'])})?"
         rf"(?P<post>{_alternation(quals['after'])})?"
     )
@@ -108,6 +111,8 @@ def load_rules(path: Path = DATA) -> Rules:
         period_suffixes=tuple(r["period_suffixes"]),
         blocked_before=tuple(r["blocked_before"]),
         blocked_after=tuple(r["blocked_after"]),
+        duration_blocked_before=tuple(r["duration_blocked_before"]),
+        duration_blocked_after=tuple(r["duration_blocked_after"]),
         single_digit_units=frozenset(r["single_digit_units"]),
         indefinite_one=bool(r["indefinite_one"]),
         idiom_max_len=max(map(len, r["idioms"]), default=0),
@@ -205,6 +210,14 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
     value = parse_number(num_text)
     if value is None or value == 0:
         return None
+    if "." in num_text and len(num_text.split(".")[1].rstrip("万千亿")) > 2:
+        return None  # 1.2014年: a list number before a year, not a quantity
+    if groups.get("scale"):
+        value *= 1e4 if groups["scale"] == "万" else 1e3  # 七十余万人次
+    if groups.get("half"):
+        if kind != "duration":
+            return None
+        value += 0.5  # 一年半
     value_max = parse_number(m.group("num2")) if m.group("num2") else None
     if m.group("num2") and (value_max is None or value_max <= value):
         return None  # "2024-2025年" and the like are not ranges of a quantity
@@ -223,6 +236,10 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
         after = text[m.end() : m.end() + 2]
         if after.startswith(rules.period_suffixes) and not m.group("post"):
             return None  # 3年来, 5年内: a time scope, recorded as period
+        if after.startswith(rules.duration_blocked_after) or after[:1].isdigit():
+            return None  # 50年代; 一个月1000元 is a rate
+        if text[max(0, m.start() - 2) : m.start()].endswith(rules.duration_blocked_before):
+            return None  # 未来五年, 连续两年: a time scope
         if pre in ("近", "将近", "接近", "最近"):
             return None  # 近两年: "the last two years", a time scope
     elif rules.indefinite_one and num_text == "一" and not (m.group("num2") or m.group("post")):

@@ -249,13 +249,13 @@ def test_measure_context() -> None:
     extract_document(doc)
     got = [(m.text, m.subject, m.period, m.modality, m.category) for m in doc.measures]
     assert got == [
-        ("45名", "年轻干部", "今年以来", "reported", "secondment"),
+        ("45名", "优秀年轻干部", "今年以来", "reported", "secondment"),
         ("1200余人次", "党组织书记", "今年以来", "reported", "training"),
         ("不少于20名", "干部", "", "planned", "secondment"),
         ("3个月", "跟班学习", "", "planned", "secondment"),
-        ("十二条", "措施", "", "reported", "other"),
+        ("十二条", "措施", "", "reported", "training"),  # no practice near: the paragraph's
         ("5期", "培训班", "", "reported", "training"),
-        ("420余人次", "培训学员", "", "reported", "training"),
+        ("420余人次", "学员", "", "reported", "training"),
         ("1名", "年轻干部", "到2025年底", "planned", "promotion"),
     ]
 

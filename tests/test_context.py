@@ -1,0 +1,91 @@
+"""Context of measures on hand-written sentences in the style of real reports: the counted
+phrase (subject), period, modality and category of each figure, positives and negatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import extract_document
+from tests.conftest import make_doc
+
+
+def context(body: str, title: str = "某县干部工作") -> list[tuple]:
+    doc = extract_document(make_doc(body, title=title))
+    return [(m.text, m.subject, m.period, m.modality, m.category) for m in doc.measures]
+
+
+@pytest.mark.parametrize(
+    ("body", "subjects"),
+    [
+        # after the unit: the head of the phrase, ages skipped, a quoted name, a 的 close by
+        ("全县选派20名90后年轻干部驻村。", ["年轻干部"]),
+        ("选拔300名左右40岁以下的优秀年轻干部。", ["优秀年轻干部"]),
+        ("12名新干部向4名经验丰富的“成长导师”拜师。", ["新干部", "“成长导师”"]),
+        ("80名从机关、乡镇推荐出来的青年干部参加集训。", ["青年干部"]),
+        ("其中70%以上的村干部掌握了实用技术。", ["村干部"]),
+        ("开展为期5天的集中轮训。", ["集中轮训"]),
+        # before the figure: verb + object, a list after 其中, X中N人, shares
+        ("县委党校共培训科级干部900人次。", ["科级干部"]),
+        ("其中提拔重用30人、交流轮岗12人。", ["提拔重用", "交流轮岗"]),
+        ("参加本次培训的学员共156名。", ["学员"]),
+        ("新提拔的科级干部占科级干部总数的41%。", ["科级干部"]),
+        ("女干部8人，占12.5%；", ["女干部", "女干部"]),
+        ("全县班子成员中6人获得研究生学历。", ["班子成员"]),
+        # a verb alone says what was done to a headcount, not who
+        ("在原计划上增补4名。", [""]),
+    ],
+)
+def test_subject(body: str, subjects: list[str]) -> None:
+    assert [c[1] for c in context(body)] == subjects
+
+
+@pytest.mark.parametrize(
+    ("body", "periods"),
+    [
+        ("2022年，全县共调整干部120人次。", ["2022年"]),
+        ("该基地2012年被确定为教育基地，先后接纳学员9000多人次。", [""]),  # an event's date
+        ("目前，全县后备干部中35岁以下的占30%。", ["目前"]),
+        ("截至目前，共选派干部45名。", ["截至目前"]),
+        ("至年底，全市共有干部6800人。", ["至年底"]),
+        ("“十二五”期间，共培训干部2.3万人次。", ["“十二五”期间"]),
+        ("近几年，累计轮训干部800人次。", ["近几年"]),
+    ],
+)
+def test_period(body: str, periods: list[str]) -> None:
+    assert [c[2] for c in context(body)] == periods
+
+
+@pytest.mark.parametrize(
+    ("body", "modalities"),
+    [
+        ("下一步将继续选派50名年轻干部到一线。", ["planned"]),
+        ("考试后，将择优选择20人参加集训。", ["planned"]),
+        ("提出今年要举办专题培训班6期。", ["planned"]),
+        ("将乡镇干部和县直干部120人列为重点培养对象。", ["reported"]),  # 将 as 把
+        ("共引进计划投资过亿元项目35个。", ["reported"]),  # 计划 in 计划投资 is no plan
+        ("目标是，到2030年选拔200名左右优秀干部；其中选拔女干部30名。", ["planned", "planned"]),
+    ],
+)
+def test_modality(body: str, modalities: list[str]) -> None:
+    assert [c[3] for c in context(body)] == modalities
+
+
+@pytest.mark.parametrize(
+    ("body", "categories"),
+    [
+        ("各乡镇驻村第一书记代表共计40余人参加培训。", ["training"]),  # named right after
+        ("最后确定录用320人，其中男生180人。", ["recruitment", "recruitment"]),
+        ("经笔试、面试、考察等环节，最终录用96人。", ["recruitment"]),
+        ("选派40名年轻干部到信访维稳等一线实践锻炼。", ["frontline"]),
+        ("共引进投资过亿元项目18个。", ["other"]),  # 引进 of projects
+        ("全年发展党员900人，工作在生产一线的600人。", ["party_building", "party_building"]),
+        ("中共党员干部2100人，占40%。", ["other", "other"]),  # a stock's composition
+    ],
+)
+def test_category(body: str, categories: list[str]) -> None:
+    assert [c[4] for c in context(body)] == categories
+
+
+def test_category_of_a_paragraph_without_keyword_near_the_figure() -> None:
+    body = "县委组织部举办年轻干部培训班，邀请专家授课。全县共有学员86人。\n全县有乡镇12个。"
+    assert [c[4] for c in context(body)] == ["training", "other"]
