@@ -8,14 +8,20 @@ live in ``pipeline/crawlstore.py``.
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import hashlib
 import re
 import time
+import zlib
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from pipeline.crawlconfig import (
@@ -48,8 +54,8 @@ ROBOTS_AGENT = "orgwork"  # the product token robots.txt groups are matched agai
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 FEED_TYPES = ("xml", "rss", "atom")  # substrings: application/rss+xml, text/xml, …
+GZIP_TYPES = ("application/gzip", "application/x-gzip")  # a sitemap.xml.gz
 REDIRECT_CODES = {301, 302, 303, 307, 308}
-ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 §2.5: parse at least 500 KiB, may ignore the rest
 
 
 NEXT_TEXTS = {"下一页", "下页", "后页", "下一頁", "下頁", "next", "next page", ">", "›", "»", ">>"}
@@ -74,8 +80,9 @@ def _host(url: str) -> str:
 
 @dataclass
 class Fetched:
-    """What one fetch came to. outcome: ok | not_modified | robots | offsite | binary |
-    too_large | http_error | timeout | error | too_many_redirects."""
+    """What one fetch came to. outcome: ok | not_modified | robots | robots_unreachable |
+    offsite | binary | too_large | bad_encoding | http_error | rate_limited | timeout | error |
+    too_many_redirects."""
 
     outcome: str
     url: str
@@ -88,32 +95,324 @@ class Fetched:
     last_modified: str | None = None
     detail: str = ""
     attempts: int = 1
+    retry_after: float | None = None  # seconds, from a 429/503 Retry-After
+    truncated: bool = False  # robots.txt only: cut at robots_max_bytes
 
 
-class _Deadline(Exception):
-    """A response that kept trickling past the total time allowed."""
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After (RFC 9110 §10.2.3) in seconds from now: delay-seconds or an HTTP-date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own socket backend with one wall-clock deadline over a whole request.
+
+    Per-read timeouts miss a server that sends a byte a second, in the headers or the body:
+    here every connect, TLS handshake, read and write gets at most the time left until the
+    deadline, and none starts after it. httpx has no total timeout; httpcore's network
+    backend is its documented extension point for this.
+    """
+
+    def __init__(self) -> None:
+        self.inner = httpcore.SyncBackend()
+        self.deadline: float | None = None
+        self.seconds = 0.0
+
+    def start(self, seconds: float) -> None:
+        self.seconds, self.deadline = seconds, time.monotonic() + seconds
+
+    def stop(self) -> None:
+        self.deadline = None
+
+    def expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def left(self, timeout: float | None, error: type[Exception]) -> float | None:
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise error(f"deadline of {self.seconds:g} s for the whole response exceeded")
+        return left if timeout is None else min(timeout, left)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = self.left(timeout, httpcore.ConnectTimeout)
+        stream = self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream, self)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable | None = None
+    ) -> httpcore.NetworkStream:
+        timeout = self.left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self.inner.connect_unix_socket(path, timeout, socket_options), self)
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream, backend: _DeadlineBackend) -> None:
+        self.stream, self.backend = stream, backend
+
+    def _io(self, call: Callable, timeout: float | None, error: type[Exception]):
+        try:
+            return call(self.backend.left(timeout, error))
+        except httpcore.TimeoutException:
+            if self.backend.expired():  # the shortened timeout fired: say it was the deadline
+                self.backend.left(None, error)
+            raise
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._io(lambda t: self.stream.read(max_bytes, t), timeout, httpcore.ReadTimeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._io(lambda t: self.stream.write(buffer, t), timeout, httpcore.WriteTimeout)
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def start_tls(
+        self, ssl_context, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._io(
+            lambda t: self.stream.start_tls(ssl_context, server_hostname, t),
+            timeout,
+            httpcore.ConnectTimeout,
+        )
+        return _DeadlineStream(stream, self.backend)
+
+    def get_extra_info(self, info: str) -> object:
+        return self.stream.get_extra_info(info)
+
+
+@contextlib.contextmanager
+def _as_httpx_errors(request: httpx.Request) -> Iterator[None]:
+    """httpcore's exceptions as httpx's classes of the same name (httpx does the same)."""
+    try:
+        yield
+    except Exception as exc:
+        if not type(exc).__module__.startswith("httpcore"):
+            raise
+        for cls in type(exc).__mro__:
+            mapped = getattr(httpx, cls.__name__, None)
+            if isinstance(mapped, type) and issubclass(mapped, httpx.TransportError):
+                raise mapped(str(exc), request=request) from exc
+        raise
+
+
+class _BoundedTransport(httpx.BaseTransport):
+    """httpx's HTTP/1.1 transport over httpcore, on the deadline backend."""
+
+    def __init__(self, backend: _DeadlineBackend) -> None:
+        self.pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=backend,
+            max_connections=4,
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,  # type: ignore[arg-type]
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors(request):
+            resp = self.pool.handle_request(core)
+        return httpx.Response(
+            resp.status,
+            headers=resp.headers,
+            stream=_ResponseStream(resp, request),
+            extensions=resp.extensions,
+        )
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class _ResponseStream(httpx.SyncByteStream):
+    def __init__(self, resp: httpcore.Response, request: httpx.Request) -> None:
+        self.resp, self.request = resp, request
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors(self.request):
+            yield from self.resp.iter_stream()
+
+    def close(self) -> None:
+        with _as_httpx_errors(self.request):
+            self.resp.close()
+
+
+class Undecodable(Exception):
+    """A Content-Encoding that is unknown, or bytes that do not decode."""
+
+
+class _Zlib:
+    """gzip (several members allowed) or deflate (zlib-wrapped or raw, as sent in practice)."""
+
+    def __init__(self, gzip: bool) -> None:
+        self.gzip = gzip
+        self.wbits = 16 + zlib.MAX_WBITS if gzip else 0  # 0: not yet known for deflate
+        self.head = b""
+        self.d = zlib.decompressobj(self.wbits) if gzip else None
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        if self.d is None:
+            self.head += data
+            if len(self.head) < 2:
+                return b""
+            # RFC 1950 header: CM 8, and the first two bytes a multiple of 31.
+            b0, b1 = self.head[0], self.head[1]
+            wrapped = b0 & 0x0F == 8 and (b0 << 8 | b1) % 31 == 0
+            self.wbits = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
+            self.d = zlib.decompressobj(self.wbits)
+            data, self.head = self.head, b""
+        # max_length keeps the output of a bomb to ``room`` bytes; the input left over
+        # stays in unconsumed_tail, and is not needed: more than ``room`` is too much.
+        out = self.d.decompress(data, room)
+        while self.gzip and self.d.eof and self.d.unused_data[:2] == b"\x1f\x8b":
+            if len(out) >= room:
+                break
+            rest = self.d.unused_data
+            self.d = zlib.decompressobj(self.wbits)
+            out += self.d.decompress(rest, room - len(out))
+        return out
+
+    def finish(self) -> bytes:
+        return b""
+
+
+class _Brotli:
+    def __init__(self) -> None:
+        import brotli  # 1.2 or later: bounded output
+
+        self.d = brotli.Decompressor()
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        out = self.d.process(data, output_buffer_limit=room)
+        while len(out) < room and not self.d.can_accept_more_data():
+            out += self.d.process(b"", output_buffer_limit=room - len(out))
+        return out
+
+    def finish(self) -> bytes:
+        return b""
+
+
+class _MaybeGzip:
+    """A sitemap.xml.gz is a gzip file whatever its Content-Type: gunzipped if it is one."""
+
+    def __init__(self) -> None:
+        self.head = b""
+        self.inner: _Zlib | None = None
+        self.decided = False
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        if not self.decided:
+            self.head += data
+            if len(self.head) < 2:
+                return b""
+            self.decided = True
+            self.inner = _Zlib(gzip=True) if self.head[:2] == b"\x1f\x8b" else None
+            data, self.head = self.head, b""
+        return self.inner.decode(data, room) if self.inner else data
+
+    def finish(self) -> bytes:
+        return self.head
+
+
+class BoundedDecoder:
+    """Content-Encoding undone chunk by chunk, each layer stopped one byte past ``limit``.
+
+    A gzip bomb is never expanded whole: every layer (gzip, deflate, br, stacked as the
+    header lists them, then a gzip file's own layer for a sitemap.xml.gz) yields at most
+    ``limit`` + 1 bytes in all, and one byte more than ``limit`` sets ``over``.
+    """
+
+    def __init__(self, content_encoding: str, limit: int, *, gzip_file: bool = False) -> None:
+        self.limit = limit
+        self.over = False
+        codings = [c.strip().lower() for c in content_encoding.split(",")]
+        self.layers: list = []
+        for coding in reversed([c for c in codings if c and c != "identity"]):
+            if coding in ("gzip", "x-gzip"):
+                self.layers.append(_Zlib(gzip=True))
+            elif coding == "deflate":
+                self.layers.append(_Zlib(gzip=False))
+            elif coding == "br":
+                self.layers.append(_Brotli())
+            else:
+                raise Undecodable(f"Content-Encoding {coding!r} is not supported")
+        if gzip_file:
+            self.layers.append(_MaybeGzip())
+        self.sizes = [0] * len(self.layers)
+        self.total = 0
+
+    def decode(self, data: bytes, *, last: bool = False) -> bytes:
+        for i, layer in enumerate(self.layers):
+            if self.over:
+                return b""
+            try:
+                data = layer.decode(data, self.limit + 1 - self.sizes[i])
+                if last:
+                    data += layer.finish()
+            except Exception as exc:  # zlib.error, brotli.error: corrupt bytes
+                raise Undecodable(f"{type(exc).__name__}: {exc}") from exc
+            self.sizes[i] += len(data)
+            if self.sizes[i] > self.limit:
+                self.over = True
+        self.total += len(data)
+        if self.total > self.limit:
+            self.over = True
+        return data
 
 
 class Fetcher:
-    """HTTP for one source: robots.txt, per-host delay, retries, redirects, size cap."""
+    """HTTP for one source: robots.txt, per-host delay, retries, redirects, deadline, caps.
 
-    def __init__(
-        self, settings: CrawlSettings, source: SourceConfig, client: httpx.Client | None = None
-    ) -> None:
+    Every request (robots.txt, list pages, feeds, sitemaps, articles) goes through ``_get``:
+    one wall-clock deadline for the whole response, and a cap on the decoded bytes.
+    """
+
+    def __init__(self, settings: CrawlSettings, source: SourceConfig) -> None:
         self.settings = settings
         self.source = source
         t = settings.timeout_seconds
+        self.backend = _DeadlineBackend()
         # Redirects are followed by hand so that every hop is checked against robots.txt
         # and the allowed hosts; trust_env=False keeps proxies of the machine out of it.
-        self.client = client or httpx.Client(
+        self.client = httpx.Client(
+            transport=_BoundedTransport(self.backend),
             timeout=httpx.Timeout(t, connect=t),
             follow_redirects=False,
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate, br"},
             trust_env=False,
         )
-        self._robots: dict[str, object] = {}  # origin → Protego | "allow" | "deny"
+        self._robots: dict[str, object] = {}  # origin → Protego | "allow" | "unreachable"
         self._delay: dict[str, float] = {}
         self._last: dict[str, float] = {}
+        self._not_before: dict[str, float] = {}  # host → monotonic time of its Retry-After
         self.robots_events: list[tuple[str, str, str]] = []
 
     def close(self) -> None:
@@ -128,47 +427,65 @@ class Fetcher:
     def _wait(self, host: str) -> None:
         delay = max(self.source.delay_seconds, self._delay.get(host, 0.0))
         last = self._last.get(host)
-        if last is not None:
-            pause = last + delay - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
+        ready = max(last + delay if last is not None else 0.0, self._not_before.get(host, 0.0))
+        pause = ready - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
 
-    def robots_allows(self, url: str) -> bool:
+    def robots_rules(self, url: str) -> object:
+        """The robots.txt rules of the URL's origin, read once: Protego, "allow" or
+        "unreachable"."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
             self._robots[origin] = self._load_robots(origin)
-        rules = self._robots[origin]
+        return self._robots[origin]
+
+    def robots_allows(self, url: str) -> bool:
+        rules = self.robots_rules(url)
         if rules == "allow":
             return True
-        if rules == "deny":
+        if rules == "unreachable":
             return False
         return rules.can_fetch(url, ROBOTS_AGENT)  # type: ignore[union-attr]
 
     def _load_robots(self, origin: str) -> object:
-        """RFC 9309: 4xx means no rules; 5xx or no answer means keep off the whole host."""
+        """RFC 9309: 4xx means no rules; 5xx, 429 or no answer (also past the deadline)
+        means keep off the whole host this run; past robots_max_bytes the rest is ignored."""
         from protego import Protego
 
-        host = urlsplit(origin).netloc.lower()
-        url = origin + "/robots.txt"
-        self._wait(host)
-        try:
-            resp = self.client.get(url, follow_redirects=True)
-        except httpx.HTTPError as exc:
-            self.robots_events.append((url, "robots_unreachable", type(exc).__name__))
-            return "deny"
-        finally:
-            self._last[host] = time.monotonic()
-        if resp.status_code >= 500:
-            self.robots_events.append((url, "robots_unreachable", f"HTTP {resp.status_code}"))
-            return "deny"
-        if resp.status_code >= 400:
+        url = current = origin + "/robots.txt"
+        got: Fetched | str = current
+        # RFC 9309 §2.3.1.2: follow at least five redirects, also to other hosts.
+        for _hop in range(max(5, self.settings.max_redirects) + 1):
+            host = _host(current)
+            self._wait(host)
+            try:
+                got = self._get(url, current, {}, "robots")
+            except httpx.HTTPError as exc:
+                self.robots_events.append((url, "robots_unreachable", _describe(exc)))
+                return "unreachable"
+            finally:
+                self._last[host] = time.monotonic()
+            if not isinstance(got, str):
+                break
+            current = got
+        if isinstance(got, str):  # §2.3.1.2: too many redirects → as if there were none
             return "allow"
-        text = resp.content[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+        if got.status == 429 or got.status >= 500 or got.outcome == "bad_encoding":
+            detail = got.detail or f"HTTP {got.status}"
+            self.robots_events.append((url, "robots_unreachable", detail))
+            return "unreachable"
+        if got.status >= 400:
+            return "allow"
+        text = got.body.decode("utf-8", errors="replace")
+        if got.truncated:
+            text = text.rsplit("\n", 1)[0]  # the cut line is incomplete
+            self.robots_events.append((url, "robots_truncated", got.detail))
         rules = Protego.parse(text)
         delay = rules.crawl_delay(ROBOTS_AGENT)
         if delay:
-            self._delay[host] = float(delay)
+            self._delay[_host(origin)] = float(delay)
         return rules
 
     def fetch(
@@ -179,23 +496,33 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> Fetched:
-        """GET with retries and exponential backoff on timeouts, network errors and 5xx."""
+        """GET with retries: backoff on timeouts, network errors and 5xx; Retry-After on
+        429 and 503 (up to retry_after_max_seconds, else the URL waits for the next run)."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         result = Fetched("error", url)
+        pause = 0.0
         for attempt in range(self.settings.retries + 1):
-            if attempt:
-                time.sleep(self.settings.backoff_seconds * 2 ** (attempt - 1))
+            if pause:
+                time.sleep(pause)
             try:
                 result = self._fetch_once(url, headers, listing)
-            except (httpx.TimeoutException, _Deadline) as exc:
-                result = Fetched("timeout", url, detail=type(exc).__name__)
+            except httpx.TimeoutException as exc:
+                result = Fetched("timeout", url, detail=_describe(exc))
             except httpx.HTTPError as exc:
-                result = Fetched("error", url, detail=f"{type(exc).__name__}: {exc}")
+                result = Fetched("error", url, detail=_describe(exc))
             result.attempts = attempt + 1
+            pause = self.settings.backoff_seconds * 2**attempt
+            if result.outcome == "rate_limited":
+                if result.retry_after is None:
+                    continue  # a 429 without Retry-After: the backoff
+                if result.retry_after > self.settings.retry_after_max_seconds:
+                    return result
+                pause = 0.0  # _wait holds the host until its Retry-After has passed
+                continue
             retryable = result.outcome in ("timeout", "error") or (
                 result.outcome == "http_error" and result.status >= 500
             )
@@ -209,11 +536,18 @@ class Fetcher:
             host = _host(current)
             if host not in self.source.allowed_hosts:
                 return Fetched("offsite", url, current, detail=f"host {host} not allowed")
+            wait = self._not_before.get(host, 0.0) - time.monotonic()
+            if wait > self.settings.retry_after_max_seconds:
+                detail = f"{host} asked to wait {wait:.0f} s more (Retry-After)"
+                return Fetched("rate_limited", url, current, detail=detail, retry_after=wait)
+            if self.robots_rules(current) == "unreachable":
+                detail = "robots.txt unreachable: host left for the next run"
+                return Fetched("robots_unreachable", url, current, detail=detail)
             if not self.robots_allows(current):
                 return Fetched("robots", url, current, detail="disallowed by robots.txt")
             self._wait(host)
             try:
-                result = self._get(url, current, headers, listing)
+                result = self._get(url, current, headers, "list" if listing else "article")
             finally:
                 self._last[host] = time.monotonic()
             if isinstance(result, Fetched):
@@ -221,57 +555,94 @@ class Fetcher:
             current = result  # a redirect target
         return Fetched("too_many_redirects", url, current, detail="redirect limit reached")
 
-    def _get(self, url: str, current: str, headers: dict[str, str], listing: bool):
-        limit = self.settings.max_bytes
-        # Per-read timeouts miss a server that trickles bytes; this bounds the whole response.
-        deadline = time.monotonic() + 3 * self.settings.timeout_seconds
-        with self.client.stream("GET", current, headers=headers) as resp:
-            status = resp.status_code
-            if status in REDIRECT_CODES and "location" in resp.headers:
-                return urljoin(current, resp.headers["location"])
-            ctype = resp.headers.get("content-type", "")
-            base = Fetched(
-                "ok",
-                url,
-                str(resp.url),
-                status,
-                ctype,
-                resp.charset_encoding,
-                etag=resp.headers.get("etag"),
-                last_modified=resp.headers.get("last-modified"),
-            )
-            if status == 304:
-                base.outcome = "not_modified"
+    def _get(self, url: str, current: str, headers: dict[str, str], kind: str) -> Fetched | str:
+        """One bounded request. kind: robots | list | article. A redirect gives its target."""
+        robots = kind == "robots"
+        limit = self.settings.robots_max_bytes if robots else self.settings.max_bytes
+        self.backend.start(self.settings.deadline_seconds)
+        try:
+            with self.client.stream("GET", current, headers=headers) as resp:
+                return self._read(url, current, resp, kind, limit)
+        finally:
+            self.backend.stop()
+
+    def _read(self, url: str, current: str, resp: httpx.Response, kind: str, limit: int):
+        status = resp.status_code
+        if status in REDIRECT_CODES and "location" in resp.headers:
+            return urljoin(current, resp.headers["location"])
+        ctype = resp.headers.get("content-type", "")
+        base = Fetched(
+            "ok",
+            url,
+            str(resp.url),
+            status,
+            ctype,
+            resp.charset_encoding,
+            etag=resp.headers.get("etag"),
+            last_modified=resp.headers.get("last-modified"),
+        )
+        if status == 304:
+            base.outcome = "not_modified"
+            return base
+        if status in (429, 503):
+            base.retry_after = retry_after_seconds(resp.headers.get("retry-after"))
+            if base.retry_after is not None:
+                self._not_before[_host(current)] = time.monotonic() + base.retry_after
+        if status == 429 or (status == 503 and base.retry_after is not None):
+            base.outcome, base.detail = "rate_limited", f"HTTP {status}"
+            if base.retry_after is not None:
+                base.detail += f", Retry-After {base.retry_after:.0f} s"
+            return base
+        if status >= 400:
+            base.outcome, base.detail = "http_error", f"HTTP {status}"
+            return base
+        robots, listing = kind == "robots", kind == "list"
+        mime = ctype.split(";")[0].strip().lower()
+        gzip_file = listing and (mime in GZIP_TYPES or urlsplit(current).path.endswith(".gz"))
+        accepted = (
+            robots  # RFC 9309 asks for no content type: robots.txt is read whatever it says
+            or mime in HTML_TYPES
+            or (listing and (gzip_file or any(t in mime for t in FEED_TYPES)))
+        )
+        if mime and not accepted:
+            base.outcome, base.detail = "binary", f"content type {mime}"
+            return base
+        declared = resp.headers.get("content-length", "")
+        encoded = resp.headers.get("content-encoding", "identity").strip().lower()
+        if not robots and declared.isdigit() and int(declared) > limit and encoded == "identity":
+            base.outcome, base.detail = "too_large", f"Content-Length {declared} > {limit}"
+            return base
+        try:
+            decoder = BoundedDecoder(encoded, limit, gzip_file=gzip_file)
+            body = bytearray()
+            for raw in resp.iter_raw():
+                body += decoder.decode(raw)
+                if decoder.over:
+                    break
+            else:
+                body += decoder.decode(b"", last=True)
+        except Undecodable as exc:
+            base.outcome, base.detail = "bad_encoding", str(exc)
+            return base
+        if decoder.over or len(body) > limit:
+            if not robots:
+                base.outcome, base.detail = "too_large", f"more than {limit} bytes decoded"
                 return base
-            if status >= 400:
-                base.outcome, base.detail = "http_error", f"HTTP {status}"
-                return base
-            mime = ctype.split(";")[0].strip().lower()
-            accepted = mime in HTML_TYPES or (listing and any(t in mime for t in FEED_TYPES))
-            if mime and not accepted:
-                base.outcome, base.detail = "binary", f"content type {mime}"
-                return base
-            declared = resp.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                base.outcome, base.detail = "too_large", f"Content-Length {declared} > {limit}"
-                return base
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in resp.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    base.outcome, base.detail = "too_large", f"more than {limit} bytes"
-                    return base
-                if time.monotonic() > deadline:
-                    raise _Deadline(current)
-                chunks.append(chunk)
-            base.body = b"".join(chunks)
+            del body[limit:]
+            base.truncated, base.detail = True, f"read the first {limit} bytes only"
+        base.body = bytes(body)
+        if robots:
+            return base
         from pipeline.ingest import detect_binary
 
         binary = detect_binary(base.body)
         if binary:
             base.outcome, base.detail, base.body = "binary", f"bytes are a {binary}", b""
         return base
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 # -- list pages, feeds, sitemaps -----------------------------------------------------------
@@ -444,10 +815,13 @@ class CrawlReport:
 
     def summary(self) -> str:
         keys = ("fetched", "stored", "duplicates", "not_modified", "skipped", "failed", "pending")
+        # pending counts the deferred URLs (rate-limited, robots.txt unreachable) too.
         return f"{self.source}: " + ", ".join(f"{k} {self.stats.get(k, 0)}" for k in keys)
 
 
-SKIP_OUTCOMES = {"robots", "offsite", "binary", "too_large", "too_many_redirects"}
+SKIP_OUTCOMES = {"robots", "offsite", "binary", "too_large", "bad_encoding", "too_many_redirects"}
+# Not the page's fault, and not for good: pending again on the next run.
+DEFER_OUTCOMES = {"rate_limited", "robots_unreachable"}
 
 
 def crawl_source(
@@ -455,13 +829,11 @@ def crawl_source(
     settings: CrawlSettings,
     corpus_dir: str | Path,
     db_path: str | Path | None = None,
-    *,
-    client: httpx.Client | None = None,
 ) -> CrawlReport:
     """Crawl one source until its frontier is empty or ``max_pages`` URLs were fetched."""
     db_path = Path(db_path) if db_path else db_path_for(settings, corpus_dir)
     stats: Counter[str] = Counter()
-    with CrawlStore(db_path, corpus_dir) as store, Fetcher(settings, source, client) as fetcher:
+    with CrawlStore(db_path, corpus_dir) as store, Fetcher(settings, source) as fetcher:
         run_id = store.start_run(source.name)
         store.seed(source.name, [(canonicalize(u), u) for u in source.start_urls])
         index = SignatureIndex()
@@ -507,6 +879,10 @@ def _handle(
     if got.outcome == "not_modified":
         stats["not_modified"] += 1
         store.finish_item(item, "done", event="not_modified", detail="HTTP 304", **done)
+    elif got.outcome in DEFER_OUTCOMES:
+        stats["deferred"] += 1
+        detail = f"{got.detail}; left for the next run"
+        store.finish_item(item, "deferred", event=got.outcome, detail=detail, **done)
     elif got.outcome in SKIP_OUTCOMES or (got.outcome == "http_error" and got.status < 500):
         stats["skipped"] += 1
         stats[f"skipped_{got.outcome}"] += 1
@@ -569,7 +945,7 @@ def _store_article(
         charset=got.charset,
         sha256=sha,
         size=len(raw),
-        path=f"crawled/{source.name}/{sha[:2]}/{sha}{'.html' if is_html else '.txt'}",
+        path=CrawlStore.page_path(source.name, sha, ".html" if is_html else ".txt"),
         region=source.region,
     )
     own_path = page.path

@@ -11,19 +11,26 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from pipeline.crawlconfig import source_name_problem
+
+PAGES_DIR = "crawled"  # every stored page lives under <corpus>/crawled/<source>/
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- URLs to visit, per source. kind: list (column page, feed, sitemap) | article.
--- status: pending | done | failed (transient, retried next run) | skipped (final).
+-- status: pending | done | failed (transient, retried next run) | skipped (final)
+--   | deferred (rate-limited or robots.txt unreachable: pending again on the next run).
 CREATE TABLE IF NOT EXISTS frontier (
     source TEXT NOT NULL,
     url TEXT NOT NULL,              -- canonical URL: the dedupe key
@@ -229,7 +236,8 @@ class CrawlStore:
     # -- frontier ----------------------------------------------------------------------
 
     def seed(self, source: str, urls: Iterable[tuple[str, str]]) -> None:
-        """Queue the start URLs again (list pages change) and give failed URLs another try."""
+        """Queue the start URLs again (list pages change), give failed URLs another try and
+        deferred ones (rate-limited, robots.txt unreachable) their turn."""
         stamp = now()
         with self.transaction() as c:
             for canonical, fetch_url in urls:
@@ -245,6 +253,10 @@ class CrawlStore:
                 " AND attempts < ?",
                 (source, MAX_ATTEMPTS),
             )
+            c.execute(
+                "UPDATE frontier SET status = 'pending' WHERE source = ? AND status = 'deferred'",
+                (source,),
+            )
 
     def next_pending(self, source: str) -> FrontierItem | None:
         row = self.conn.execute(
@@ -259,8 +271,10 @@ class CrawlStore:
         )
 
     def pending_count(self, source: str) -> int:
+        """URLs left for a later run: pending, and deferred (pending again next run)."""
         return self.conn.execute(
-            "SELECT COUNT(*) FROM frontier WHERE source = ? AND status = 'pending'", (source,)
+            "SELECT COUNT(*) FROM frontier WHERE source = ? AND status IN ('pending', 'deferred')",
+            (source,),
         ).fetchone()[0]
 
     def frontier_status(self, source: str, url: str) -> str | None:
@@ -382,8 +396,28 @@ class CrawlStore:
             (sha256,),
         ).fetchone()
 
+    @staticmethod
+    def page_path(source: str, sha256: str, suffix: str) -> str:
+        """crawled/<source>/<sha[:2]>/<sha><suffix>, relative to the corpus folder."""
+        problem = source_name_problem(source)
+        if problem:
+            raise ValueError(f"source name {source!r} {problem}")
+        if not SHA256_HEX.fullmatch(sha256) or suffix not in (".html", ".txt"):
+            raise ValueError(f"not a page file name: {sha256!r}{suffix!r}")
+        return f"{PAGES_DIR}/{source}/{sha256[:2]}/{sha256}{suffix}"
+
     def write_bytes(self, relative: str, raw: bytes) -> Path:
         """Write atomically: a reader or a crash never sees half a file."""
+        # Defence in depth behind the source name check: nothing is written outside
+        # <corpus>/crawled/ (checked on the path's parts, so a symlinked folder still works).
+        parts = PurePosixPath(relative).parts
+        if (
+            len(parts) < 3
+            or parts[0] != PAGES_DIR
+            or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts)
+            or PurePosixPath(relative).is_absolute()
+        ):
+            raise ValueError(f"refusing to write {relative!r}: not a path under {PAGES_DIR}/")
         target = self.corpus_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=target.suffix)

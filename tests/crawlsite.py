@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,7 +14,17 @@ from urllib.parse import urlsplit
 
 import opencc
 
-Reply = tuple[int, dict[str, str], bytes]
+
+@dataclass
+class Drip:
+    """A raw HTTP response: ``head`` sent at once, then ``tail`` one byte every ``every`` s."""
+
+    head: bytes
+    tail: bytes
+    every: float
+
+
+Reply = tuple[int, dict[str, str], bytes] | Drip
 
 
 @dataclass
@@ -20,8 +33,14 @@ class Site:
 
     routes: dict[str, Callable[[dict[str, str]], Reply]] = field(default_factory=dict)
     log: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  # method, path, hdrs
+    times: list[tuple[str, float]] = field(default_factory=list)  # path, time.monotonic()
+    hangups: list[str] = field(default_factory=list)  # paths whose reply the client cut short
     server: ThreadingHTTPServer | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def hit_times(self, path: str) -> list[float]:
+        with self.lock:
+            return [t for p, t in self.times if urlsplit(p).path == path]
 
     @property
     def base(self) -> str:
@@ -43,8 +62,13 @@ class Site:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with site.lock:
                     site.log.append(("GET", self.path, headers))
+                    site.times.append((self.path, time.monotonic()))
                 route = site.routes.get(urlsplit(self.path).path)
-                status, extra, body = route(headers) if route else (404, {}, b"not found")
+                reply = route(headers) if route else (404, {}, b"not found")
+                if isinstance(reply, Drip):
+                    self.drip(reply)
+                    return
+                status, extra, body = reply
                 try:
                     self.send_response(status)
                     for k, v in extra.items():
@@ -55,6 +79,18 @@ class Site:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler hung up (size cap, timeout): that is the point
+
+            def drip(self, reply: Drip) -> None:
+                try:
+                    self.wfile.write(reply.head)
+                    self.wfile.flush()
+                    for i in range(len(reply.tail)):
+                        time.sleep(reply.every)
+                        self.wfile.write(reply.tail[i : i + 1])
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    with site.lock:
+                        site.hangups.append(urlsplit(self.path).path)
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -239,3 +275,22 @@ def syndication_site() -> Site:
         }
     )
     return site
+
+
+@functools.cache
+def bomb(encoding: str, head: bytes, size: int) -> bytes:
+    """``head`` then ``size`` bytes of '#', compressed (gzip | deflate | br) chunk by chunk."""
+    chunk = b"#" * 1_000_000
+    if encoding == "br":
+        import brotli
+
+        c = brotli.Compressor(quality=5)
+        parts = [c.process(head)] + [c.process(chunk) for _ in range(size // len(chunk))]
+        return b"".join(parts) + c.finish()
+    z = zlib.compressobj(6, zlib.DEFLATED, 31 if encoding == "gzip" else 15)
+    parts = [z.compress(head)] + [z.compress(chunk) for _ in range(size // len(chunk))]
+    return b"".join(parts) + z.flush()
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)

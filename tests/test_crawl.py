@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,7 +22,17 @@ from pipeline.crawl import canonicalize, crawl_all, extract_links, load_sources
 from pipeline.crawlstore import CrawlStore, list_crawled
 from pipeline.ingest import ingest_bytes
 from tests.conftest import ROOT
-from tests.crawlsite import RSS_MODIFIED, Site, html, ok, reports_site, syndication_site
+from tests.crawlsite import (
+    RSS_MODIFIED,
+    Drip,
+    Site,
+    bomb,
+    gzip_bytes,
+    html,
+    ok,
+    reports_site,
+    syndication_site,
+)
 
 ARTICLE_A = r"/zzgz/(\\d{6}|private)/t\\d+_\\d+\\.html"
 ARTICLE_B = r"/news/\\d{6}/t\\d+_\\d+\\.html"
@@ -485,3 +499,342 @@ def test_crawl_command_and_refresh_flow(tmp_path: Path, prefect_harness, capsys)
         a.stop()
         b.stop()
     assert main(["crawl", "--sources", str(tmp_path / "missing.toml")]) == 2
+
+
+# -- bounds: deadline, decoded-byte caps, Retry-After, source names --------------------------
+
+
+def write_bounded_source(path: Path, site: Site, start: str = "/list.html", **crawler) -> Path:
+    """One source "b" on ``site``: articles /a/tN_1.html, fast settings unless overridden."""
+    settings = {
+        "timeout_seconds": 1.0,
+        "deadline_seconds": 1.0,
+        "retries": 0,
+        "backoff_seconds": 0.05,
+        **crawler,
+    }
+    lines = ["[crawler]"] + [f"{k} = {v!r}" for k, v in settings.items()]
+    lines += [
+        "[[source]]",
+        'name = "b"',
+        f'start_urls = ["{site.base}{start}"]',
+        'article_pattern = "/a/t\\\\d+_1\\\\.html"',
+        "delay_seconds = 0",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def article_site(n: int = 2) -> Site:
+    site = Site()
+    links = "".join(f'<a href="/a/t{i}_1.html">{i}</a>' for i in range(n))
+    site.routes["/list.html"] = ok(f"<html><body>{links}</body></html>".encode())
+    for i in range(n):
+        site.routes[f"/a/t{i}_1.html"] = ok(html(f"报告{i}", distinct_text(i)))
+    return site
+
+
+def frontier(corpus: Path) -> dict[str, str]:
+    with CrawlStore(corpus / "crawl.sqlite", corpus) as store:
+        rows = store.conn.execute("SELECT url, status FROM frontier").fetchall()
+    return {urlsplit(u).path: s for u, s in rows}
+
+
+ROBOTS_HEAD = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+ROBOTS_RULES = b"User-agent: *\nDisallow: /private/\n"
+
+
+@pytest.mark.parametrize(
+    "drip",
+    [
+        Drip(ROBOTS_HEAD, ROBOTS_RULES + b"#" * 400, 0.02),  # the body a byte at a time
+        Drip(b"", ROBOTS_HEAD + ROBOTS_RULES + b"#" * 400, 0.02),  # the headers too
+    ],
+    ids=["body", "headers"],
+)
+def test_slow_drip_robots_cut_at_the_deadline(tmp_path: Path, drip: Drip) -> None:
+    """robots.txt trickling for ~9 s is cut at the 1 s deadline (per-read timeouts never fire),
+    and the host is left for the next run: nothing fetched, nothing skipped for good."""
+    site = article_site()
+    site.routes["/robots.txt"] = lambda headers: drip
+    site.start()
+    try:
+        sources = write_bounded_source(tmp_path / "s.toml", site)
+        corpus = tmp_path / "corpus"
+        started = time.monotonic()
+        (report,) = crawl_all(sources, corpus)
+        took = time.monotonic() - started
+        full = len(drip.tail) * drip.every
+        assert took < full / 2, f"{took:.1f} s: not cut off (the drip takes {full:.0f} s)"
+        (robots,) = [e for e in report.events if e["url"].endswith("/robots.txt")]
+        assert robots["event"] == "robots_unreachable" and "deadline" in robots["detail"]
+        assert site.hits("/list.html") == [], "RFC 9309: no robots.txt, no crawling"
+        assert frontier(corpus) == {"/list.html": "deferred"}
+        assert report.stats["pending"] == 1 and report.stats.get("skipped", 0) == 0
+        # The next run, robots.txt answering, crawls the host.
+        site.routes["/robots.txt"] = ok(ROBOTS_RULES, "text/plain")
+        (again,) = crawl_all(sources, corpus)
+        assert again.stats["stored"] == 2 and again.stats["pending"] == 0
+    finally:
+        site.stop()
+
+
+def test_slow_drip_article_cut_at_the_deadline(tmp_path: Path) -> None:
+    site = article_site(1)
+    # Headers and body a byte at a time: a per-read timeout never fires, a check between
+    # body chunks never runs.
+    head = b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nX-Pad: "
+    page = head + b"x" * 300 + b"\r\n\r\n" + html("慢", distinct_text(0))
+    site.routes["/a/t0_1.html"] = lambda headers: Drip(b"", page, 0.02)
+    site.start()
+    try:
+        sources = write_bounded_source(tmp_path / "s.toml", site, deadline_seconds=0.5)
+        started = time.monotonic()
+        (report,) = crawl_all(sources, tmp_path / "corpus")
+        assert time.monotonic() - started < 5, "the headers alone drip for 7 s"
+        (event,) = [e for e in report.events if e["event"] == "timeout"]
+        assert event["url"].endswith("/a/t0_1.html") and "deadline of 0.5 s" in event["detail"]
+        assert report.stats["failed"] == 1
+    finally:
+        site.stop()
+
+
+BOMB_SIZE = 100_000_000  # decoded; ~100 KB gzip, 150 bytes br
+MEMORY_BOUND = 8_000_000  # the caps are 500 KiB (robots.txt) and 100 kB (lists): room for both
+
+
+def peak_memory(call):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = call()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
+def test_robots_bomb_is_read_to_its_cap_only(tmp_path: Path, encoding: str) -> None:
+    """100 MB of robots.txt (compressed to a few kB) is read to 500 KiB and no further; the
+    rules before the cut apply (Google and RFC 9309 §2.5 ignore the rest)."""
+    from pipeline.crawl import Fetcher, load_sources
+
+    site = article_site()
+    body = bomb(encoding, ROBOTS_RULES, BOMB_SIZE)
+    headers = {"Content-Type": "text/plain", "Content-Encoding": encoding}
+    site.routes["/robots.txt"] = lambda h: (200, headers, body)
+    site.start()
+    try:
+        config = load_sources(write_bounded_source(tmp_path / "s.toml", site))
+        with Fetcher(config.settings, config.sources[0]) as fetcher:
+            allowed, peak = peak_memory(lambda: fetcher.robots_allows(f"{site.base}/a/t0_1.html"))
+            assert allowed and not fetcher.robots_allows(f"{site.base}/private/x.html")
+        assert peak < MEMORY_BOUND, f"peak {peak / 1e6:.0f} MB"
+        ((_, event, detail),) = fetcher.robots_events
+        assert event == "robots_truncated" and str(500 * 1024) in detail
+    finally:
+        site.stop()
+
+
+@pytest.mark.parametrize(
+    ("path", "ctype", "encoding"),
+    [
+        ("/rss.xml", "application/rss+xml", "gzip"),
+        ("/rss.xml", "application/rss+xml", "br"),
+        ("/sitemap.xml", "application/xml", "deflate"),
+        ("/sitemap.xml.gz", "application/x-gzip", ""),  # a gzip file, not an encoding
+    ],
+)
+def test_feed_and_sitemap_bombs_stop_at_the_cap(
+    tmp_path: Path, path: str, ctype: str, encoding: str
+) -> None:
+    from pipeline.crawl import Fetcher, load_sources
+
+    site = Site()
+    head = b'<?xml version="1.0"?><urlset><url><loc>x</loc></url><!-- '
+    body = bomb(encoding or "gzip", head, BOMB_SIZE)
+    headers = {"Content-Type": ctype, **({"Content-Encoding": encoding} if encoding else {})}
+    site.routes[path] = lambda h: (200, headers, body)
+    site.start()
+    try:
+        settings = write_bounded_source(tmp_path / "s.toml", site, path, max_bytes=100_000)
+        config = load_sources(settings)
+        with Fetcher(config.settings, config.sources[0]) as fetcher:
+            got, peak = peak_memory(lambda: fetcher.fetch(site.base + path, listing=True))
+        assert peak < MEMORY_BOUND, f"peak {peak / 1e6:.0f} MB"
+        assert got.outcome == "too_large" and got.body == b""
+        assert "more than 100000 bytes decoded" in got.detail
+    finally:
+        site.stop()
+
+
+def test_gzip_sitemap_is_read_and_a_bomb_reported(tmp_path: Path) -> None:
+    site = article_site(2).start()
+    urls = "".join(f"<url><loc>{site.base}/a/t{i}_1.html</loc></url>" for i in range(2))
+    sitemap = f'<?xml version="1.0"?><urlset>{urls}</urlset>'.encode()
+    site.routes["/sitemap.xml.gz"] = ok(gzip_bytes(sitemap), "application/x-gzip")
+    site.routes["/bomb.xml.gz"] = ok(
+        bomb("gzip", b"<?xml?><urlset>", BOMB_SIZE), "application/gzip"
+    )
+    try:
+        path = write_bounded_source(tmp_path / "s.toml", site, "/sitemap.xml.gz", max_bytes=100_000)
+        text = path.read_text().replace('.gz"]', f'.gz", "{site.base}/bomb.xml.gz"]')
+        path.write_text(text)
+        (report,) = crawl_all(path, tmp_path / "corpus")
+        assert report.stats["lists"] == 1 and report.stats["stored"] == 2
+        assert events(report, "too_large") == [f"{urlsplit(site.base).netloc}/bomb.xml.gz"]
+    finally:
+        site.stop()
+
+
+def limited_once(status: int, retry_after: str) -> Callable:
+    """First answer: ``status`` with Retry-After; then the article."""
+    calls = {"n": 0}
+
+    def reply(headers):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return status, {"Retry-After": retry_after, "Content-Type": "text/plain"}, b"slow down"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, html("报告", distinct_text(7))
+
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("status", "form"), [(429, "seconds"), (429, "date"), (503, "seconds"), (503, "date")]
+)
+def test_retry_after_is_honoured(tmp_path: Path, status: int, form: str) -> None:
+    site = article_site(1)
+    after = "1" if form == "seconds" else email.utils.formatdate(time.time() + 2, usegmt=True)
+    site.routes["/a/t0_1.html"] = limited_once(status, after)
+    site.start()
+    try:
+        sources = write_bounded_source(tmp_path / "s.toml", site, retries=2)
+        (report,) = crawl_all(sources, tmp_path / "corpus")
+        assert report.stats["stored"] == 1
+        first, second = site.hit_times("/a/t0_1.html")
+        assert second - first >= 0.95, "asked again before Retry-After had passed"
+    finally:
+        site.stop()
+
+
+@pytest.mark.parametrize("form", ["seconds", "date"])
+def test_long_retry_after_leaves_the_host_for_the_next_run(tmp_path: Path, form: str) -> None:
+    site = article_site(2)
+    after = "3600" if form == "seconds" else email.utils.formatdate(time.time() + 3600, usegmt=True)
+    limited = {"on": True}
+
+    def article(i: int):
+        def reply(headers):
+            if limited["on"]:
+                return 429, {"Retry-After": after}, b""
+            return 200, {"Content-Type": "text/html"}, html(f"报告{i}", distinct_text(i))
+
+        return reply
+
+    for i in range(2):
+        site.routes[f"/a/t{i}_1.html"] = article(i)
+    site.start()
+    try:
+        sources = write_bounded_source(tmp_path / "s.toml", site, retries=3)
+        corpus = tmp_path / "corpus"
+        started = time.monotonic()
+        (report,) = crawl_all(sources, corpus)
+        assert time.monotonic() - started < 10, "waited for an hour's Retry-After"
+        # One request learns the wait; the host's other page is not asked for at all.
+        assert len(site.hits("/a/t0_1.html")) + len(site.hits("/a/t1_1.html")) == 1
+        assert frontier(corpus) == {
+            "/list.html": "done",
+            "/a/t0_1.html": "deferred",
+            "/a/t1_1.html": "deferred",
+        }
+        assert report.stats["pending"] == 2 and report.stats.get("skipped", 0) == 0
+        assert {e["event"] for e in report.events} == {"rate_limited"}
+        limited["on"] = False
+        (again,) = crawl_all(sources, corpus)
+        assert again.stats["stored"] == 2 and again.stats["pending"] == 0
+    finally:
+        site.stop()
+
+
+def test_rate_limited_to_the_end_is_retried_bounded_then_deferred(tmp_path: Path) -> None:
+    site = article_site(1)
+    site.routes["/a/t0_1.html"] = lambda h: (429, {"Retry-After": "0"}, b"")
+    site.start()
+    try:
+        sources = write_bounded_source(tmp_path / "s.toml", site, retries=2)
+        (report,) = crawl_all(sources, tmp_path / "corpus")
+        assert len(site.hits("/a/t0_1.html")) == 3, "retries = 2"
+        assert frontier(tmp_path / "corpus")["/a/t0_1.html"] == "deferred"
+        assert report.stats["deferred"] == 1 and report.stats.get("skipped", 0) == 0
+    finally:
+        site.stop()
+
+
+def test_retry_after_forms() -> None:
+    from pipeline.crawl import retry_after_seconds
+
+    assert retry_after_seconds("120") == 120
+    in_a_minute = retry_after_seconds(email.utils.formatdate(time.time() + 60, usegmt=True))
+    assert in_a_minute is not None and 58 <= in_a_minute <= 60
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0, "a past date: now"
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+BAD_NAMES = ["..", ".", ".hidden", "a/b", "../up", "a\\b", "a\x00b", "/abs", "", "x" * 65, "a b"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_source_names_that_would_leave_the_folder_are_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "s.toml"
+    toml_name = name.replace("\\", "\\\\").replace("\x00", "\\u0000")
+    path.write_text(
+        f'[[source]]\nname = "{toml_name}"\nstart_urls = ["http://x/"]\narticle_pattern = "x"\n',
+        encoding="utf-8",
+    )
+    rule = r"source name .* must" if name else "'name' is required"
+    with pytest.raises(ValueError, match=rule) as caught:
+        load_sources(path)
+    assert repr(name) in str(caught.value) or not name
+    assert "[[source]] #1" in str(caught.value)
+
+
+def test_store_refuses_paths_outside_crawled(tmp_path: Path) -> None:
+    import re
+
+    from pipeline.crawl import SourceConfig
+
+    sha = "ab" * 32
+    corpus = tmp_path / "corpus"
+    with CrawlStore(tmp_path / "c.sqlite", corpus) as store:
+        assert store.page_path("晋江-zzb_1", sha, ".html") == f"crawled/晋江-zzb_1/ab/{sha}.html"
+        for name in BAD_NAMES:
+            with pytest.raises(ValueError, match="source name"):
+                store.page_path(name, sha, ".html")
+        for relative in ["crawled/../x/ab.html", "../crawled/x/a.html", "/tmp/x/a.html", "x/a/b"]:
+            with pytest.raises(ValueError, match="refusing"):
+                store.write_bytes(relative, b"x")
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith("c.sqlite")]
+    assert written == [] and not Path("/tmp/x/a.html").exists()
+    with pytest.raises(ValueError, match=r"must not start with '\.'"):
+        SourceConfig("..", ["http://x/"], re.compile("x"))
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("timeout_seconds = 0", "timeout_seconds = 0 is outside"),
+        ("deadline_seconds = 100000", "deadline_seconds = 100000 is outside"),
+        ('max_bytes = "5MB"', "max_bytes must be an integer"),
+        ("robots_max_bytes = 1000", "robots_max_bytes = 1000 is outside"),
+        ("retries = true", "retries must be an integer"),
+        ("retry_after_max_seconds = -1", "retry_after_max_seconds = -1 is outside"),
+        ('user_agent = ""', "user_agent must be a non-empty string"),
+    ],
+)
+def test_crawler_settings_are_checked(tmp_path: Path, setting: str, message: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(f"[crawler]\n{setting}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_sources(path)
