@@ -6,6 +6,7 @@ import argparse
 import atexit
 import contextlib
 import json
+import math
 import os
 import signal
 import sys
@@ -30,7 +31,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"orgwork run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    from pipeline.outdir import FolderInUse, folder_problem, output_lock
+
+    if problem := folder_problem(args.out):
+        print(f"orgwork run: --out: {problem}", file=sys.stderr)
+        return 2
+    # The folder is ours from here to the end (the kernel drops the lock if we die).
+    try:
+        with output_lock(args.out):
+            return _run_locked(args, paths, started)
+    except FolderInUse as exc:
+        print(f"orgwork run: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the folder went away or filled up before the flow began
+        print(f"orgwork run: {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> int:
     from pipeline.ingest import list_sources
+    from pipeline.outdir import clean_stale
+
+    clean_stale(args.out)  # what a killed run left (the lock is ours: no live run's files)
 
     sources = list_sources(paths)  # for the up-to-date check and the first batches
     if not (args.no_cache or args.force) and (previous := _up_to_date(sources, args)):
@@ -109,6 +131,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary["startup_seconds"] = round(ready - started, 2)
     summary["wall_seconds"] = round(time.perf_counter() - started, 2)
     print_summary(summary)
+    if summary.get("report_error"):
+        print(f"orgwork run: report.html not written: {summary['report_error']}", file=sys.stderr)
     return 1 if summary["failures"] else 0
 
 
@@ -205,7 +229,21 @@ def print_summary(summary: dict) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from pipeline.evaluate import check_floors, evaluate_dataset, format_report, load_floors
+    from pipeline.outdir import folder_problem
 
+    for option, folder in (("--gold", args.gold), ("--dataset", args.dataset)):
+        if not Path(folder).is_dir():
+            print(f"orgwork eval: {option}: no such folder: {folder}", file=sys.stderr)
+            return 2
+    if not (Path(args.dataset) / "articles.csv").is_file():
+        print(f"orgwork eval: no dataset in {args.dataset}/ (no articles.csv)", file=sys.stderr)
+        return 2
+    if args.floors and not Path(args.floors).is_file():
+        print(f"orgwork eval: --floors: no such file: {args.floors}", file=sys.stderr)
+        return 2
+    if args.out and (problem := folder_problem(args.out)):
+        print(f"orgwork eval: --out: {problem}", file=sys.stderr)
+        return 2
     report = evaluate_dataset(args.dataset, args.gold)
     print(format_report(report))
     if args.out:
@@ -223,15 +261,51 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipeline.report import build_report
+    from pipeline.outdir import FolderInUse, dataset_folder, output_lock, refresh_report_link
 
-    if not (Path(args.out) / "articles.csv").exists():
+    if not Path(args.out).is_dir() or not (Path(args.out) / "articles.csv").exists():
         print(
             f"orgwork report: no dataset in {args.out}/ (run `orgwork run` first)", file=sys.stderr
         )
         return 2
-    print(f"report: {build_report(args.out)}")
+    from pipeline.report import build_report
+
+    try:
+        # Locked: a run switching the dataset meanwhile would remove the folder written to.
+        with output_lock(args.out):
+            build_report(dataset_folder(args.out))
+            refresh_report_link(args.out)
+    except FolderInUse as exc:
+        print(f"orgwork report: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"orgwork report: {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"report: {Path(args.out) / 'report.html'}")
     return 0
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a batch of -1 documents once wrote an
+    empty dataset over the last one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -244,11 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
     run.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
     run.add_argument(
-        "--batch-size", type=int, help="documents per task (default: about 4 tasks per worker)"
+        "--batch-size",
+        type=positive_int,
+        help="documents per task (default: about 4 tasks per worker)",
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument(
-        "--workers", type=int, help="processes on this machine (default: one per core)"
+        "--workers", type=positive_int, help="processes on this machine (default: one per core)"
     )
     run.add_argument("--cluster", help="address of a running Dask cluster (tcp://host:8786)")
     run.add_argument(

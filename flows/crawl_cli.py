@@ -6,6 +6,8 @@ Runs on its own too: ``python -m flows.crawl_cli crawl --sources corpus/sources.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -27,9 +29,23 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print(f"orgwork crawl: {exc}", file=sys.stderr)
         return 2
     quiet_prefect()
+    from flows.embedded_api import start_embedded_api
+
+    # Prefect's API for the crawl, unless one is configured: ours, which ends with this
+    # process even when it is killed (Prefect's own temporary server outlived a kill -9).
+    api = start_embedded_api()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.crawl import TOTALS, crawl_sources
 
-    with quiet_after_interrupt():
+    if api is not None:
+        try:
+            api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+        except RuntimeError as exc:
+            print(f"orgwork crawl: {exc}", file=sys.stderr)
+            return 2
+    embedded = temporary_settings({PREFECT_API_URL: api.url}) if api else contextlib.nullcontext()
+    with quiet_after_interrupt(), embedded:
         state = crawl_sources(args.sources, args.corpus, args.db, return_state=True)
     if not state.is_completed():
         print(f"orgwork crawl: {state.message}", file=sys.stderr)
@@ -101,6 +117,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add `crawl` and `serve` to the `orgwork` command's subparsers."""
+    from flows.cli import positive_seconds
+
     crawl = subparsers.add_parser("crawl", help="fetch new reports from the sources file")
     crawl.add_argument("--sources", default=DEFAULT_SOURCES, help="sources file (TOML)")
     crawl.add_argument("--corpus", default="corpus", help="corpus folder (pages go to crawled/)")
@@ -113,7 +131,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--sources", default=DEFAULT_SOURCES, help="sources file (TOML)")
     when = serve.add_mutually_exclusive_group()
     when.add_argument("--cron", help="cron expression (default: [schedule] cron)")
-    when.add_argument("--interval", type=float, help="seconds between runs instead of a cron")
+    when.add_argument(
+        "--interval", type=positive_seconds, help="seconds between runs instead of a cron"
+    )
     serve.add_argument("--out", default=None, help="dataset folder (default: [schedule] out)")
     serve.add_argument("--corpus", default="corpus", help="corpus folder")
     serve.add_argument("--db", default=None, help="crawl database (default: from the sources file)")

@@ -28,7 +28,6 @@ import time
 import traceback
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 HEALTH_POLL_SECONDS = 0.05
 STOP_SECONDS = 5
@@ -71,24 +70,10 @@ class EmbeddedAPI:
         atexit.register(self.stop)
 
     def _subprocess(self, env: dict[str, str]) -> subprocess.Popen:
+        """Prefect's app served by uvicorn in a new interpreter (``python -m
+        flows.embedded_api``), which ends with this process (_serve_child)."""
         return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--app-dir",
-                str(Path(_prefect_dir()).parent),
-                "--factory",
-                "prefect.server.api.server:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "error",
-                "--lifespan",
-                "on",
-            ],
+            [sys.executable, "-m", "flows.embedded_api", str(self.port), str(os.getpid())],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self.log,
@@ -216,6 +201,35 @@ def _outside_the_terminal_job(parent: int) -> None:
         os._exit(0)
 
 
+def _serve_child(port: int, parent: int) -> None:
+    """The server as a subprocess: ends when the process that started it does (Linux: the
+    kernel's SIGTERM, as for the forked server; elsewhere a thread that sees the parent gone),
+    so a command killed with SIGKILL leaves no server behind."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        if sys.platform == "linux":
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn stops gracefully
+
+    threading.Thread(target=watch_parent, name="orgwork-parent-watch", daemon=True).start()
+    import uvicorn
+
+    uvicorn.run(
+        "prefect.server.api.server:create_app",
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        log_level="error",
+        lifespan="on",
+    )
+
+
 def can_fork() -> bool:
     """Fork the server only on Linux, and only while this process runs a single thread."""
     return sys.platform == "linux" and threading.active_count() == 1
@@ -225,16 +239,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _prefect_dir() -> str:
-    """Prefect's package folder, found without importing Prefect."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("prefect")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("prefect is not installed")
-    return next(iter(spec.submodule_search_locations))
 
 
 def start_embedded_api() -> EmbeddedAPI | None:
@@ -250,3 +254,7 @@ def start_embedded_api() -> EmbeddedAPI | None:
             return None
         return EmbeddedAPI(fork=True)
     return EmbeddedAPI(fork=False)
+
+
+if __name__ == "__main__":  # the subprocess of EmbeddedAPI(fork=False)
+    _serve_child(int(sys.argv[1]), int(sys.argv[2]))

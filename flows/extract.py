@@ -6,6 +6,7 @@ batches are written in input order, so the dataset is identical whichever runs i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -25,6 +26,7 @@ from pipeline.ingest import (
     list_sources,
     plan_batches,
 )
+from pipeline.outdir import RunFolder, link_or_copy, output_lock
 from pipeline.parallel import run_batch
 from pipeline.run import BatchResult, inputs_fingerprint
 
@@ -45,11 +47,18 @@ def make_task_runner(workers: int | None = None, cluster: str | None = None):
     return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
 
 
-@task(name="build-report", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def build_report_task(out: str) -> str:
+# No retries: the report is built from files on this disk, a retry would fail the same way.
+@task(name="build-report", cache_policy=NO_CACHE)
+def build_report_task(run_dir: str) -> str:
+    """Write report.html into the run's folder; returns "" or the error that stopped it: a
+    failing report never fails a run whose tables are written (the run records it)."""
     from pipeline.report import build_report
 
-    return str(build_report(out))
+    try:
+        build_report(run_dir)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
 
 
 @flow(name="extract_reports")
@@ -64,7 +73,44 @@ def extract_reports(
     report: bool = True,
 ) -> dict:
     """Ingest, normalize, segment and extract every report under ``paths``; write the
-    dataset to ``out``."""
+    dataset to ``out``: into a run folder of its own, switched into place whole when
+    complete (pipeline.outdir), with the output folder locked meanwhile."""
+    with output_lock(out):  # FolderInUse when another run or report holds it
+        run = RunFolder(out)
+        try:
+            summary = _extract(run, paths, out, batch_size, options, progress, in_flight, workers)
+            if report:
+                check_interrupt()
+                t = time.perf_counter()
+                summary["report"], error = _report(run, summary["dataset_sha256"])
+                if error:
+                    summary["report_error"] = error
+                summary["report_seconds"] = round(time.perf_counter() - t, 2)
+            write_atomic(run.path / "run.json", json.dumps(summary, ensure_ascii=False, indent=2))
+            run.commit()
+        except BaseException:
+            run.abort()
+            raise
+    create_table_artifact(
+        key="extract-summary",
+        table=[{k: v for k, v in summary.items() if k != "stage_seconds"}],
+        description="orgwork run: documents, measures, programmes, failures, seconds",
+    )
+    create_markdown_artifact(key="extract-report", markdown=summary_markdown(summary))
+    return summary
+
+
+def _extract(
+    run: RunFolder,
+    paths: list[str] | None,
+    out: str,
+    batch_size: int | None,
+    options: dict | None,
+    progress: bool,
+    in_flight: int,
+    workers: int,
+) -> dict:
+    """The batches through the workers into the run folder's tables; the run's summary."""
     started = time.perf_counter()
     options = options or {}
     sources = list_sources(paths or ["corpus"])
@@ -73,8 +119,9 @@ def extract_reports(
     cached = 0
     pending: deque = deque()
     writer: DatasetWriter | None = None
+    previous_texts = run.previous / "texts" if run.previous is not None else None
     try:
-        writer = DatasetWriter(out)
+        writer = DatasetWriter(run.path, previous_texts)
         # A bounded window of batches in flight keeps memory flat however large the corpus.
         for index, batch in enumerate(plan_batches(sources, batch_size, workers)):
             check_interrupt()
@@ -92,7 +139,7 @@ def extract_reports(
         raise
     finally:
         bar.close()
-    summary = {
+    return {
         "documents": len(sources),
         "articles": counts.get("documents", 0),
         "relevant": counts.get("relevant", 0),
@@ -106,35 +153,30 @@ def extract_reports(
         "write_seconds": round(write_seconds, 2),
         "workers": workers,
         "report": "",
-        "dataset_sha256": dataset_fingerprint(out),
+        "dataset_sha256": dataset_fingerprint(run.path),
         "inputs_sha256": inputs_fingerprint(sources),
     }
-    if report:
-        check_interrupt()
-        t = time.perf_counter()
-        summary["report"] = _current_report(out, summary["dataset_sha256"]) or build_report_task(
-            out
-        )
-        summary["report_seconds"] = round(time.perf_counter() - t, 2)
-    write_atomic(Path(out) / "run.json", json.dumps(summary, ensure_ascii=False, indent=2))
-    create_table_artifact(
-        key="extract-summary",
-        table=[{k: v for k, v in summary.items() if k != "stage_seconds"}],
-        description="orgwork run: documents, measures, programmes, failures, seconds",
-    )
-    create_markdown_artifact(key="extract-report", markdown=summary_markdown(summary))
-    return summary
 
 
-def _current_report(out: str, fingerprint: str) -> str:
-    """The existing report.html when the tables are byte for byte those it was built from."""
-    report, previous = Path(out) / "report.html", Path(out) / "run.json"
+def _report(run: RunFolder, fingerprint: str) -> tuple[str, str]:
+    """report.html in the run folder: the previous run's, hard-linked, when the tables are
+    byte for byte those it was built from, else built. (path as the user opens it, error)."""
+    shown = str(run.out / "report.html")
+    if run.previous is not None and _report_matches(run.previous, fingerprint):
+        with contextlib.suppress(OSError):
+            link_or_copy(run.previous / "report.html", run.path / "report.html")
+            return shown, ""
+    error = build_report_task(str(run.path))
+    return ("", error) if error else (shown, "")
+
+
+def _report_matches(folder: Path, fingerprint: str) -> bool:
     try:
-        before = json.loads(previous.read_text(encoding="utf-8"))
+        before = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return ""
+        return False
     same = before.get("dataset_sha256") == fingerprint and before.get("report")
-    return str(report) if same and report.exists() else ""
+    return bool(same) and (folder / "report.html").is_file()
 
 
 def summary_markdown(summary: dict) -> str:

@@ -14,7 +14,6 @@ import csv
 import hashlib
 import io
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.document import Document
+from pipeline.outdir import link_unchanged, temporary_name
 
 ARTICLE_COLUMNS = [
     "doc_id", "source", "url", "part", "title", "outlet", "author", "publish_date",
@@ -242,13 +242,25 @@ def cell_shares(doc: Document) -> list[CellShare]:
     return list(shares.values())
 
 
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new hidden file beside ``path``, with the mode a plain open() gives (0666 less the
+    umask; mkstemp's 0600 made the tables unreadable to the user's group)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = os.fspath(temporary_name(path))
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # left by a dead process of the same pid: take the next name
+            continue
+
+
 def write_atomic(path: Path, data: str | Iterable[str], encoding: str = "utf-8") -> None:
     """Write to a temporary file beside ``path`` and rename it into place.
 
     ``data`` may be an iterable of pieces, written as they come (the report's pages are
     written so, never whole in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             if isinstance(data, str):
@@ -262,12 +274,16 @@ def write_atomic(path: Path, data: str | Iterable[str], encoding: str = "utf-8")
         raise
 
 
-def write_text_once(path: Path, text: str) -> None:
-    """Atomic write, skipped when the file already holds this text (re-runs rewrite nothing).
+def write_text_once(path: Path, text: str, previous: Path | None = None) -> None:
+    """Atomic write, skipped when the file already holds this text (re-runs rewrite nothing);
+    a hard link of ``previous`` (the same text in the previous run's folder) when it holds
+    this text.
 
     Written with plain os calls and a temporary name of this process's own: thousands of
     these per run, and mkstemp's random names and pathlib cost twice the system calls."""
     data = text.encode("utf-8")
+    if previous is not None and link_unchanged(previous, path, data):
+        return
     name = os.fspath(path)
     try:
         if os.stat(name).st_size == len(data) and path.read_bytes() == data:
@@ -275,7 +291,7 @@ def write_text_once(path: Path, text: str) -> None:
     except OSError:
         pass
     tmp = f"{os.path.dirname(name)}/.{os.path.basename(name)}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as open(): umask applies
     try:
         try:
             view = memoryview(data)
@@ -290,9 +306,9 @@ def write_text_once(path: Path, text: str) -> None:
         raise
 
 
-def _write_texts(items: list[tuple[Path, str]]) -> None:
+def _write_texts(items: list[tuple[Path, str]], previous: Path | None) -> None:
     for path, text in items:
-        write_text_once(path, text)
+        write_text_once(path, text, previous / path.name if previous is not None else None)
 
 
 def _finished_ok(future: Future) -> bool:
@@ -305,7 +321,7 @@ class _TableWriter:
 
     def __init__(self, path: Path, columns: list[str]):
         self.path = path
-        fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, self.tmp = _create_temporary(path)
         self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
         self.columns = columns
         csv.writer(self.fh, lineterminator="\r\n").writerow(columns)
@@ -341,10 +357,13 @@ class _Cell:
 
 
 class DatasetWriter:
-    """Streams documents into the dataset tables; ``close`` finishes them atomically."""
+    """Streams documents into the dataset tables; ``close`` finishes them atomically.
+    ``previous_texts``: the texts/ folder of the previous run, whose unchanged texts are
+    hard-linked instead of written again (a run writes into a fresh folder: pipeline.outdir)."""
 
-    def __init__(self, out_dir: str | Path):
+    def __init__(self, out_dir: str | Path, previous_texts: Path | None = None):
         self.out = Path(out_dir)
+        self.previous_texts = previous_texts
         (self.out / "texts").mkdir(parents=True, exist_ok=True)
         self.tables: dict[str, _TableWriter] = {}
         try:
@@ -371,7 +390,7 @@ class DatasetWriter:
         folder = self.out / "texts"
         texts = [(folder / f"{d.doc_id}.txt", d.text) for d in documents]
         self._pending_texts = [f for f in self._pending_texts if not _finished_ok(f)]
-        self._pending_texts.append(self._texts.submit(_write_texts, texts))
+        self._pending_texts.append(self._texts.submit(_write_texts, texts, self.previous_texts))
         for name in ("articles", "measures", "programs"):
             self.tables[name].write_lines("".join(d.lines[name] for d in documents))
         for doc in documents:

@@ -14,6 +14,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import signal
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -39,14 +40,46 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def end_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
+    """Have the kernel send ``sig`` to this process when the thread that started it ends (Linux:
+    PR_SET_PDEATHSIG; called in the child itself, early), so that a command killed with
+    SIGKILL, which runs no exit handler, takes its children with it. ``parent``: the pid that
+    started this process; if it is already gone, leave now."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, sig)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(0)
+
+
+# In the fork server: its own pid, inherited by the workers forked from it (end_with_parent).
+_fork_server_pid = 0
+
+
+def in_fork_server() -> None:
+    """Called by pipeline.preload in the fork server: it ends with the command. (It ends by
+    itself when the command closes its end of a pipe, but only once its workers are gone,
+    and a worker waits on the command for ever: after a kill -9 all of them stayed.)"""
+    global _fork_server_pid
+    _fork_server_pid = os.getpid()
+    end_with_parent(int(os.environ[FORK_SERVER_FLAG]))
+
+
 def prepare_workers() -> None:
-    """Start the fork server and its loading of the dictionaries now, without waiting."""
+    """Start the fork server and its loading of the dictionaries now, without waiting. Call it
+    from the main thread (the fork server ends when the thread that started it does)."""
     context = _context()
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["pipeline.preload"])
         from multiprocessing import forkserver
 
-        os.environ[FORK_SERVER_FLAG] = "1"
+        os.environ[FORK_SERVER_FLAG] = str(os.getpid())
         try:
             forkserver.ensure_running()
         finally:
@@ -73,6 +106,8 @@ WORKER_NICENESS = 5
 
 
 def _start_worker() -> None:
+    if _fork_server_pid:  # forked from the fork server: it ends with the command, we with it
+        end_with_parent(_fork_server_pid)
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
     # Ctrl-C reaches every process of the terminal's job: the command handles it and shuts

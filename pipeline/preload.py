@@ -12,8 +12,11 @@ import contextlib  # noqa: E402
 import os  # noqa: E402
 
 from pipeline.gcfreeze import loading_phase  # noqa: E402
-from pipeline.parallel import FORK_SERVER_FLAG  # noqa: E402
+from pipeline.parallel import FORK_SERVER_FLAG, in_fork_server  # noqa: E402
 from pipeline.run import warm_up  # noqa: E402
+
+if os.environ.get(FORK_SERVER_FLAG):
+    in_fork_server()  # the fork server (and so its workers) ends with the command
 
 # A failure here would only stop the fork server; each worker's own warm_up raises it again
 # where the run reports it. Workers forked from here inherit what it loaded frozen.

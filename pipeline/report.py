@@ -22,6 +22,7 @@ when it was a crawled page.
 
 from __future__ import annotations
 
+import csv
 import html
 import os
 from collections import Counter
@@ -32,6 +33,7 @@ from string import Template
 from urllib.parse import quote
 
 from pipeline.dataset import write_atomic
+from pipeline.outdir import dataset_folder, dataset_name
 from pipeline.report_charts import (
     PALETTE,
     HeatRow,
@@ -510,6 +512,9 @@ def render_parts(dataset_dir: str | Path, out_path: str | Path) -> Iterator[str]
     """The report's HTML for ``dataset_dir`` as if written to ``out_path``, in pieces: a
     region's section at a time, so the page is never whole in memory."""
     folder = Path(dataset_dir)
+    # A cell may be long (a page's title, a sentence): the report reads every table the
+    # dataset wrote, whatever the csv module's default limit (128 KiB) says.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     page = Page(load_report_data(folder), folder.resolve(), Path(out_path).resolve())
     data = resources.files("pipeline") / "data"
     template = Template((data / "report.html").read_text(encoding="utf-8"))
@@ -524,7 +529,7 @@ def render_parts(dataset_dir: str | Path, out_path: str | Path) -> Iterator[str]
     head, tail = template.substitute(
         title=esc("干部工作报道数据报告 · orgwork report"),
         lede=esc(
-            f"数据集 {folder.resolve().name}：所有数字均由同一文件夹中的 CSV 表计算。"
+            f"数据集 {dataset_name(folder)}：所有数字均由同一文件夹中的 CSV 表计算。"
             "Every figure is computed from the CSV files in this folder."
         ),
         nav=nav,
@@ -554,7 +559,11 @@ def render(dataset_dir: str | Path, out_path: str | Path) -> str:
 
 
 def build_report(dataset_dir: str | Path, out_path: str | Path | None = None) -> Path:
-    """Write ``report.html`` (or ``out_path``) for the dataset folder; returns its path."""
+    """Write ``report.html`` (or ``out_path``) for the dataset folder; returns its path.
+    For an output folder of `orgwork run`, the report goes into its current run's folder,
+    beside the tables it is built from (``<out>/report.html`` links there)."""
+    if out_path is None:
+        dataset_dir = dataset_folder(dataset_dir)
     out = Path(out_path) if out_path is not None else Path(dataset_dir) / "report.html"
     if out.is_dir():
         out = out / "report.html"
