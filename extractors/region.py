@@ -216,13 +216,19 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     aliases: dict[str, list[str]] = defaultdict(list)
     common = set()
     current_names = {u.name for u in units.values() if not u.historic}
-    current_shorts = set()
     for unit in sorted(units.values(), key=lambda u: u.historic):  # current units first
-        if unit.historic and unit.name in current_names:
-            continue  # 郊区, 城区 of old: the current unit of that name is meant
+        if unit.historic and (
+            unit.name in current_names
+            or (
+                tag_of(unit.name) != "ns" and frequency_of(unit.name) >= rules.common_word_frequency
+            )
+        ):
+            continue  # 郊区, 城区 of old: the current unit of that name, or a word, is meant
         aliases[unit.name].append(unit.adcode)
+        if unit.historic:
+            continue  # by full name only: 松花江 is a river, 松花江地区 the unit of old
         for short in _short_names(unit.name, suffixes, ethnic, plain):
-            if short in current_names or (unit.historic and short in current_shorts):
+            if short in current_names:
                 continue
             freq, tag = frequency_of(short), tag_of(short)
             # A frequent ordinary word (合作, 城区) is no short name; a frequent place word is.
@@ -230,8 +236,6 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
             # One character is no name (杜尔伯特 would claim every 杜).
             if len(short) >= 2 and short not in blocked and usable:
                 aliases[short].append(unit.adcode)
-                if not unit.historic:
-                    current_shorts.add(short)
                 if tag != "ns" and freq >= rules.common_word_frequency:
                     common.add(short)
     for alias, code in raw.get("aliases", {}).items():
@@ -380,6 +384,7 @@ def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, tuple[int, int]] = {}
     in_title: set[str] = set()
+    prominent: set[str] = set()  # named in the title, dateline, outlet or source line
     for m in mentions:
         code = _choose_code(gaz.aliases[m.alias], context, named, gaz)
         if code is None:
@@ -389,15 +394,21 @@ def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
             continue  # 乡村振兴 names no 振兴区
         if m.weight == WEIGHT_TITLE:
             in_title.add(code)
+        if m.weight > WEIGHT_BODY:
+            prominent.add(code)
         scores[code] += m.weight
         if m.start >= 0:
             first.setdefault(code, (m.start, m.end))
     if doc.region_hint:
         for code in gaz.aliases.get(doc.region_hint, [])[:1]:
             scores[code] += WEIGHT_HINT
-    if not scores:
+            prominent.add(code)
+    # A province or municipality named only in the body is where people went (赴北京培训,
+    # 分赴上海、浙江), not the subject; it still is as the level the text speaks at (below).
+    candidates = [c for c in scores if c in prominent or gaz.units[c].level != "province"]
+    if not candidates:
         return None
-    best = max(scores, key=lambda c: (scores[c], c in in_title, len(c)))
+    best = max(candidates, key=lambda c: (scores[c], c in in_title, len(c)))
     # 泉州晋江: when the title names a unit and one inside it, the report is about the inner one.
     # In order of first mention, so a tie goes the same way in every process (a set's order
     # follows string hashing, which differs per process).

@@ -320,3 +320,14 @@ def test_rules_are_checked_on_load(tmp_path) -> None:
     bad.write_text(text.replace("min_level_share = 0.5", "min_level_share = 2"), encoding="utf-8")
     with pytest.raises(ValueError, match="min_level_share"):
         load_gazetteer(bad)
+
+
+def test_a_province_named_only_in_the_body_is_where_people_went() -> None:
+    filler = (
+        "会议强调，要把干部教育培训作为基础性、战略性工程抓紧抓好，不断提高干部队伍整体素质。" * 4
+    )
+    body = f"全县开展干部培训。{filler}选派干部分赴北京、上海参加培训，北京、上海两地各承办3期。"
+    assert region("干部培训再上新台阶", body) is None
+    assert region("甘谷县干部培训再上新台阶", body)[:2] == ("甘谷县", "620523")
+    # named in the title, a province is the subject
+    assert region("北京市举办干部培训班", body)[:2] == ("北京市", "110000")
