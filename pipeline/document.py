@@ -25,8 +25,9 @@ class Region:
     prefecture: str = ""
     county: str = ""
     admin_level: str = "county"  # province | prefecture | county
-    start: int = -1  # the mention that decided it (-1: from a hint)
+    start: int = -1  # the mention that decided it (-1: from a hint or the outlet)
     end: int = -1
+    current_adcode: str = ""  # a unit abolished or renamed since: the current unit's code
 
 
 @dataclass

