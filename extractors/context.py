@@ -290,6 +290,13 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     return found
 
 
+def _closing_bracket(text: str, start: int, hi: int) -> int:
+    """The end of the short bracket opening at ``start`` (at most 12 characters), else 0."""
+    close = min((i for i in (text.find(c, start, min(hi, start + 14)) for c in ")）") if i > 0),
+                default=-1)  # fmt: skip
+    return close + 1 if close > start else 0
+
+
 def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool = False) -> str:
     """The noun phrase starting at ``lo``: its last run of nouns with the modifiers right
     before them (优秀年轻干部), a run after glue (、 的 和) replacing the one before it (政治
@@ -298,6 +305,7 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool =
     tokens = _with_ages(text, _tokens_in(doc, lo, hi), lo, hi)
     run: list[tuple[int, int, str]] = []  # (start, end, role)
     last_run: list[tuple[int, int, str]] = []
+    skip_to = lo
     for tok in tokens:
         word = text[tok[0] : tok[1]]
         if word[0] in OPENING_QUOTES and not run:
@@ -308,6 +316,14 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool =
             break  # 5期、培训学员420人次: a list goes on, no noun follows the unit
         if tok[2] == "age" and not run:
             continue  # 18名90后年轻干部: the age qualifies the phrase that follows
+        if word in "(（" and run:
+            close = _closing_bracket(text, tok[0], hi)
+            if close:  # 县(市、区)委书记: a bracket inside the phrase belongs to it
+                run.append((tok[0], close, "modifier"))
+                skip_to = close
+                continue
+        if tok[0] < skip_to:
+            continue
         role = _role(text, tok, rules)
         if activity and role == "verb":
             role = "noun"
