@@ -26,6 +26,7 @@ class Rules:
     periods: re.Pattern
     planned_cues: re.Pattern
     reported_cues: re.Pattern
+    planned_after_chars: int
     planning_titles: list[str]
     subject_stops: set[str]
     subject_lead_skip: set[str]
@@ -80,6 +81,7 @@ def load_rules(path: Path = DATA) -> Rules:
         periods=periods,
         planned_cues=_cue_pattern(path, raw, "planned_cues"),
         reported_cues=_cue_pattern(path, raw, "reported_cues"),
+        planned_after_chars=int(raw["planned_after_chars"]),
         planning_titles=raw["planning_titles"],
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
@@ -215,6 +217,12 @@ def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: R
         return "planned"
     if reported > planned:
         return "reported"
+    follow = text[m.end : m.end + rules.planned_after_chars]
+    follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
+    if rules.planned_cues.search(follow):
+        return "planned"  # 7名党外人士将安排到…挂职: the figure's own predicate is a plan
+    if m.kind == "duration" and m.qualifier == "at_least":
+        return "planned"  # 任职1年以上, 具有2年以上基层工作经历: a requirement
     if any(t in doc.title for t in rules.planning_titles) and m.kind != "percentage":
         return "planned"
     return "reported"

@@ -340,8 +340,8 @@ def normalize_document(doc: Document, options: dict | None = None) -> list[Docum
             title=title,
             script=script,
             html_title=html_title,
-            author=to_simplified(doc.author),
-            outlet=to_simplified(doc.outlet),
+            author=doc.author if script == "simplified" else to_simplified(doc.author),
+            outlet=doc.outlet if script == "simplified" else to_simplified(doc.outlet),
             relevant=is_relevant(body, rules),
             notes=list(doc.notes),
             raw_text="",  # the source bytes keep it; every article would carry a copy

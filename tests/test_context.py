@@ -64,6 +64,13 @@ def test_period(body: str, periods: list[str]) -> None:
         ("将乡镇干部和县直干部120人列为重点培养对象。", ["reported"]),  # 将 as 把
         ("共引进计划投资过亿元项目35个。", ["reported"]),  # 计划 in 计划投资 is no plan
         ("目标是，到2030年选拔200名左右优秀干部；其中选拔女干部30名。", ["planned", "planned"]),
+        ("9名党外人士将安排到市直部门挂职。", ["planned"]),  # the figure's own predicate
+        ("报考者须在乡镇任职2年以上。", ["planned"]),  # a requirement
+        ("省委组织部对拟任的12名省管干部进行任前公示。", ["reported"]),  # nominees named
+        ("年内，表彰优秀党支部书记30名。", ["reported"]),
+        ("市委组织部面向全国高校公开选拔优秀毕业生60名。", ["planned"]),  # an offer
+        ("去年公开选拔了处级干部25名。", ["reported"]),
+        ("到2027年将实现全市5000名干部轮训全覆盖。", ["planned"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
