@@ -268,7 +268,10 @@ def ingest_bytes(
         doc.outlet = page.outlet
         doc.publish_date = page.publish_date
     else:
+        from extractors.metadata import read_text_date
+
         doc.raw_text = text
+        read_text_date(doc)  # from the date bars, which normalize drops as furniture
     if not doc.raw_text.strip():
         raise DocumentError("ingest", "no main text found in the page")
     return doc

@@ -18,13 +18,17 @@ from pathlib import Path
 
 from lxml import etree
 
-# 2019年01月07日 | 2019-1-7 | 2019/01/07 | 2019.01.07, optionally a time after it.
+# 2019年01月07日 | 2019-1-7 | 2019/01/07 | 2019.01.07, optionally a time after it. One
+# separator throughout: 2009年8-10月 is a range of months, not 10 August.
 FULL_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*|[-/.])(\d{1,2})\s*(?:月\s*|[-/.])(\d{1,2})(?!\d)\s*日?"
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*日?"
+    r"|([-/.])(\d{1,2})\4(\d{1,2})(?!\d))"
 )
 # 7/5/2005 or 25/12/2005: day and month order differ by site, so only an unambiguous one
 # (a part above 12) is used.
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
+# 20.10.2015: a dotted date with the year last is day.month.year wherever it is written.
+DOTTED_DMY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?![\d.])")
 # 1月10日电 / 1月10日讯: a dateline without the year, which comes from elsewhere on the page.
 DATELINE = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:电|讯)")
 URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?!\d)")
@@ -94,8 +98,17 @@ def _valid(year: int, month: int, day: int) -> str:
         return ""
 
 
+def _full_date(m: re.Match) -> str:
+    month, day = m.group(2, 3) if m.group(2) else m.group(5, 6)
+    return _valid(int(m.group(1)), int(month), int(day))
+
+
 def dates_in(text: str) -> list[str]:
-    found = [(m.start(), _valid(*map(int, m.groups()))) for m in FULL_DATE.finditer(text)]
+    """Every valid date written in ``text`` (YYYY-MM-DD), in text order."""
+    found = [(m.start(), _full_date(m)) for m in FULL_DATE.finditer(text)]
+    for m in DOTTED_DMY.finditer(text):
+        day, month, year = map(int, m.groups())
+        found.append((m.start(), _valid(year, month, day)))
     for m in SLASH_DATE.finditer(text):
         first, second, year = map(int, m.groups())
         if (first > 12) != (second > 12):
