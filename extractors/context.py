@@ -192,10 +192,9 @@ def topic_category(doc: Document, pos: int, rules: Rules) -> str:
 
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
-    """The time scope given before ``pos`` in its sentence (2021年以来，…招录484人); clauses
-    after a ； still stand under it (2023年，…提拔47人；选派32名…)."""
-    start = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1  # 0 if none
-    before = [m for m in rules.periods.finditer(text, start, pos)]
+    """The time scope given before ``pos`` in its sentence, up to 。！？； (2021年以来，…招录
+    484人): a scope stated in an earlier sentence does not carry over (the gold rule)."""
+    before = [m for m in rules.periods.finditer(text, sentence[0], pos)]
     return before[-1].group(0) if before else ""
 
 

@@ -22,9 +22,11 @@ DATA = Path(__file__).parent / "data"
 
 # Inline pinyin after a Han character: 區(qū), 個(ge). Lower-case Latin with tone marks only,
 # so (MPA) or (秦越/摄) stay.
-# A space may stand inside the brackets, (huì ), as some gateways print it.
+# A space may stand inside the brackets, (huì ), as some gateways print it, and a word's
+# syllables may share one pair, (huó dòng).
 PINYIN_ANNOTATION = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（] ?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7} ?[)）]"
+    r"(?<=[\u3400-\u9fff])[(（] ?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}"
+    r"(?: [a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}){0,3} ?[)）]"
 )
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 HAN_FIRST, HAN_LAST = 0x4E00, 0x9FFF

@@ -257,6 +257,8 @@ def test_utf16_bom_constant() -> None:
 
 def test_pinyin_with_a_space_inside_the_brackets_is_stripped() -> None:
     assert strip_pinyin("公務(wù)員(yuán )共15名，會(huì )議") == ("公務員共15名，會議", 3)
+    assert strip_pinyin("活動(huó dòng)開展以來") == ("活動開展以來", 1)
+    assert strip_pinyin("培養(MPA)項目") == ("培養(MPA)項目", 0)
 
 
 @pytest.mark.parametrize(

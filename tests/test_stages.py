@@ -250,7 +250,7 @@ def test_measure_context() -> None:
     got = [(m.text, m.subject, m.period, m.modality, m.category) for m in doc.measures]
     assert got == [
         ("45名", "优秀年轻干部", "今年以来", "reported", "secondment"),
-        ("1200余人次", "村党组织书记", "今年以来", "reported", "training"),
+        ("1200余人次", "村党组织书记", "", "reported", "training"),  # past a ； no period
         ("不少于20名", "干部", "", "planned", "secondment"),
         ("3个月", "跟班学习", "", "planned", "secondment"),
         ("十二条", "措施", "", "reported", "training"),  # no practice near: the paragraph's
