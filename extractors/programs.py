@@ -33,6 +33,8 @@ class Rules:
     type_lengths: tuple[int, ...]  # the lengths of type words, longest first
     unquoted: re.Pattern
     anchored: re.Pattern  # type words of unquoted names found by their modifier
+    practice_types: frozenset[str]  # type words only before one of practice_followers
+    practice_followers: tuple[str, ...]
     name_start: re.Pattern  # the modifier's start: after the last of these
     anchors: re.Pattern
     class_types: frozenset[str]
@@ -95,7 +97,9 @@ def load_rules(path: Path = DATA) -> Rules:
         type_set=frozenset(types),
         type_lengths=tuple(sorted({len(t) for t in types}, reverse=True)),
         unquoted=unquoted,
-        anchored=re.compile(_alternation(raw["anchored_type_words"])),
+        anchored=re.compile(_alternation(raw["anchored_type_words"] + raw["practice_type_words"])),
+        practice_types=frozenset(raw["practice_type_words"]),
+        practice_followers=tuple(raw["practice_followers"]),
         name_start=name_start,
         anchors=re.compile(_alternation(raw["name_anchors"])),
         class_types=frozenset(raw["class_type_words"]),
@@ -239,7 +243,10 @@ def _anchored_names(
         start, end = m.span()
         if start and text[start - 1] in QUOTE_MARKS:
             continue  # a quoted name's type word: the quotation's evidence
-        if text.startswith(rules.anchored_blockers, end) or any(
+        if m.group() in rules.practice_types:
+            if not text.startswith(rules.practice_followers, end):
+                continue
+        elif text.startswith(rules.anchored_blockers, end) or any(
             text.startswith(w, end - len(w)) for w in rules.not_type_words
         ):
             continue

@@ -94,6 +94,12 @@ CASES = [
         "第26期商丘市管领导干部进修班开学。",
         [("商丘市管领导干部进修班", "商丘市管领导干部进修班", "进修班")],
     ),
+    # a practice a headline names as a whole: only before 工作, 公告 …
+    (
+        "市委组织部启动第二批高层次党外人士挂职锻炼工作。",
+        [("高层次党外人士挂职锻炼", "高层次党外人士挂职锻炼", "挂职锻炼")],
+    ),
+    ("选派年轻干部到乡镇挂职锻炼,为期一年。", []),
     # a school, a description, a quota, an ordinary word ending in 制: no programme
     ("先后在井冈山干部学院等地办班。", []),
     ("是加强干部队伍建设的基础性工程。", []),
