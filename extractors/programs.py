@@ -2,7 +2,11 @@
 
 A quotation is a programme when its own text ends in a type word, when a type word closes
 the phrase right after it, or when an initiative verb (实施, 开展, 建立…) stands right
-before it. Back-to-back quotations (“上派”“下挂”) share that evidence. Rules: data/programs.toml.
+before it. Back-to-back quotations (“上派”“下挂”) share that evidence. Single quotations
+inside a longer one (“…实施‘三年行动计划’…”) count as quotations. An unquoted name is one
+ending in a type word after an initiative verb (推进农村党建攻坚行动), or a class, project or
+system whose modifier names the trade's people (第十四期青年干部培训班). Names that contain one
+another are one programme. Rules: data/programs.toml.
 """
 
 from __future__ import annotations
@@ -13,11 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.quotes import find_short_quotes
+from extractors.quotes import find_quotes, find_short_quotes
 from pipeline.document import Document, Program, make_id
+from pipeline.lexicon import frequency_of, tag_of
 
 DATA = Path(__file__).parent / "data" / "programs.toml"
 GROUP_GLUE = set("、和与及")
+INNER_QUOTE = re.compile("‘([^‘’“”\n]{2,24})’")
+QUOTE_MARKS = '“”「」『』‘’"'
 
 
 @dataclass(frozen=True)
@@ -25,14 +32,38 @@ class Rules:
     type_set: frozenset[str]
     type_lengths: tuple[int, ...]  # the lengths of type words, longest first
     unquoted: re.Pattern
+    anchored: re.Pattern  # type words of unquoted names found by their modifier
+    practice_types: frozenset[str]  # type words only before one of practice_followers
+    practice_followers: tuple[str, ...]
+    name_start: re.Pattern  # the modifier's start: after the last of these
+    anchors: re.Pattern
+    class_types: frozenset[str]
+    class_modifier_chars: int
+    generic_modifiers: frozenset[str]
+    modifier_blockers: tuple[str, ...]
+    school_types: frozenset[str]
+    not_type_words: tuple[str, ...]
+    self_named: frozenset[str]
+    school_blockers: tuple[str, ...]
+    anchored_blockers: tuple[str, ...]
     verb_set: frozenset[str]
     verb_lengths: tuple[int, ...]
     type_window: int
     type_blockers: list[str]
     name_closers: str
+    type_gap_stops: str
+    rhetoric_tags: frozenset[str]
+    descriptive_tags: frozenset[str]
+    label_heads: tuple[str, ...]
     slogans: list[re.Pattern]
+    bare_number: re.Pattern
+    place_prefix: re.Pattern
     max_name_chars: int
     min_name_chars: int
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
 
 @lru_cache(maxsize=4)
@@ -43,6 +74,8 @@ def load_rules(path: Path = DATA) -> Rules:
     unquoted_types = sorted(raw["unquoted_type_words"], key=len, reverse=True)
     if not set(unquoted_types) <= set(types):
         raise ValueError(f"{path}: unquoted_type_words must be type_words too")
+    if not set(raw["class_type_words"]) <= set(raw["anchored_type_words"]):
+        raise ValueError(f"{path}: class_type_words must be anchored_type_words too")
     # The lookahead lets the regex engine skip positions no verb starts at.
     verb_starts = re.escape("".join(sorted({v[0] for v in verbs})))
     unquoted = re.compile(
@@ -53,40 +86,66 @@ def load_rules(path: Path = DATA) -> Rules:
     )
     try:
         slogans = [re.compile(p) for p in raw["slogan_patterns"]]
+        bare_number = re.compile(raw["bare_number_pattern"])
+        place_prefix = re.compile(raw["place_prefix_pattern"])
+        name_start = re.compile(
+            f"{_alternation(raw['name_start_words'])}|{raw['name_start_pattern']}"
+        )
     except re.error as exc:
-        raise ValueError(f"{path}: bad slogan pattern: {exc}") from exc
+        raise ValueError(f"{path}: bad pattern: {exc}") from exc
     return Rules(
         type_set=frozenset(types),
         type_lengths=tuple(sorted({len(t) for t in types}, reverse=True)),
         unquoted=unquoted,
+        anchored=re.compile(_alternation(raw["anchored_type_words"] + raw["practice_type_words"])),
+        practice_types=frozenset(raw["practice_type_words"]),
+        practice_followers=tuple(raw["practice_followers"]),
+        name_start=name_start,
+        anchors=re.compile(_alternation(raw["name_anchors"])),
+        class_types=frozenset(raw["class_type_words"]),
+        class_modifier_chars=int(raw["class_modifier_chars"]),
+        generic_modifiers=frozenset(raw["generic_modifiers"]),
+        modifier_blockers=tuple(raw["modifier_blockers_at_end"]),
+        school_types=frozenset(raw["school_type_words"]),
+        not_type_words=tuple(raw["not_type_words"]),
+        self_named=frozenset(raw["self_named_types"]),
+        school_blockers=tuple(raw["school_blockers_at_end"]),
+        anchored_blockers=tuple(raw["anchored_blockers_after"]),
         verb_set=frozenset(verbs),
         verb_lengths=tuple(sorted({len(v) for v in verbs}, reverse=True)),
         type_window=int(raw["type_window"]),
         type_blockers=raw["type_blockers"],
         name_closers=raw["name_closers"],
+        type_gap_stops=raw["type_gap_stops"],
+        rhetoric_tags=frozenset(raw["rhetoric_tags"]),
+        descriptive_tags=frozenset(raw["descriptive_tags"]),
+        label_heads=tuple(raw["label_heads"]),
         slogans=slogans,
+        bare_number=bare_number,
+        place_prefix=place_prefix,
         max_name_chars=int(raw["max_name_chars"]),
         min_name_chars=int(raw["min_name_chars"]),
     )
 
 
 def _own_type(name: str, rules: Rules) -> str:
-    """The type word a quoted name ends with (蓬江夜校 → 夜校), if the name is more than it;
-    the longest such word. Looked up by length in a set: a handful of lookups, not one
-    comparison per type word."""
+    """The type word a quoted name ends with (蓬江夜校 → 夜校), if at least two characters
+    stand before it (“进课堂” is a verb and its object); the longest such word. Looked up by
+    length in a set: a handful of lookups, not one comparison per type word."""
     for n in rules.type_lengths:
-        if len(name) > n and name[-n:] in rules.type_set:
+        if len(name) >= n + 2 and name[-n:] in rules.type_set:
             return name[-n:]
     return ""
 
 
 def _type_after(text: str, pos: int, rules: Rules) -> tuple[str, int]:
     """A type word closing the phrase that starts at ``pos`` (right after a quote): at the
-    first position where one ends the phrase, the longest that does."""
+    first position where one ends the phrase, the longest that does. One standing right at
+    ``pos`` need not end the phrase (“菁蓝”工程入选…)."""
     window = text[pos : pos + rules.type_window + 4]
     for i in range(min(rules.type_window, len(window))):
         ch = window[i]
-        if not ("\u4e00" <= ch <= "\u9fff"):
+        if not ("\u4e00" <= ch <= "\u9fff") or ch in rules.type_gap_stops:
             break
         for n in rules.type_lengths:
             t = window[i : i + n]
@@ -95,7 +154,7 @@ def _type_after(text: str, pos: int, rules: Rules) -> tuple[str, int]:
             rest = window[i + n :]
             if any(rest.startswith(b) for b in rules.type_blockers):
                 continue
-            if not rest or rest[0] in rules.name_closers:
+            if i == 0 or not rest or rest[0] in rules.name_closers:
                 return t, pos + i + n
     return "", pos
 
@@ -114,25 +173,42 @@ def _quote_groups(text: str, quotes: list[tuple[int, int]]) -> list[list[tuple[i
     return groups
 
 
+def _all_quotes(text: str) -> list[tuple[int, int]]:
+    """Short quotations, and single quotations inside longer ones (a speech quoting a name)."""
+    short = find_short_quotes(text)
+    inner = [
+        m.span(1)
+        for s, e in find_quotes(text)
+        if "‘" in text[s:e] and (s, e) not in short
+        for m in INNER_QUOTE.finditer(text, s, e)
+    ]
+    return sorted([*short, *inner])
+
+
 def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
-    """Programmes named in the text, one record per distinct name (its first mention)."""
+    """Programmes named in the text, one record per programme (its first mention)."""
     rules = load_rules()
     text = doc.text
     found: list[Program] = []
-    for group in _quote_groups(text, find_short_quotes(text)):
+    for group in _quote_groups(text, _all_quotes(text)):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
         verb_before = any(
             text[max(0, first_open - n) : first_open] in rules.verb_set for n in rules.verb_lengths
         )
         shared_type, type_end = _type_after(text, last_close, rules)
+        label = text.startswith(rules.label_heads, last_close)
         for s, e in group:
             name = text[s:e].strip()
-            if not _acceptable(name, rules):
+            if label or not _acceptable(name, rules):
                 continue
             own = _own_type(name, rules)
             if not (own or shared_type or verb_before):
                 continue
+            if not own and (tag_of(name) in rules.rhetoric_tags):
+                continue  # “三位一体”互动平台, 开展“充电”
+            if not shared_type and rules.bare_number.match(name):
+                continue  # “80”后, “五个”: only a type word after a number makes it a name
             is_last = (s, e) == group[-1]
             if own:
                 full_name, type_ = name, own
@@ -147,7 +223,93 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
             continue
         name = m.group("name")
         found.append(_program(doc, name, name, m.group("type"), m.start("name"), m.end("name")))
-    return _dedupe(found)
+    closes = {e: (s, e) for s, e in find_short_quotes(text)}
+    found.extend(_anchored_names(doc, rules, closes))
+    return _dedupe(found, rules)
+
+
+def _anchored_names(
+    doc: Document, rules: Rules, quotes: dict[int, tuple[int, int]]
+) -> list[Program]:
+    """Unquoted classes, projects and systems named by their modifier (澧县2015年领导干部党性
+    教育专题培训班): the modifier runs back from the type word over Han characters to the
+    last start word or number, holds a word of the trade's people and is no bare generic
+    word. A modifier right after a quotation makes the quotation the name (“新青年·新作为”
+    年轻干部培训班). Each type word is looked at once, the modifier within max_name_chars
+    before it. ``quotes``: (start, end) of the short quotations by the index of their close."""
+    text = doc.text
+    out: list[Program] = []
+    for m in rules.anchored.finditer(text):
+        start, end = m.span()
+        if start and text[start - 1] in QUOTE_MARKS:
+            continue  # a quoted name's type word: the quotation's evidence
+        if m.group() in rules.practice_types:
+            if not text.startswith(rules.practice_followers, end):
+                continue
+        elif text.startswith(rules.anchored_blockers, end) or any(
+            text.startswith(w, end - len(w)) for w in rules.not_type_words
+        ):
+            continue
+        lo = start
+        while lo > max(0, start - rules.max_name_chars) and (
+            "\u4e00" <= text[lo - 1] <= "\u9fff" or text[lo - 1].isdigit()
+        ):
+            lo -= 1  # digits too: a date or an ordinal before the name (2015年, 第26期)
+        cut = _modifier_start(text, lo, start, rules)
+        while cut < start and text[cut].isdigit():
+            cut += 1
+        modifier = text[cut:start]
+        if m.group() in rules.self_named and not modifier:
+            out.append(_program(doc, m.group(), m.group(), m.group(), start, end))
+            continue
+        quoted = quotes.get(lo - 1) if cut == lo and modifier else None
+        if quoted and modifier and rules.anchors.search(modifier):
+            s, e = quoted
+            name = text[s:e].strip()
+            if _acceptable(name, rules) and tag_of(name) not in rules.rhetoric_tags:
+                out.append(_program(doc, name, name + text[e + 1 : end], m.group(), s - 1, end))
+            continue
+        if len(modifier) < rules.min_name_chars or modifier in rules.generic_modifiers:
+            continue
+        if modifier.endswith(rules.modifier_blockers) or _descriptive(modifier, rules):
+            continue
+        if m.group() in rules.school_types and modifier.endswith(rules.school_blockers):
+            continue
+        if not rules.anchors.search(modifier) and not (
+            m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars
+        ):
+            continue
+        s = start - len(modifier)
+        if doc.is_unusable(s, end):
+            continue
+        name = modifier + m.group()
+        out.append(_program(doc, name, name, m.group(), s, end))
+    return out
+
+
+def _descriptive(modifier: str, rules: Rules) -> bool:
+    """Whether a modifier opens with an idiom or a manner word (多样化人才交流活动, 常态化…):
+    a description of activities, not the name of one. Its first word: the longest of the
+    dictionary's at its start."""
+    if modifier[2:3] == "化":
+        return True
+    for n in (4, 3, 2):
+        word = modifier[:n]
+        if len(word) == n and frequency_of(word):
+            return tag_of(word) in rules.descriptive_tags
+    return False
+
+
+def _modifier_start(text: str, lo: int, start: int, rules: Rules) -> int:
+    """Where a name's modifier in text[lo:start] starts: after the last start word or number
+    in it, passing over a one-character word that begins a longer word (在 of 在线学习)."""
+    cut = lo
+    for m in rules.name_start.finditer(text, lo, start):
+        w = m.group()
+        if len(w) == 1 and frequency_of(text[m.start() : m.start() + 2]):
+            continue
+        cut = m.end()
+    return cut
 
 
 def _acceptable(name: str, rules: Rules) -> bool:
@@ -169,20 +331,34 @@ def _program(doc: Document, name: str, full_name: str, type_: str, start: int, e
     )
 
 
-def _dedupe(programs: list[Program]) -> list[Program]:
-    """One record per name: the first mention, with the count of mentions."""
-    by_name: dict[str, Program] = {}
+def _dedupe(programs: list[Program], rules: Rules) -> list[Program]:
+    """One record per programme, with the count of mentions. A name inside another, leading
+    place names aside (年轻干部成长工程 in 新时代年轻干部成长工程, 伍家岗区干部能力提升训练营
+    in “筑梦新中心·干部能力提升训练营”), is the same programme. The record is its first
+    mention, or its first quoted one: quotation marks show where a name starts and ends."""
+    kept: list[tuple[str, Program]] = []
     for p in sorted(programs, key=lambda p: p.start):
-        if p.name in by_name:
-            kept = by_name[p.name]
-            kept.mentions += 1
-            if not kept.type and p.type:
-                kept.type, kept.full_name = p.type, p.full_name
+        core = rules.place_prefix.sub("", p.name)
+        same = next((i for i, (c, q) in enumerate(kept) if core in c or c in core), None)
+        if same is None:
+            if not any(p.start < q.end and q.start < p.end for _, q in kept):
+                kept.append((core, p))
+            continue  # else an unquoted match overlapping a quoted one
+        q = kept[same][1]
+        if p.start < q.end and q.start < p.end:
+            continue  # the same mention, found twice
+        if _is_quoted(q) or not _is_quoted(p):
+            q.mentions += 1
+            if not q.type and p.type:
+                q.type, q.full_name = p.type, p.full_name
             continue
-        if any(p.start < q.end and q.start < p.end for q in by_name.values()):
-            continue  # an unquoted match overlapping a quoted one
-        by_name[p.name] = p
-    return list(by_name.values())
+        p.mentions += q.mentions
+        kept[same] = (core, p)
+    return [p for _, p in kept]
+
+
+def _is_quoted(p: Program) -> bool:
+    return p.text[:1] in QUOTE_MARKS
 
 
 def assign_program_ids(doc: Document) -> None:
