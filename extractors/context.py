@@ -234,17 +234,18 @@ AGE = re.compile(
 )
 QUOTED = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,12}[”’」』]")
 OPENING_QUOTES = "“‘「『"
-SUBJECT_CLAUSE_BREAKS = "，,、:：;；"
-SUBJECT_CLAUSE_ENDS = "，,:：;；。！？!?\n"
+SUBJECT_CLAUSE_BREAK = re.compile(r"[，,、:：;；]")
+SUBJECT_CLAUSE_END = re.compile(r"[，,:：;；。！？!?\n]")
 
 
 def subject_clause(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int, int]:
     """The stretch a counted phrase can stand in: from the last clause break before the
     figure (、 included: list items) to the next clause end after it (、 excluded)."""
     lo, hi = sentence
-    left = max((text.rfind(ch, lo, m.start) for ch in SUBJECT_CLAUSE_BREAKS), default=-1)
-    ends = [i for i in (text.find(ch, m.end, hi) for ch in SUBJECT_CLAUSE_ENDS) if i >= 0]
-    return (left + 1 if left >= 0 else lo), min(ends, default=hi)
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, lo, m.start):
+        lo = brk.end()
+    end = SUBJECT_CLAUSE_END.search(text, m.end, hi)
+    return lo, end.start() if end else hi
 
 
 def _tokens_in(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
