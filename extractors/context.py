@@ -393,6 +393,7 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     picked = tokens[j:end]
     while picked and (
         text[picked[0][0] : picked[0][1]] in rules.subject_glue
+        or text[picked[0][0] : picked[0][1]] in "(（“‘"
         or tag_of(text[picked[0][0] : picked[0][1]]) == "f"
     ):
         picked = picked[1:]  # 以下干部 without its age, 的… : no phrase starts with them
