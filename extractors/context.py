@@ -138,6 +138,7 @@ def find_category(
     scope: tuple[int, int],
     rules: Rules,
     outer: tuple[int, int] | None = None,
+    weak: bool = True,
 ) -> str:
     """Category of the practice a figure (or a name) at [start, end) is evidence of.
 
@@ -145,7 +146,7 @@ def find_category(
     nearest practice keyword before it in ``scope`` (its clause), then after it, then the same
     in ``outer`` (its sentence). Practices (培训, 挂职 …) outrank sending words (选派: the
     destination says what it is) and those the fields they happen in (村党组织, 人才): in
-    培训村党组织书记1200人次 the figure is training."""
+    培训村党组织书记1200人次 the figure is training. ``weak=False``: no field keyword."""
     follow = [c for _, w, c in _keywords(text, end, min(end + rules.follow_chars, scope[1]), rules)
               if _strong(w, c, rules)]  # fmt: skip
     if follow:
@@ -156,11 +157,13 @@ def find_category(
         before = _keywords(text, lo, start, rules)[::-1]
         after = _keywords(text, end, hi, rules)
         ordered += [(w, c) for _, w, c in before + after]
-    for rank in (
+    ranks = [
         lambda w, c: _strong(w, c, rules),
         lambda w, c: c not in rules.weak_categories or w in rules.strong_words,
-        lambda w, c: True,
-    ):
+    ]
+    if weak:  # without: the fields (村, 人才 …) are left for the caller to weigh
+        ranks.append(lambda w, c: True)
+    for rank in ranks:
         for w, c in ordered:
             if rank(w, c):
                 return c
@@ -474,13 +477,20 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence)
-        m.category = find_category(text, m.start, m.end, clause, rules, sentence)
+        m.category = find_category(text, m.start, m.end, clause, rules, sentence, weak=False)
         if (
             not m.category
             and previous_category
             and not any(ch in text[previous_end : m.start] for ch in FULL_STOP_CHARS)
         ):
             m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
-        m.category = m.category or topic_category(doc, m.start, rules) or OTHER
+        # then the practice of the paragraph, before a field named near the figure (当中8人是
+        # 中共党员, in a paragraph on graduates sent to villages)
+        m.category = (
+            m.category
+            or topic_category(doc, m.start, rules)
+            or find_category(text, m.start, m.end, clause, rules, sentence)
+            or OTHER
+        )
         previous_category, previous_end = m.category, m.end
         m.program = find_program(m, programs, sentence)

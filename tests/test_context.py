@@ -93,10 +93,17 @@ def test_modality(body: str, modalities: list[str]) -> None:
         ("共引进投资过亿元项目18个。", ["other"]),  # 引进 of projects
         ("全年发展党员900人，工作在生产一线的600人。", ["party_building", "party_building"]),
         ("中共党员干部2100人，占40%。", ["other", "other"]),  # a stock's composition
+        ("全省共计划招考公务员5000名，其中派驻乡镇单位3000名。", ["recruitment", "recruitment"]),
+        ("挂职时间从一般1年调整为一般2年。", ["secondment", "secondment"]),  # 调整为: no post
     ],
 )
 def test_category(body: str, categories: list[str]) -> None:
     assert [c[4] for c in context(body)] == categories
+
+
+def test_a_paragraph_practice_outranks_a_field_named_near_the_figure() -> None:
+    body = "县里选派20名高校毕业生到村任职锻炼。其中8人是中共党员。"
+    assert [c[4] for c in context(body)] == ["frontline", "frontline"]
 
 
 def test_category_of_a_paragraph_without_keyword_near_the_figure() -> None:
