@@ -294,7 +294,10 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     if m.kind in ("percentage", "duration") and not text.startswith("的", m.end):
         return ""  # only a phrase joined by 的 is counted by them
     activity = m.kind == "duration"  # 为期5天的集中轮训: what lasts is an activity
-    found = _noun_phrase(doc, m.end, clause_end, rules, activity)
+    start = m.end
+    if m.kind == "headcount" and text.startswith(("是", "系"), start):
+        start += 1  # 8人是中共党员: what they are is what is counted
+    found = _noun_phrase(doc, start, clause_end, rules, activity)
     de = text.find("的", m.end, min(clause_end, m.end + rules.relative_clause_chars))
     if not found and de >= 0:
         found = _noun_phrase(doc, de + 1, clause_end, rules, activity)
@@ -415,6 +418,15 @@ def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
     return m.kind == "percentage" and between in rules.share_words
 
 
+def _part_of(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]) -> bool:
+    """Whether ``m`` counts part of the group counted right before it in its sentence: its
+    clause opens with 其中 (of them) and names no phrase of its own."""
+    if previous.end <= sentence[0] or previous.kind != m.kind:
+        return False
+    between = text[previous.end : m.start]
+    return between.lstrip("，, ").startswith("其中") and "，" not in between.lstrip("，, ")[2:]
+
+
 def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
     """What is counted: the noun phrase after the unit, else the one right before the figure
     (the gold's rule: it may stand after the unit or before the figure)."""
@@ -475,6 +487,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         m.subject = find_subject(doc, m, sentence, rules)
         if not m.subject and previous is not None and _share_of(text, previous, m, rules):
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
+        elif not m.subject and previous is not None and _part_of(text, previous, m, sentence):
+            m.subject = previous.subject  # 派出选调生4300多名，其中已有26人…: of that group
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence)
         m.category = find_category(text, m.start, m.end, clause, rules, sentence, weak=False)

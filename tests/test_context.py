@@ -31,6 +31,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("新提拔的科级干部占科级干部总数的41%。", ["科级干部"]),
         ("女干部8人，占12.5%；", ["女干部", "女干部"]),
         ("全县班子成员中6人获得研究生学历。", ["班子成员"]),
+        # of a group counted just before (其中); what they are (8人是中共党员)
+        ("共派出选调生3200多名，其中已有20人走上厅级岗位。", ["选调生", "选调生"]),
+        ("当中8人是中共党员。", ["中共党员"]),
         # a verb alone says what was done to a headcount, not who
         ("在原计划上增补4名。", [""]),
     ],
