@@ -384,6 +384,9 @@ def console_main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the exit, as above
         print("orgwork: interrupted", file=sys.stderr)
         _exit_code = 130
+    except BrokenPipeError:  # the reader of the output went away (orgwork eval | head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _exit_code = 0 if _exit_code is None else _exit_code
     return _exit_code
 
 

@@ -538,3 +538,25 @@ def test_a_run_folder_respects_the_umask(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "run.json").stat().st_mode & 0o777 == 0o640
     assert run.path.stat().st_mode & 0o777 == 0o750
     shutil.rmtree(tmp_path / "out")
+
+
+def test_output_read_by_a_reader_that_stops_early(tmp_path: Path) -> None:
+    """`orgwork eval … | head -1`: the reader goes away; no traceback, exit 0."""
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for i in range(400):  # enough lines to fill the pipe after the reader has gone
+        doc = {"doc": f"d{i:03}", "measures": [], "programs": []}
+        (gold / f"d{i:03}.json").write_text(json.dumps(doc), encoding="utf-8")
+    dataset = tmp_path / "ds"
+    dataset.mkdir()
+    for name, header in (("articles", "doc_id,source,part,adcode,publish_date"),
+                         ("measures", "doc_id,start"), ("programs", "doc_id,name")):  # fmt: skip
+        (dataset / f"{name}.csv").write_text(header + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "flows.cli", "eval", "--gold", str(gold)]
+    command += ["--dataset", str(dataset)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    assert proc.stdout is not None and proc.stdout.readline()
+    proc.stdout.close()  # as head does after its line
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    assert b"Traceback" not in err
