@@ -1,0 +1,153 @@
+"""Hostile inputs: file names that are not UTF-8, stray NUL bytes, huge scripts, huge lines,
+cells that a spreadsheet would run as formulas. Each goes through like any other input or
+fails alone with a clear error; no output is lost or corrupted."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pipeline.dataset import write_dataset
+from pipeline.document import DocumentError
+from pipeline.ingest import ingest_bytes, list_sources, readable_name
+from pipeline.run import process_batch
+from tests.conftest import SAMPLES
+
+REPORT = "晋江举办专题培训\n2022年以来，晋江先后举办“强素质”专题培训21期，轮训干部800多人次。\n"
+SAMPLE = sorted(SAMPLES.glob("*.txt"))[0].read_bytes()
+
+
+def _named(folder: Path, name: bytes, data: bytes) -> Path:
+    """A file whose name has exactly these bytes (as a GBK zip unpacked on Linux gives).
+    Not UTF-8 (图片 in GBK happens to be valid UTF-8, ͼƬ, and is kept so)."""
+    with pytest.raises(UnicodeDecodeError):
+        name.decode("utf-8")
+    path = Path(os.fsdecode(os.fsencode(folder) + b"/" + name))
+    path.write_bytes(data)
+    return path
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    # Strict UTF-8: a surrogate written as its bytes would fail here.
+    with path.open(encoding="utf-8-sig", errors="strict", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+# ---- file names that are not UTF-8
+def test_readable_name_decodes_gbk_bytes_and_escapes_the_rest() -> None:
+    gbk = os.fsdecode("组织工作.txt".encode("gbk"))
+    assert "\udcd7" in gbk  # what Python makes of the name
+    assert readable_name(gbk) == "组织工作.txt"
+    assert readable_name("sub/" + gbk) == "sub/组织工作.txt"
+    # Neither UTF-8 nor GB18030 (0xFF starts no GB18030 character): escaped, readable.
+    assert readable_name(os.fsdecode(b"\xff\xfe.txt")) == "\\xff\\xfe.txt"
+    assert readable_name("报告.txt") == "报告.txt"
+    # A lone surrogate that no file system made still gives valid UTF-8.
+    readable_name("a\ud800b").encode("utf-8")
+
+
+def test_files_with_gbk_names_are_processed_and_written_readably(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    (corpus / "旧").mkdir(parents=True)
+    real = _named(corpus, "组织工作报告.txt".encode("gbk"), SAMPLE)
+    _named(corpus / "旧", "干部培训.txt".encode("gbk"), REPORT.encode("gbk"))
+    _named(corpus, b"\xff\xfe.txt", REPORT.encode())
+    _named(corpus, "空文件.txt".encode("gbk"), b"")
+
+    sources = list_sources([corpus])
+    assert sorted(s.relative for s in sources) == [
+        "\\xff\\xfe.txt",
+        "旧/干部培训.txt",
+        "空文件.txt",
+        "组织工作报告.txt",
+    ]
+    assert real in [s.path for s in sources], "the file is still read by its real path"
+    result = process_batch(sources, {"cache_dir": str(out / ".cache")})
+    write_dataset(result.documents, result.errors, out)
+
+    articles = _rows(out / "articles.csv")
+    assert {a["source"] for a in articles} == {
+        "\\xff\\xfe.txt",
+        "旧/干部培训.txt",
+        "组织工作报告.txt",
+    }
+    assert [(e["source"], e["stage"]) for e in _rows(out / "errors.csv")] == [
+        ("空文件.txt", "ingest")
+    ]
+    for table in ("measures", "programs"):
+        assert {r["source"] for r in _rows(out / f"{table}.csv")} <= {a["source"] for a in articles}
+    with sqlite3.connect(out / ".cache" / "documents.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+
+    # A second run takes the documents from the cache, under the same readable names.
+    again = process_batch(list_sources([corpus]), {"cache_dir": str(out / ".cache")})
+    assert again.cached == 3
+    assert {d.source for d in again.documents} == {a["source"] for a in articles}
+
+    from pipeline.report import build_report
+
+    report = build_report(out)
+    assert "组织工作报告.txt" in report.read_text(encoding="utf-8")
+
+
+def test_run_command_on_gbk_names(tmp_path: Path, prefect_harness) -> None:
+    """The whole `orgwork run`: it crashed with 'surrogates not allowed' and wrote no table."""
+    import json
+
+    from flows.cli import main
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    _named(corpus, "组织工作报告.txt".encode("gbk"), SAMPLE)
+    _named(corpus, "截图.html".encode("gbk"), b"\x89PNG\r\n\x1a\n" + bytes(200))
+    status = main(["run", str(corpus), "--out", str(out), "--no-progress", "--workers", "1"])
+    assert status == 1  # the PNG fails, alone
+    assert {a["source"] for a in _rows(out / "articles.csv")} == {"组织工作报告.txt"}
+    assert [e["source"] for e in _rows(out / "errors.csv")] == ["截图.html"]
+    json.loads((out / "run.json").read_text(encoding="utf-8", errors="strict"))
+
+
+# ---- stray NUL bytes
+def test_stray_nul_bytes_are_dropped_and_noted() -> None:
+    doc = ingest_bytes(SAMPLE[:30] + b"\x00" + SAMPLE[30:] + b"\x00\x00", "nul.txt")
+    assert doc.raw_text == ingest_bytes(SAMPLE, "sample.txt").raw_text
+    assert doc.notes == ["dropped 3 stray NULs"]
+    # Inside a GBK character, the NUL is dropped before decoding: the character survives.
+    gbk = (REPORT * 5).encode("gbk")
+    assert gbk[7] >= 0x80  # the second byte of a character
+    doc = ingest_bytes(gbk[:7] + b"\x00" + gbk[7:], "nul-gbk.txt")
+    assert doc.raw_text == REPORT * 5 and doc.encoding == "gb18030"
+    assert doc.sha256 != ingest_bytes(gbk, "gbk.txt").sha256, "the hash is of the bytes as read"
+
+
+def test_utf16_keeps_its_nul_bytes_and_loses_a_nul_character() -> None:
+    for raw in (REPORT.encode("utf-16-le"), codecs.BOM_UTF16_BE + REPORT.encode("utf-16-be")):
+        doc = ingest_bytes(raw, "utf16.txt")
+        assert doc.raw_text == REPORT and not doc.notes
+    doc = ingest_bytes(codecs.BOM_UTF16_LE + ("\x00" + REPORT).encode("utf-16-le"), "u.txt")
+    assert doc.raw_text == REPORT and doc.notes == ["dropped 1 stray NUL"]
+
+
+def test_html_with_a_nul_byte_is_read() -> None:
+    page = f"<html><body><div class='content'><p>{REPORT}</p></div></body></html>"
+    doc = ingest_bytes(page.encode().replace(b"<p>", b"<p>\x00"), "p.html")
+    assert "轮训干部800多人次" in doc.raw_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (REPORT.encode()[:40] + b"\x00" * 400, "binary file"),  # mostly NULs
+        (b"\x00" * 10, "binary file"),
+        (bytes(range(256)) * 40, "without them could not decode"),  # binary, few NULs
+        (b"\x00" + b" " * 200, "nothing but NUL bytes and spaces"),
+    ],
+)
+def test_binary_and_nul_only_files_stay_rejected(raw: bytes, message: str) -> None:
+    with pytest.raises(DocumentError, match=message):
+        ingest_bytes(raw, "bad.txt")
