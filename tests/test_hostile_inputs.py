@@ -151,3 +151,39 @@ def test_html_with_a_nul_byte_is_read() -> None:
 def test_binary_and_nul_only_files_stay_rejected(raw: bytes, message: str) -> None:
     with pytest.raises(DocumentError, match=message):
         ingest_bytes(raw, "bad.txt")
+
+
+# ---- huge scripts and text nodes in HTML
+def _page(before_article: str) -> bytes:
+    paragraphs = "".join(f"<p>{line}</p>" for line in SAMPLE.decode().splitlines() if line)
+    return (
+        "<html><head><title>晋江干部培训</title></head><body>"
+        f"{before_article}<div class='content'>{paragraphs}</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        "<script>var a = '" + "x" * 11_000_000 + "';</script>",  # over libxml2's 10 MB node
+        "<style>" + ".a{}" * 3_000_000 + "</style><!--" + "-" * 11_000_000 + "-->",
+        '<img src="data:image/png;base64,' + "A" * 11_000_000 + '">',
+        "<div style='display:none'>" + "字" * 4_000_000 + "</div>",  # 12 MB as UTF-8
+    ],
+    ids=["script", "style-and-comment", "data-uri", "hidden-text"],
+)
+def test_huge_blocks_do_not_hide_the_main_text(blob: str) -> None:
+    doc = ingest_bytes(_page(blob), "big.html")
+    expected = ingest_bytes(_page(""), "small.html").raw_text
+    assert doc.raw_text == expected and "轮训" in expected
+
+
+def test_large_scripts_are_emptied_small_ones_kept() -> None:
+    from pipeline.webpage import LARGE_BLOCK, drop_large_blocks
+
+    ld = '<script type="application/ld+json">{"datePublished": "2021-05-06"}</script>'
+    big = "<SCRIPT src=x>" + "y" * (LARGE_BLOCK + 1) + "</script >"
+    html = ld + big + "<p>正文</p><!-- a -->" + "<!--" + "z" * (LARGE_BLOCK + 1) + "-->"
+    assert drop_large_blocks(html) == ld + "<SCRIPT src=x></script ><p>正文</p><!-- a --><!---->"
+    unclosed = "<p>正文</p><script>" + "y" * LARGE_BLOCK * 2
+    assert drop_large_blocks(unclosed) == unclosed
