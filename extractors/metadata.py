@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.document import Document
+from pipeline.document import MAX_TITLE_CHARS, Document
 from pipeline.pagemeta import dates_in
 
 DATA = Path(__file__).parent / "data" / "metadata.toml"
@@ -63,7 +63,8 @@ def extract_metadata(doc: Document, options: dict | None = None) -> Document:
     """Fill title, outlet, author and publish_date where the page did not give them."""
     rules = load_rules()
     lines = doc.text.split("\n")
-    doc.title = lines[0].strip() if lines else ""
+    headline = lines[0].strip() if lines else ""
+    doc.title = headline if len(headline) <= MAX_TITLE_CHARS else ""
     authors: list[str] = []
     outlet = ""
     head = lines[1 : 1 + rules.header_lines]

@@ -26,6 +26,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml import html as lxml_html
 
+from pipeline.document import MAX_TITLE_CHARS
 from pipeline.pagemeta import find_author, find_date, find_outlet
 
 
@@ -246,7 +247,7 @@ def page_title(root: etree._Element) -> str:
         if found:
             value = found[0] if isinstance(found[0], str) else found[0].text_content()
             value = re.sub(r"\s+", " ", value).strip()
-            if value:
+            if value and len(value) <= MAX_TITLE_CHARS:
                 return value
     return ""
 

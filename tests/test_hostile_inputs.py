@@ -187,3 +187,42 @@ def test_large_scripts_are_emptied_small_ones_kept() -> None:
     assert drop_large_blocks(html) == ld + "<SCRIPT src=x></script ><p>正文</p><!-- a --><!---->"
     unclosed = "<p>正文</p><script>" + "y" * LARGE_BLOCK * 2
     assert drop_large_blocks(unclosed) == unclosed
+
+
+# ---- titles are bounded
+def test_a_huge_first_line_gives_no_title_and_stays_in_the_text(tmp_path: Path) -> None:
+    """A 5 MB line without punctuation was a 1.67 M-character title, and the report died on
+    it (field larger than field limit)."""
+    from pipeline.document import MAX_TITLE_CHARS
+    from pipeline.report import build_report
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    line = "组织部干部培训工作" * 185_000  # 1.67 M characters, 5 MB
+    (corpus / "long.txt").write_text(line + "\n" + REPORT.split("\n", 1)[1], encoding="utf-8")
+    (corpus / "short.txt").write_text(REPORT, encoding="utf-8")
+    result = process_batch(list_sources([corpus]))
+    assert not result.errors
+    write_dataset(result.documents, result.errors, out)
+    articles = {a["source"]: a for a in _rows(out / "articles.csv")}
+    assert articles["long.txt"]["title"] == ""
+    assert articles["short.txt"]["title"] == "晋江举办专题培训"
+    text = (out / articles["long.txt"]["text_path"]).read_text(encoding="utf-8")
+    assert text.startswith(line + "\n") and int(articles["long.txt"]["chars"]) == len(text)
+    measures = [m for m in _rows(out / "measures.csv") if m["source"] == "long.txt"]
+    assert measures and all(text[int(m["start"]) : int(m["end"])] == m["text"] for m in measures)
+    build_report(out)
+    assert MAX_TITLE_CHARS < 1000
+
+
+def test_a_huge_page_title_is_not_the_title() -> None:
+    from pipeline.webpage import extract_webpage
+
+    body = "<div class='content'><p>" + REPORT.replace("\n", "</p><p>") + "</p></div>"
+    huge = "干部" * 100_000
+    page = extract_webpage(f"<html><head><title>{huge}</title></head><body>{body}</body></html>")
+    assert page.title == "" and "轮训干部" in page.text
+    page = extract_webpage(
+        f"<html><head><title>{huge}</title></head><body><h1>晋江干部培训</h1>{body}</body></html>"
+    )
+    assert page.title == "晋江干部培训"
