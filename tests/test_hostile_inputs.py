@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dataset import write_dataset
+from pipeline.dataset import read_table, write_dataset
 from pipeline.document import DocumentError
 from pipeline.ingest import ingest_bytes, list_sources, readable_name
 from pipeline.run import process_batch
@@ -33,9 +33,8 @@ def _named(folder: Path, name: bytes, data: bytes) -> Path:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    # Strict UTF-8: a surrogate written as its bytes would fail here.
-    with path.open(encoding="utf-8-sig", errors="strict", newline="") as fh:
-        return list(csv.DictReader(fh))
+    path.read_bytes().decode("utf-8")  # strict: a surrogate written as its bytes fails here
+    return list(read_table(path))
 
 
 # ---- file names that are not UTF-8
@@ -226,3 +225,47 @@ def test_a_huge_page_title_is_not_the_title() -> None:
         f"<html><head><title>{huge}</title></head><body><h1>晋江干部培训</h1>{body}</body></html>"
     )
     assert page.title == "晋江干部培训"
+
+
+# ---- CSV/Excel formula injection
+def test_format_value_quotes_formulas_never_numbers() -> None:
+    from pipeline.dataset import format_value, read_cell
+
+    for text in ("=1+1", "+86", "-5", "@SUM(A1)", "\tx", "\rx", "'quoted"):
+        assert format_value(text) == "'" + text and read_cell(format_value(text)) == text
+    for text in ("培训", "", "2021-05-06", "1+1", "a=b"):
+        assert format_value(text) == text == read_cell(text)
+    assert [format_value(v) for v in (-5, -2.5, -3.0, 0, None, True)] == [
+        "-5", "-2.5", "-3", "0", "", "true"
+    ]  # fmt: skip
+
+
+def test_formula_cells_are_neutralised_and_spans_still_hold(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    title = '=HYPERLINK("http://evil","x")'
+    body = (
+        "@SUM(1+1)晋江举办年轻干部专题培训班6期，轮训干部600余人次。\n"
+        "+选派年轻干部20名到乡镇挂职。-新录用公务员35名参加培训。=开展“青蓝结对”导师帮带制，结对80对。\n"
+    )
+    (corpus / "-evil.txt").write_text(f"{title}\n{REPORT}{body}", encoding="utf-8")
+    result = process_batch(list_sources([corpus]))
+    write_dataset(result.documents, result.errors, out)
+
+    raw = {name: (out / f"{name}.csv").read_text(encoding="utf-8-sig") for name in ("articles", "measures", "programs")}  # fmt: skip
+    for name, table in raw.items():
+        for row in csv.reader(table.splitlines()[1:]):
+            bad = [c for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+            assert not bad, f"{name}.csv: formula cells {bad}"
+    assert "'=HYPERLINK(" in raw["articles"] and ",'-evil.txt," in raw["articles"]
+    assert "'@SUM(1+1)" in raw["measures"] and "'+选派" in raw["measures"]
+
+    (article,) = _rows(out / "articles.csv")
+    assert article["title"] == title and article["source"] == "-evil.txt"
+    text = (out / article["text_path"]).read_text(encoding="utf-8")
+    measures, programs = _rows(out / "measures.csv"), _rows(out / "programs.csv")
+    sentences = {m["sentence"][:1] for m in measures}
+    assert {"@", "+", "-", "="} <= sentences, "the sentences start with every formula character"
+    for row in measures + programs:
+        start, end = int(row["start"]), int(row["end"])
+        assert text[start:end] == row["text"] and row["sentence"] in text
