@@ -70,7 +70,9 @@ def format_value(value: object) -> str:
     if kind is bool:
         return "true" if value else "false"
     if kind is float:
-        return str(int(value)) if value.is_integer() else f"{value:g}"
+        # repr: the shortest text that reads back as the same float (":g" kept 6 digits:
+        # 123456.78 became 123457).
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 
 
