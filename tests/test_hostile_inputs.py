@@ -177,6 +177,13 @@ def test_huge_blocks_do_not_hide_the_main_text(blob: str) -> None:
     assert doc.raw_text == expected and "轮训" in expected
 
 
+def test_deeply_nested_page_keeps_its_text() -> None:
+    """Past 256 levels of nesting libxml2 dropped the whole page (table layouts of forums)."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in SAMPLE.decode().splitlines() if line)
+    page = f"<html><body>{'<div>' * 300}{paragraphs}{'</div>' * 300}</body></html>"
+    assert "轮训" in ingest_bytes(page.encode(), "deep.html").raw_text
+
+
 def test_large_scripts_are_emptied_small_ones_kept() -> None:
     from pipeline.webpage import LARGE_BLOCK, drop_large_blocks
 
