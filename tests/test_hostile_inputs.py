@@ -111,6 +111,18 @@ def test_run_command_on_gbk_names(tmp_path: Path, prefect_harness) -> None:
     json.loads((out / "run.json").read_text(encoding="utf-8", errors="strict"))
 
 
+def test_a_path_argument_that_is_not_utf8_is_refused_clearly(tmp_path: Path, capsys) -> None:
+    """Prefect records a run's paths as JSON: the run died in its request with a traceback."""
+    from flows.cli import main
+
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + "组织".encode("gbk")))
+    folder.mkdir()
+    assert main(["run", str(folder), "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+    assert main(["run", str(tmp_path), "--out", str(folder / "out"), "--no-progress"]) == 2
+    assert "not a UTF-8 path" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() and not (folder / "out").exists()
+
+
 # ---- stray NUL bytes
 def test_stray_nul_bytes_are_dropped_and_noted() -> None:
     doc = ingest_bytes(SAMPLE[:30] + b"\x00" + SAMPLE[30:] + b"\x00\x00", "nul.txt")
