@@ -31,6 +31,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"orgwork run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    # Prefect records a flow's parameters as JSON, which holds no surrogate escapes (the
+    # request failed with a traceback); names inside the folders given may be anything.
+    if not_utf8 := [p for p in [*paths, args.out] if not _encodes_as_utf8(p)]:
+        from pipeline.ingest import readable_name
+
+        names = ", ".join(readable_name(p) for p in not_utf8)
+        print(
+            f"orgwork run: not a UTF-8 path: {names}; rename it (the files and folders "
+            "inside a folder given may have any names)",
+            file=sys.stderr,
+        )
+        return 2
     from pipeline.outdir import FolderInUse, folder_problem, output_lock
 
     if problem := folder_problem(args.out):
@@ -134,6 +146,14 @@ def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> i
     if summary.get("report_error"):
         print(f"orgwork run: report.html not written: {summary['report_error']}", file=sys.stderr)
     return 1 if summary["failures"] else 0
+
+
+def _encodes_as_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # An interrupted run sends Prefect what it still holds (the runs' states) for this long.

@@ -15,7 +15,7 @@ import hashlib
 import io
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,16 +53,26 @@ STREAMED_TABLES = {
 }
 
 
+# A text cell starting with one of these is a formula to Excel or LibreOffice (=HYPERLINK(…),
+# @SUM(…), +/-…: CSV injection); it is written with a "'" before it (OWASP's advice), which
+# makes it text there. A cell already starting with "'" gets one too, so that a reader drops
+# exactly one leading "'" from every text cell that has one (read_cell). Numbers (value,
+# start, counts …) are never quoted: a negative number stays a number.
+FORMULA_START = frozenset("=+-@\t\r'")
+
+
 def format_value(value: object) -> str:
     kind = type(value)
     if kind is str:  # most cells: tested first, the tables hold about a million
-        return value
+        return "'" + value if value and value[0] in FORMULA_START else value
     if value is None:
         return ""
     if kind is bool:
         return "true" if value else "false"
     if kind is float:
-        return str(int(value)) if value.is_integer() else f"{value:g}"
+        # repr: the shortest text that reads back as the same float (":g" kept 6 digits:
+        # 123456.78 became 123457).
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 
 
@@ -165,6 +175,24 @@ def csv_text(rows: list[dict[str, object]], columns: list[str]) -> str:
         [format_value(row[c]) for c in columns] for row in rows
     )
     return buffer.getvalue()
+
+
+def read_cell(cell: str) -> str:
+    """A text cell as it was before format_value: one leading "'" dropped."""
+    return cell[1:] if cell[:1] == "'" else cell
+
+
+def read_table(path: str | Path) -> Iterator[dict[str, str]]:
+    """The rows of a table written here, one at a time, each cell a string as before
+    format_value (read_cell). Fields of any size: a sentence may be megabytes long."""
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        for cells in reader:
+            if "'" in "".join(cells):  # rare: one test in C for the whole row
+                cells = [read_cell(c) for c in cells]
+            yield dict(zip(header, cells, strict=False))
 
 
 @dataclass

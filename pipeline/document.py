@@ -10,6 +10,10 @@ import bisect
 import hashlib
 from dataclasses import dataclass, field
 
+# A first line or page title longer than this is prose (or junk), not a headline: it gives
+# no title. Real headlines stay far below it (the longest of the saved pages: 150).
+MAX_TITLE_CHARS = 200
+
 
 def make_id(*parts: object, length: int = 16) -> str:
     """Stable id from content: the same inputs give the same id on every machine."""
@@ -74,7 +78,7 @@ class Document:
     html_title: str = ""
     text: str = ""  # normalized Simplified text; every span indexes this
     script: str = ""  # simplified | traditional | mixed
-    title: str = ""
+    title: str = ""  # at most MAX_TITLE_CHARS
     outlet: str = ""
     author: str = ""
     publish_date: str = ""  # YYYY-MM-DD, YYYY-MM (a periodical issue) or ""

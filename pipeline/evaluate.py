@@ -13,19 +13,19 @@ gold's ``category`` or one of its ``category_alt``.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import tomllib
 from collections import defaultdict
 from pathlib import Path
 
+from pipeline.dataset import read_table
+
 QUOTES_SPACES = re.compile(r"[\s“”「」『』\"'‘’]")
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return list(read_table(path))
 
 
 def _stem(source: str) -> str:

@@ -40,14 +40,47 @@ ENCODING_FAMILY = {
 }  # fmt: skip
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Only the surrogates os.fsdecode makes of bytes that are not UTF-8 (U+DC80–U+DCFF).
+_ESCAPED = re.compile("(?:[^\ud800-\udfff]|[\udc80-\udcff])*")
+
+
+def readable_name(name: str) -> str:
+    """A file name as it is written to the outputs: valid UTF-8 whatever its bytes.
+
+    Python reads the bytes of a name that is not UTF-8 (a zip of GBK-named files unpacked on
+    Linux) as surrogate escapes, which no CSV, JSON or SQLite text can hold. Each "/"-part
+    that is not UTF-8 is decoded from its bytes as GB18030 when that works strictly, else as
+    UTF-8 with backslash escapes (\\xd7). Only for display: files are read by their real path.
+    """
+    if name.isascii() or not _SURROGATE.search(name):
+        return name
+    return "/".join(_readable_part(part) for part in name.split("/"))
+
+
+def _readable_part(part: str) -> str:
+    if not _SURROGATE.search(part):
+        return part
+    # surrogateescape gives back the bytes os.fsdecode read; surrogatepass keeps any other
+    # lone surrogate (not from a file system) as its bytes, to be escaped below.
+    raw = part.encode("utf-8", "surrogateescape" if _ESCAPED.fullmatch(part) else "surrogatepass")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="backslashreplace")
+
+
 @dataclass
 class Source:
-    path: Path
-    relative: str  # path relative to the corpus root: the `source` column
+    path: Path  # the real path, read as it is (surrogate escapes and all)
+    relative: str  # path relative to the corpus root, readable_name: the `source` column
     url: str = ""  # for crawled pages
     charset: str = ""  # declared by the HTTP header, for crawled pages
     region_hint: str = ""  # from the crawl source's configuration
     html: bool | None = None  # known from the HTTP content type, for crawled pages
+
+    def __post_init__(self) -> None:
+        self.relative = readable_name(self.relative)
 
     @property
     def is_html(self) -> bool | None:
@@ -136,16 +169,28 @@ def utf16_without_bom(raw: bytes) -> str | None:
     return best if plausibility(text) >= 0.8 and controls <= len(text) // 100 else None
 
 
+def is_utf16(raw: bytes) -> bool:
+    """UTF-16, with or without a BOM: its NUL bytes are part of the text's encoding."""
+    return raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or bool(
+        b"\x00" in raw[:4096] and utf16_without_bom(raw)
+    )
+
+
+# Stray NUL bytes (a bad copy, a scraper's padding) in text are dropped up to this share of
+# the bytes; more, and the file is binary data, whatever decodes between them.
+MAX_STRAY_NUL_SHARE = 0.01
+
+
 def detect_binary(raw: bytes) -> str | None:
     """Name of the binary format if the bytes are not text, else None."""
     for magic, name in BINARY_SIGNATURES.items():
         if raw.startswith(magic):
             return name
-    head = raw[:4096]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(raw):
+    if b"\x00" not in raw or is_utf16(raw):
         return None
-    if b"\x00" in head:
-        return "binary data (NUL bytes)"
+    nuls = raw.count(0)
+    if nuls > len(raw) * MAX_STRAY_NUL_SHARE:
+        return f"binary file ({nuls:,} NUL bytes, {nuls / len(raw):.0%} of the file)"
     return None
 
 
@@ -247,15 +292,34 @@ def ingest_bytes(
     binary = detect_binary(raw)
     if binary:
         raise DocumentError("ingest", f"not a text document: the bytes are a {binary}")
-    text, encoding = decode_bytes(raw, declared_charset or sniff_charset(raw))
+    sha256 = hashlib.sha256(raw).hexdigest()
+    # Stray NULs go before decoding (one inside a GBK character would break it), except in
+    # UTF-16, where NUL bytes are the text's own; a decoded U+0000 goes after.
+    stray = 0 if is_utf16(raw) else raw.count(0)
+    if stray:
+        raw = raw.replace(b"\x00", b"")
+        if not raw.strip():
+            raise DocumentError("ingest", "empty file: nothing but NUL bytes and spaces")
+    try:
+        text, encoding = decode_bytes(raw, declared_charset or sniff_charset(raw))
+    except DocumentError as exc:
+        if not stray:
+            raise
+        message = f"not a text document: {stray:,} NUL bytes, and without them {exc.message}"
+        raise DocumentError("ingest", message) from exc
+    if "\x00" in text:
+        stray += text.count("\x00")
+        text = text.replace("\x00", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Document(
         source=source,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256,
         url=url,
         encoding=encoding,
         region_hint=region_hint,
     )
+    if stray:
+        doc.notes.append(f"dropped {stray:,} stray NUL{'s' if stray > 1 else ''}")
     if is_html is None:
         is_html = looks_like_html(text)
     if is_html:

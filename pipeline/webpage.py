@@ -26,6 +26,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml import html as lxml_html
 
+from pipeline.document import MAX_TITLE_CHARS
 from pipeline.pagemeta import find_author, find_date, find_outlet
 
 
@@ -85,12 +86,52 @@ XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
 def parse_html(html: str) -> etree._Element:
-    """lxml tree of a decoded page (the XML declaration is dropped: lxml refuses it on str)."""
+    """lxml tree of a decoded page (the XML declaration is dropped: lxml refuses it on str).
+
+    huge_tree: without it libxml2 stops the tree at the first text node over 10 MB (an
+    inlined script, a data: URI) or at 256 levels of nesting, and the article after it is lost.
+    A parser per call: lxml's parsers must not be shared between threads."""
     html = XML_DECL.sub("", html, count=1)
     try:
-        return lxml_html.document_fromstring(html)
+        return lxml_html.document_fromstring(html, parser=_parser())
     except (etree.ParserError, ValueError):
-        return lxml_html.document_fromstring(f"<html><body>{html}</body></html>")
+        return lxml_html.document_fromstring(f"<html><body>{html}</body></html>", parser=_parser())
+
+
+def _parser() -> lxml_html.HTMLParser:
+    return lxml_html.HTMLParser(huge_tree=True)
+
+
+# Scripts, styles and comments over this size are emptied before the page is parsed: code
+# or data, never article text, and htmldate and trafilatura parse the page again with
+# libxml2's limits (a small <script> of JSON-LD, which htmldate reads dates from, stays).
+LARGE_BLOCK = 100_000
+_BLOCK_OPEN = re.compile(r"<(script|style)\b[^<>]{0,4096}>|<!--", re.IGNORECASE)
+_BLOCK_CLOSE = {
+    "script": re.compile(r"</script\s*>", re.IGNORECASE),
+    "style": re.compile(r"</style\s*>", re.IGNORECASE),
+    "": re.compile(r"-->"),
+}
+
+
+def drop_large_blocks(html: str) -> str:
+    """``html`` with the content of scripts, styles and comments over LARGE_BLOCK characters
+    removed (their tags stay). One pass: each search starts where the last one ended."""
+    if len(html) <= LARGE_BLOCK:
+        return html
+    pieces, pos = [], 0
+    while opened := _BLOCK_OPEN.search(html, pos):
+        closed = _BLOCK_CLOSE[(opened.group(1) or "").lower()].search(html, opened.end())
+        if closed is None:
+            break  # never closed: as a browser does, the rest is inside it; the parser copes
+        if closed.start() - opened.end() > LARGE_BLOCK:
+            pieces.append(html[pos : opened.end()])
+            pos = closed.start()
+        else:
+            pieces.append(html[pos : closed.end()])
+            pos = closed.end()
+    pieces.append(html[pos:])
+    return "".join(pieces)
 
 
 def _classes(el: etree._Element) -> str:
@@ -206,7 +247,7 @@ def page_title(root: etree._Element) -> str:
         if found:
             value = found[0] if isinstance(found[0], str) else found[0].text_content()
             value = re.sub(r"\s+", " ", value).strip()
-            if value:
+            if value and len(value) <= MAX_TITLE_CHARS:
                 return value
     return ""
 
@@ -220,6 +261,7 @@ def _trafilatura():
 
 def extract_webpage(html: str, url: str = "") -> Webpage:
     """Main text, title, author, outlet and date of a decoded HTML page."""
+    html = drop_large_blocks(html)
     root = parse_html(html)
     lines = page_lines(root)
     article = choose_article(lines)

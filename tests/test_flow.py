@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import os
 import shutil
 import signal
@@ -13,12 +12,12 @@ import time
 from pathlib import Path
 
 from flows.cli import main
+from pipeline.dataset import read_table
 from tests.conftest import SAMPLES
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return list(read_table(path))  # cells as before the formula quote (README)
 
 
 def test_run_mixed_folder(tmp_path: Path, prefect_harness, capsys) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from extractors.metadata import extract_metadata
-from pipeline.dataset import write_dataset
+from pipeline.dataset import read_table, write_dataset
 from pipeline.document import Document, DocumentError, Measure, Program
 from pipeline.ingest import decode_bytes, ingest_bytes, list_sources
 from pipeline.normalize import detect_script, normalize_document, strip_pinyin, to_halfwidth
@@ -200,8 +199,7 @@ def test_metadata_dateline_and_date() -> None:
 # ---- dataset
 def _read(path: Path) -> list[dict[str, str]]:
     assert path.read_bytes().startswith(b"\xef\xbb\xbf"), f"{path.name} lacks the UTF-8 BOM"
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return list(read_table(path))  # cells as before the formula quote (README)
 
 
 def test_dataset_offsets_bom_and_errors(tmp_path: Path) -> None:
