@@ -442,3 +442,16 @@ def test_new_rules_are_checked_on_load(tmp_path) -> None:
     bad.write_text(text.replace('"大学", "学院",', '"大",'), encoding="utf-8")
     with pytest.raises(ValueError, match="organisation_words"):
         load_gazetteer(bad)
+
+
+def test_units_abolished_after_the_last_revision_are_history() -> None:
+    """莱芜市 was a prefecture until 2019 (merged into 济南 as 莱芜区): its code of the time,
+    the current unit that took it over; 任县 (a district since 2020) is no place inside
+    担任县委书记 or 任县长."""
+    r = resolve_region(make_doc("全市发展党员1383人。", title="中共莱芜市委组织工作"))
+    assert r is not None
+    assert (r.name, r.adcode, r.admin_level, r.current_adcode) == (
+        "莱芜市", "371200", "prefecture", "370116",
+    )  # fmt: skip
+    assert region("", "他曾担任县委书记，后任县长。全县干部参加培训。") is None
+    assert region("任县举办干部培训班", "全县干部参加。")[:2] == ("任县", "130526")
