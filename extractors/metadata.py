@@ -261,8 +261,8 @@ def read_text_date(doc: Document) -> Document:
     """A plain-text report's publish date from its raw head and last lines, read before
     normalize drops the date bars (发布时间:…, 时间:…) as furniture. Read on those lines made
     half-width, without pinyin and Simplified (the rules are written so), as normalize makes
-    them. Only the date: normalize converts doc.author and doc.outlet to Simplified again,
-    which would change a Simplified name (沈 → 沉); they are read on the normalized text."""
+    them. The outlet of a source line too, on Simplified text (normalize converts that of a
+    Traditional page); the reporters are read on the normalized text."""
     from pipeline.normalize import detect_script, strip_pinyin, to_halfwidth, to_simplified
 
     rules = load_rules()
@@ -273,9 +273,14 @@ def read_text_date(doc: Document) -> Document:
     tail = lines[max(n, len(lines) - rules.footer_lines) :]
     text, _ = strip_pinyin(to_halfwidth("\n".join([*lines[:n], ELIDED_BODY, *tail])))
     simp = to_simplified(text)
-    if detect_script(text, simp) != "simplified":
+    simplified = detect_script(text, simp) == "simplified"
+    if not simplified:
         text = simp
     doc.publish_date = header_date(text.split("\n"), rules)
+    if not doc.outlet and simplified:
+        # 来源:定海区融媒体中心 goes with the bar too, and the outlet may name the report's
+        # place. Only from Simplified text: normalize converts a Traditional page's outlet.
+        doc.outlet = header_outlet(text.split("\n"), rules)
     return doc
 
 

@@ -130,6 +130,14 @@ def test_the_raw_head_gives_the_date_normalize_drops_as_furniture() -> None:
     assert run_text(undated).publish_date == ""
 
 
+def test_the_raw_head_gives_the_outlet_of_a_dropped_source_bar() -> None:
+    """来源:… bars go as furniture; the outlet they name stays (it may name the place)."""
+    text = "师徒结对助力成长\n发布时间:2023-08-30 来源:定海区融媒体中心\n白泉镇日前举行仪式。\n"
+    doc = run_text(text)
+    assert "来源" not in doc.text and doc.outlet == "定海区融媒体中心"
+    assert run_text("沈家门干部培训\n来源:沈阳日报\n正文开始,会议召开。\n").outlet == "沈阳日报"
+
+
 # ---- reporters: names of 2-4 Han characters; titles separate them, never part of them
 @pytest.mark.parametrize(
     ("line", "author", "outlet"),
