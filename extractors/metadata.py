@@ -271,7 +271,11 @@ def read_text_date(doc: Document) -> Document:
     lines = doc.raw_text.split("\n")
     n = rules.header_lines * 2 + rules.footer_lines  # blank lines between bars are common
     tail = lines[max(n, len(lines) - rules.footer_lines) :]
-    text, _ = strip_pinyin(to_halfwidth("\n".join([*lines[:n], ELIDED_BODY, *tail])))
+    # A line longer than header_line_chars is body, read only at its opening: the rest of a
+    # paragraph need not be converted (a text of one long line was converted whole).
+    cut = rules.header_line_chars + 1
+    head = [line[:cut] for line in [*lines[:n], ELIDED_BODY, *tail]]
+    text, _ = strip_pinyin(to_halfwidth("\n".join(head)))
     simp = to_simplified(text)
     simplified = detect_script(text, simp) == "simplified"
     if not simplified:

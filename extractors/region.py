@@ -440,7 +440,10 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         ):
             continue
         organisation = text.startswith(rules.organisation_words, end)
-        if not organisation and in_a_word(text, start, end, places, rules):
+        # A full name of three characters or more (晋江市, 长汀县) is a word of its own; a
+        # short name (定海 of 确定海洋) or a two-character one (任县 of 担任县) may not be.
+        whole = alias in gaz.full_names and end - start >= 3
+        if not organisation and not whole and in_a_word(text, start, end, places, rules):
             continue
         if start < title_end:
             weight = WEIGHT_TITLE
