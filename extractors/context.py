@@ -493,16 +493,16 @@ def add_context(doc: Document, programs: list[Program]) -> None:
     and category and sentence of programs."""
     rules = load_rules()
     text = doc.text
+    keywords = KeywordIndex(text, rules)
     for p in programs:
         sentence = doc.sentence_at(p.start)
         p.sentence = text[sentence[0] : sentence[1]]
         own = len(p.full_name)
         p.category = (
             find_category(p.full_name, own, own, (0, own), rules)
-            or find_category(text, p.start, p.end, sentence, rules)
+            or find_category(text, p.start, p.end, sentence, rules, keywords=keywords)
             or OTHER
         )
-    keywords = KeywordIndex(text, rules)
     previous: Measure | None = None
     previous_category, previous_end = "", 0
     for m in doc.measures:
