@@ -365,6 +365,18 @@ def _choose_code(
     return supported[0] if len(supported) == 1 else None
 
 
+@lru_cache(maxsize=8192)
+def _window_cut(window: str) -> tuple[tuple[int, int], ...]:
+    return tuple(cut_spans(window))
+
+
+def _window_words(window: str, offset: int) -> list[tuple[int, int]]:
+    """jieba's words of a name's neighbourhood, shifted to the text. The same neighbourhoods
+    recur (县委组织部 after a county's name in every report of it), and jieba cuts the same
+    characters the same way: the cuts are kept (a fifth of region's time on 2,000 reports)."""
+    return [(s + offset, e + offset) for s, e in _window_cut(window)]
+
+
 def _crosses_a_word(text: str, start: int, end: int) -> bool:
     """Whether a dictionary word of two to four characters runs across an end of the name
     text[start:end]. Only then can jieba's cut put the name inside a longer word: it joins
@@ -400,7 +412,7 @@ def in_a_word(
     def harmless(a: int, b: int, outer: re.Pattern) -> bool:
         return all(covered[a - lo : b - lo]) or bool(outer.fullmatch(text[a:b]))
 
-    for s, e in cut_spans(text[lo:hi], lo):
+    for s, e in _window_words(text[lo:hi], lo):
         if s < start < e and not harmless(s, start, rules.word_before):
             return True
         if s < end < e:
