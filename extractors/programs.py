@@ -377,7 +377,10 @@ def _dedupe(programs: list[Program], rules: Rules) -> list[Program]:
     kept: list[tuple[str, Program]] = []
     for p in sorted(programs, key=lambda p: p.start):
         core = rules.place_prefix.sub("", p.name)
-        same = next((i for i, (c, q) in enumerate(kept) if core in c or c in core), None)
+        same = next(
+            (i for i, (c, q) in enumerate(kept) if core in c or c in core or _shortened(p, q)),
+            None,
+        )
         if same is None:
             if not any(p.start < q.end and q.start < p.end for _, q in kept):
                 kept.append((core, p))
@@ -393,6 +396,18 @@ def _dedupe(programs: list[Program], rules: Rules) -> list[Program]:
         p.mentions += q.mentions
         kept[same] = (core, p)
     return [p for _, p in kept]
+
+
+def _shortened(p: Program, q: Program) -> bool:
+    """Whether unquoted ``p`` is ``q`` with a middle left out: a head of at least four
+    characters and an end of at least two of ``q``'s make up all of ``p`` (优秀年轻干部交流任职
+    after 优秀年轻干部跨地区跨条块跨领域交流任职; not 重要岗位试用期制 after 重要岗位全委会投票制,
+    two systems sharing only 制)."""
+    a, b = p.name, q.name
+    if _is_quoted(p) or len(a) >= len(b) or len(a) < 6:
+        return False
+    head = next((n for n in range(len(a)) if a[n] != b[n]), len(a))
+    return head >= 4 and len(a) - head >= 2 and b.endswith(a[head:])
 
 
 def _is_quoted(p: Program) -> bool:

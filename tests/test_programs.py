@@ -198,3 +198,18 @@ def test_a_dictionary_word_quoted_again_and_again() -> None:
 
 def test_a_generation_quoted_again_and_again() -> None:
     assert find_programs(make_doc("“80后”干部。“80后”占九成。选拔“80后”。")) == []
+
+
+def test_a_name_shortened_later_is_the_same_programme() -> None:
+    doc = make_doc(
+        "首次开展优秀年轻干部跨地区跨条块跨领域交流任职工作。此次开展优秀年轻干部交流任职工作。"
+    )
+    [p] = find_programs(doc)
+    assert (p.name, p.mentions) == ("优秀年轻干部跨地区跨条块跨领域交流任职", 2)
+
+
+def test_two_systems_sharing_only_their_head_and_type_word() -> None:
+    names = [
+        p.name for p in find_programs(make_doc("全面实行重要岗位全委会投票制、重要岗位试用期制。"))
+    ]
+    assert names == ["重要岗位全委会投票制", "重要岗位试用期制"]
