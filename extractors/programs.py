@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,6 +61,9 @@ class Rules:
     place_prefix: re.Pattern
     max_name_chars: int
     min_name_chars: int
+    repeat_min: int
+    subject_after: re.Pattern
+    document: re.Pattern
 
 
 def _alternation(words: list[str]) -> str:
@@ -90,6 +94,12 @@ def load_rules(path: Path = DATA) -> Rules:
         place_prefix = re.compile(raw["place_prefix_pattern"])
         name_start = re.compile(
             f"{_alternation(raw['name_start_words'])}|{raw['name_start_pattern']}"
+        )
+        subject_after = re.compile(raw["subject_after_pattern"])
+        document = re.compile(
+            f"(?:{_alternation(raw['document_issue_verbs'])})[了的]?"
+            f"《(?P<name>[^《》\n{QUOTE_MARKS}]{{4,{raw['max_document_chars']}}}?"
+            f"(?P<type>{_alternation(raw['document_type_words'])})(?:[(（]试行[)）])?)》"
         )
     except re.error as exc:
         raise ValueError(f"{path}: bad pattern: {exc}") from exc
@@ -125,6 +135,9 @@ def load_rules(path: Path = DATA) -> Rules:
         place_prefix=place_prefix,
         max_name_chars=int(raw["max_name_chars"]),
         min_name_chars=int(raw["min_name_chars"]),
+        repeat_min=int(raw["repeated_quote_min"]),
+        subject_after=subject_after,
+        document=document,
     )
 
 
@@ -190,7 +203,9 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
     rules = load_rules()
     text = doc.text
     found: list[Program] = []
-    for group in _quote_groups(text, _all_quotes(text)):
+    quotes = _all_quotes(text)
+    times_quoted = Counter(text[s:e].strip() for s, e in quotes)
+    for group in _quote_groups(text, quotes):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
         verb_before = any(
@@ -198,12 +213,20 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
         )
         shared_type, type_end = _type_after(text, last_close, rules)
         label = text.startswith(rules.label_heads, last_close)
+        subject = rules.subject_after.match(text, last_close) is not None
+        verb_after = _word_tag(text[last_close : last_close + 4], last=False) == "v"
         for s, e in group:
             name = text[s:e].strip()
             if label or not _acceptable(name, rules):
                 continue
             own = _own_type(name, rules)
-            if not (own or shared_type or verb_before):
+            # a name the text returns to, or defines (“三同四一”是…), that no dictionary
+            # holds as a word of its own (“银色先锋”, “择优比选”; not “一把手”, “村官”)
+            returned = times_quoted[name] >= rules.repeat_min or subject
+            named = returned and not frequency_of(name)
+            if verb_after and shared_type and not own and _word_tag(name, True) == "v":
+                continue  # the manner of the verb after it: “量身定制”帮带计划
+            if not (own or shared_type or verb_before or named):
                 continue
             if not own and (tag_of(name) in rules.rhetoric_tags):
                 continue  # “三位一体”互动平台, 开展“充电”
@@ -223,6 +246,11 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
             continue
         name = m.group("name")
         found.append(_program(doc, name, name, m.group("type"), m.start("name"), m.end("name")))
+    for m in rules.document.finditer(text):  # a policy the report's unit issued
+        start = m.start("name") - 1  # its 《
+        if not doc.is_unusable(start, m.end()):
+            name = m.group("name")
+            found.append(_program(doc, name, name, m.group("type"), start, m.end()))
     closes = {e: (s, e) for s, e in find_short_quotes(text)}
     found.extend(_anchored_names(doc, rules, closes))
     return _dedupe(found, rules)
@@ -287,6 +315,16 @@ def _anchored_names(
     return out
 
 
+def _word_tag(text: str, last: bool) -> str:
+    """The tag of the first (or last) word of ``text``: the longest dictionary word of up to
+    four characters at that end, else its single character's."""
+    for n in (4, 3, 2, 1):
+        word = text[-n:] if last else text[:n]
+        if len(word) == n and frequency_of(word):
+            return tag_of(word)
+    return ""
+
+
 def _descriptive(modifier: str, rules: Rules) -> bool:
     """Whether a modifier opens with an idiom or a manner word (多样化人才交流活动, 常态化…):
     a description of activities, not the name of one. Its first word: the longest of the
@@ -339,7 +377,10 @@ def _dedupe(programs: list[Program], rules: Rules) -> list[Program]:
     kept: list[tuple[str, Program]] = []
     for p in sorted(programs, key=lambda p: p.start):
         core = rules.place_prefix.sub("", p.name)
-        same = next((i for i, (c, q) in enumerate(kept) if core in c or c in core), None)
+        same = next(
+            (i for i, (c, q) in enumerate(kept) if core in c or c in core or _shortened(p, q)),
+            None,
+        )
         if same is None:
             if not any(p.start < q.end and q.start < p.end for _, q in kept):
                 kept.append((core, p))
@@ -355,6 +396,18 @@ def _dedupe(programs: list[Program], rules: Rules) -> list[Program]:
         p.mentions += q.mentions
         kept[same] = (core, p)
     return [p for _, p in kept]
+
+
+def _shortened(p: Program, q: Program) -> bool:
+    """Whether unquoted ``p`` is ``q`` with a middle left out: a head of at least four
+    characters and an end of at least two of ``q``'s make up all of ``p`` (优秀年轻干部交流任职
+    after 优秀年轻干部跨地区跨条块跨领域交流任职; not 重要岗位试用期制 after 重要岗位全委会投票制,
+    two systems sharing only 制)."""
+    a, b = p.name, q.name
+    if _is_quoted(p) or len(a) >= len(b) or len(a) < 6:
+        return False
+    head = next((n for n in range(len(a)) if a[n] != b[n]), len(a))
+    return head >= 4 and len(a) - head >= 2 and b.endswith(a[head:])
 
 
 def _is_quoted(p: Program) -> bool:

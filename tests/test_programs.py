@@ -135,6 +135,29 @@ CASES = [
     ("入选“双一流”院校的毕业生。", []),
     ("这是园区成立以来“签约最快、投产最快”的项目。", []),
     ("他们在“体悟?qū实训”中成长。", []),
+    # a quotation the text defines with 是, unless it is a word of the dictionary
+    ("“‘三同四一’是年轻干部培训的规定动作。", [("三同四一", "三同四一", "")]),
+    ("他提到的“远山计划”,是该县的一项举措。", [("远山计划", "远山计划", "计划")]),
+    ("“一把手”是关键。", []),
+    # a quoted verb phrase before a verb and a type word: the manner of that verb
+    ("聚焦短板弱项,“量身定制”帮带计划。", []),
+    # a policy the report's unit issued, not one it only cites, nor a notice
+    (
+        "制定出台《关于建立党政领导干部联系人才制度的意见》,结对联系。",
+        [
+            (
+                "关于建立党政领导干部联系人才制度的意见",
+                "关于建立党政领导干部联系人才制度的意见",
+                "意见",
+            )
+        ],
+    ),
+    (
+        "根据省里下发的《某省省管干部任前公示暂行办法》有关规定。",
+        [("某省省管干部任前公示暂行办法", "某省省管干部任前公示暂行办法", "办法")],
+    ),
+    ("根据《关于进一步加强和改进选调生工作的意见》等规定。", []),
+    ("联合下发的《关于做好选调生招录工作的通知》。", []),
 ]
 
 
@@ -159,3 +182,34 @@ def test_names_inside_one_another_are_one_programme() -> None:
     [p] = find_programs(doc)
     assert (p.name, p.type, p.mentions) == ("星火·干部能力提升训练营", "训练营", 2)
     assert doc.text[p.start : p.end] == p.text == "“星火·干部能力提升训练营”"
+
+
+def test_a_quotation_the_text_returns_to() -> None:
+    """Quoted three times and no word of the dictionary: a name of the report's own."""
+    doc = make_doc("选派“银色先锋”作为导师。选聘“银色先锋”时看实绩。“银色先锋”带领青年干部。")
+    [p] = find_programs(doc)
+    assert (p.name, p.mentions) == ("银色先锋", 3)
+
+
+def test_a_dictionary_word_quoted_again_and_again() -> None:
+    doc = make_doc("“一把手”带头。“一把手”负责。“一把手”表态。大学生“村官”、“村官”、“村官”。")
+    assert find_programs(doc) == []
+
+
+def test_a_generation_quoted_again_and_again() -> None:
+    assert find_programs(make_doc("“80后”干部。“80后”占九成。选拔“80后”。")) == []
+
+
+def test_a_name_shortened_later_is_the_same_programme() -> None:
+    doc = make_doc(
+        "首次开展优秀年轻干部跨地区跨条块跨领域交流任职工作。此次开展优秀年轻干部交流任职工作。"
+    )
+    [p] = find_programs(doc)
+    assert (p.name, p.mentions) == ("优秀年轻干部跨地区跨条块跨领域交流任职", 2)
+
+
+def test_two_systems_sharing_only_their_head_and_type_word() -> None:
+    names = [
+        p.name for p in find_programs(make_doc("全面实行重要岗位全委会投票制、重要岗位试用期制。"))
+    ]
+    assert names == ["重要岗位全委会投票制", "重要岗位试用期制"]
