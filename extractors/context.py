@@ -24,6 +24,7 @@ OTHER = "other"  # no taxonomy keyword near the figure
 @dataclass(frozen=True)
 class Rules:
     periods: re.Pattern
+    weak_period_starts: tuple[str, ...]
     planned_cues: re.Pattern
     reported_cues: re.Pattern
     planned_after_chars: int
@@ -79,6 +80,7 @@ def load_rules(path: Path = DATA) -> Rules:
     words = sorted({w for ws in taxonomy.values() for w in ws}, key=len, reverse=True)
     return Rules(
         periods=periods,
+        weak_period_starts=tuple(raw["weak_period_starts"]),
         planned_cues=_cue_pattern(path, raw, "planned_cues"),
         reported_cues=_cue_pattern(path, raw, "reported_cues"),
         planned_after_chars=int(raw["planned_after_chars"]),
@@ -219,9 +221,11 @@ def topic_category(
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
     """The time scope given before ``pos`` in its sentence, up to 。！？； (2021年以来，…招录
-    484人): a scope stated in an earlier sentence does not carry over (the gold rule)."""
-    before = [m for m in rules.periods.finditer(text, sentence[0], pos)]
-    return before[-1].group(0) if before else ""
+    484人): a scope stated in an earlier sentence does not carry over (the gold rule). A scope
+    of how long (连续5年) yields to one of from when before it (自2013年起…，连续5年共…)."""
+    before = [m.group(0) for m in rules.periods.finditer(text, sentence[0], pos)]
+    strong = [p for p in before if not p.startswith(rules.weak_period_starts)]
+    return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
 
 
 def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:

@@ -58,6 +58,12 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("1997年1月撤地设市，辖166个乡镇。", [""]),
         ("活动开展以来，共与干部谈心谈话3400人次。", ["活动开展以来"]),
         ("自2014年计划实施以来，累计引进1789名毕业生。", ["自2014年计划实施以来"]),
+        # 今年 describing a noun (今年的报考人员) is no scope; 今年, as a clause, is
+        ("今年的报考人员中，研究生有120名。", [""]),
+        ("今年，全县共选派干部50名。", ["今年"]),
+        # how long (连续5年) yields to from when before it; alone it is the scope
+        ("自2015年起实施，每年选派10名，连续5年共选派50名干部。", ["自2015年起", "自2015年起"]),
+        ("全县连续3年选派干部60名。", ["连续3年"]),
     ],
 )
 def test_period(body: str, periods: list[str]) -> None:
