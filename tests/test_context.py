@@ -24,6 +24,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("80名从机关、乡镇推荐出来的青年干部参加集训。", ["青年干部"]),
         ("其中70%以上的村干部掌握了实用技术。", ["村干部"]),
         ("开展为期5天的集中轮训。", ["集中轮训"]),
+        # a practice verb naming which people (挂职干部), not the predicate (90人参训)
+        ("县委迎接131名挂职干部。", ["挂职干部"]),
+        ("49名参训学员顺利结业。", ["参训学员"]),  # an adverb opens the predicate
+        ("本次共90人参训。", [""]),
         # before the figure: verb + object, a list after 其中, X中N人, shares
         ("县委党校共培训科级干部900人次。", ["科级干部"]),
         ("其中提拔重用30人、交流轮岗12人。", ["提拔重用", "交流轮岗"]),
@@ -104,6 +108,9 @@ def test_modality(body: str, modalities: list[str]) -> None:
         ("中共党员干部2100人，占40%。", ["other", "other"]),  # a stock's composition
         ("全省共计划招考公务员5000名，其中派驻乡镇单位3000名。", ["recruitment", "recruitment"]),
         ("挂职时间从一般1年调整为一般2年。", ["secondment", "secondment"]),  # 调整为: no post
+        # 新录用 says who the people are; what they do decides, else it is recruitment
+        ("安排150名新录用公务员到一线锻炼。", ["frontline"]),
+        ("今年新录用公务员150名。", ["recruitment"]),
     ],
 )
 def test_category(body: str, categories: list[str]) -> None:
