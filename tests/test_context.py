@@ -84,6 +84,8 @@ def test_period(body: str, periods: list[str]) -> None:
         ("共引进计划投资过亿元项目35个。", ["reported"]),  # 计划 in 计划投资 is no plan
         ("目标是，到2030年选拔200名左右优秀干部；其中选拔女干部30名。", ["planned", "planned"]),
         ("9名党外人士将安排到市直部门挂职。", ["planned"]),  # the figure's own predicate
+        ("即将赴沿海挂职的30名干部今天出发。", ["reported"]),  # about to go: chosen already
+        ("30名干部将赴沿海挂职。", ["planned"]),
         ("报考者须在乡镇任职2年以上。", ["planned"]),  # a requirement
         ("省委组织部对拟任的12名省管干部进行任前公示。", ["reported"]),  # nominees named
         ("年内，表彰优秀党支部书记30名。", ["reported"]),
