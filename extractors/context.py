@@ -24,6 +24,7 @@ OTHER = "other"  # no taxonomy keyword near the figure
 @dataclass(frozen=True)
 class Rules:
     periods: re.Pattern
+    weak_period_starts: tuple[str, ...]
     planned_cues: re.Pattern
     reported_cues: re.Pattern
     planned_after_chars: int
@@ -36,6 +37,7 @@ class Rules:
     relative_clause_chars: int
     subject_noun_tags: set[str]
     subject_modifier_tags: set[str]
+    subject_adverb_tags: set[str]
     subject_glue: set[str]
     subject_max_chars: int
     taxonomy: dict[str, list[str]]
@@ -79,6 +81,7 @@ def load_rules(path: Path = DATA) -> Rules:
     words = sorted({w for ws in taxonomy.values() for w in ws}, key=len, reverse=True)
     return Rules(
         periods=periods,
+        weak_period_starts=tuple(raw["weak_period_starts"]),
         planned_cues=_cue_pattern(path, raw, "planned_cues"),
         reported_cues=_cue_pattern(path, raw, "reported_cues"),
         planned_after_chars=int(raw["planned_after_chars"]),
@@ -91,6 +94,7 @@ def load_rules(path: Path = DATA) -> Rules:
         relative_clause_chars=int(raw["relative_clause_chars"]),
         subject_noun_tags=set(raw["subject_noun_tags"]),
         subject_modifier_tags=set(raw["subject_modifier_tags"]),
+        subject_adverb_tags=set(raw["subject_adverb_tags"]),
         subject_glue=set(raw["subject_glue"]),
         subject_max_chars=int(raw["subject_max_chars"]),
         taxonomy=taxonomy,
@@ -219,9 +223,11 @@ def topic_category(
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
     """The time scope given before ``pos`` in its sentence, up to 。！？； (2021年以来，…招录
-    484人): a scope stated in an earlier sentence does not carry over (the gold rule)."""
-    before = [m for m in rules.periods.finditer(text, sentence[0], pos)]
-    return before[-1].group(0) if before else ""
+    484人): a scope stated in an earlier sentence does not carry over (the gold rule). A scope
+    of how long (连续5年) yields to one of from when before it (自2013年起…，连续5年共…)."""
+    before = [m.group(0) for m in rules.periods.finditer(text, sentence[0], pos)]
+    strong = [p for p in before if not p.startswith(rules.weak_period_starts)]
+    return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
 
 
 def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
@@ -345,7 +351,7 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool =
     run: list[tuple[int, int, str]] = []  # (start, end, role)
     last_run: list[tuple[int, int, str]] = []
     skip_to = lo
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         word = text[tok[0] : tok[1]]
         if word[0] in OPENING_QUOTES and not run:
             quote = QUOTED.match(text, tok[0])
@@ -366,10 +372,14 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool =
         role = _role(text, tok, rules)
         if activity and role == "verb":
             role = "noun"
+        elif not run and not last_run and _practice_modifier(text, word, tokens[k + 1 :], rules):
+            role = "modifier"  # 131名挂职干部, 49名参训学员: the practice says which people
         if word in rules.subject_glue:
             if any(r == "noun" for *_, r in run):
                 last_run = run
             run = []
+        elif role == "modifier" and tag_of(word) in rules.subject_adverb_tags and _has_noun(run):
+            break  # 49名参训学员顺利结业: an adverb after the head opens the predicate
         elif role in ("noun", "modifier"):
             run.append((tok[0], tok[1], role))
         else:
@@ -381,6 +391,18 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool =
     while run and sum(e - s for s, e, _ in run) > rules.subject_max_chars:
         run.pop(0)
     return "".join(text[s:e] for s, e, _ in run)
+
+
+def _has_noun(run: list[tuple[int, int, str]]) -> bool:
+    return any(r == "noun" for *_, r in run)
+
+
+def _practice_modifier(text: str, word: str, rest: list, rules: Rules) -> bool:
+    """Whether a practice verb right after the unit qualifies the noun right after it (挂职
+    干部, 参训学员) rather than being the figure's predicate (90人参训, 20人挂职锻炼)."""
+    if word not in rules.word_category or not tag_of(word).startswith("v") or not rest:
+        return False
+    return _role(text, rest[0], rules) == "noun"
 
 
 def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -> str:

@@ -24,6 +24,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("80名从机关、乡镇推荐出来的青年干部参加集训。", ["青年干部"]),
         ("其中70%以上的村干部掌握了实用技术。", ["村干部"]),
         ("开展为期5天的集中轮训。", ["集中轮训"]),
+        # a practice verb naming which people (挂职干部), not the predicate (90人参训)
+        ("县委迎接131名挂职干部。", ["挂职干部"]),
+        ("49名参训学员顺利结业。", ["参训学员"]),  # an adverb opens the predicate
+        ("本次共90人参训。", [""]),
         # before the figure: verb + object, a list after 其中, X中N人, shares
         ("县委党校共培训科级干部900人次。", ["科级干部"]),
         ("其中提拔重用30人、交流轮岗12人。", ["提拔重用", "交流轮岗"]),
@@ -58,6 +62,12 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("1997年1月撤地设市，辖166个乡镇。", [""]),
         ("活动开展以来，共与干部谈心谈话3400人次。", ["活动开展以来"]),
         ("自2014年计划实施以来，累计引进1789名毕业生。", ["自2014年计划实施以来"]),
+        # 今年 describing a noun (今年的报考人员) is no scope; 今年, as a clause, is
+        ("今年的报考人员中，研究生有120名。", [""]),
+        ("今年，全县共选派干部50名。", ["今年"]),
+        # how long (连续5年) yields to from when before it; alone it is the scope
+        ("自2015年起实施，每年选派10名，连续5年共选派50名干部。", ["自2015年起", "自2015年起"]),
+        ("全县连续3年选派干部60名。", ["连续3年"]),
     ],
 )
 def test_period(body: str, periods: list[str]) -> None:
@@ -74,6 +84,8 @@ def test_period(body: str, periods: list[str]) -> None:
         ("共引进计划投资过亿元项目35个。", ["reported"]),  # 计划 in 计划投资 is no plan
         ("目标是，到2030年选拔200名左右优秀干部；其中选拔女干部30名。", ["planned", "planned"]),
         ("9名党外人士将安排到市直部门挂职。", ["planned"]),  # the figure's own predicate
+        ("即将赴沿海挂职的30名干部今天出发。", ["reported"]),  # about to go: chosen already
+        ("30名干部将赴沿海挂职。", ["planned"]),
         ("报考者须在乡镇任职2年以上。", ["planned"]),  # a requirement
         ("省委组织部对拟任的12名省管干部进行任前公示。", ["reported"]),  # nominees named
         ("年内，表彰优秀党支部书记30名。", ["reported"]),
@@ -98,6 +110,9 @@ def test_modality(body: str, modalities: list[str]) -> None:
         ("中共党员干部2100人，占40%。", ["other", "other"]),  # a stock's composition
         ("全省共计划招考公务员5000名，其中派驻乡镇单位3000名。", ["recruitment", "recruitment"]),
         ("挂职时间从一般1年调整为一般2年。", ["secondment", "secondment"]),  # 调整为: no post
+        # 新录用 says who the people are; what they do decides, else it is recruitment
+        ("安排150名新录用公务员到一线锻炼。", ["frontline"]),
+        ("今年新录用公务员150名。", ["recruitment"]),
     ],
 )
 def test_category(body: str, categories: list[str]) -> None:
