@@ -40,6 +40,11 @@ class Rules:
     subject_adverb_tags: set[str]
     subject_glue: set[str]
     subject_max_chars: int
+    subject_pool_openers: set[str]
+    subject_pool_skip: set[str]
+    subject_pool_closers: set[str]
+    subject_duration_heads: tuple[str, ...]
+    subject_lasting_verbs: set[str]
     taxonomy: dict[str, list[str]]
     category_words: re.Pattern
     word_category: dict[str, str]
@@ -97,6 +102,11 @@ def load_rules(path: Path = DATA) -> Rules:
         subject_adverb_tags=set(raw["subject_adverb_tags"]),
         subject_glue=set(raw["subject_glue"]),
         subject_max_chars=int(raw["subject_max_chars"]),
+        subject_pool_openers=set(raw["subject_pool_openers"]),
+        subject_pool_skip=set(raw["subject_pool_skip"]),
+        subject_pool_closers=set(raw["subject_pool_closers"]),
+        subject_duration_heads=tuple(raw["subject_duration_heads"]),
+        subject_lasting_verbs=set(raw["subject_lasting_verbs"]),
         taxonomy=taxonomy,
         category_words=re.compile("|".join(re.escape(w) for w in words)),
         # a keyword listed under two categories belongs to the first
@@ -322,7 +332,10 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     When no noun follows the unit, the phrase after a 的 close by (100名从科局遴选出来的
     年轻干部, 4名在鄂就读的新疆籍毕业生)."""
     text = doc.text
-    if m.kind in ("percentage", "duration") and not text.startswith("的", m.end):
+    if m.kind == "duration" and not text.startswith("的", m.end):
+        found = _noun_phrase(doc, m.end, clause_end, rules)
+        return found if found.endswith(rules.subject_duration_heads) else ""  # 2年以上基层工作经历
+    if m.kind == "percentage" and not text.startswith("的", m.end):
         return ""  # only a phrase joined by 的 is counted by them
     activity = m.kind == "duration"  # 为期5天的集中轮训: what lasts is an activity
     start = m.end
@@ -455,8 +468,37 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     if not picked:
         return ""
     if not has_noun and m.kind == "headcount" and j and words[j - 1] not in rules.list_openers:
+        pool = [k for k in range(j) if words[k].startswith(tuple(rules.subject_pool_openers))]
+        k = j  # 面向X招录N名, X等定向选调N名: the pool offered the posts is counted
+        while k and words[k - 1] in rules.subject_pool_skip - rules.subject_pool_closers:
+            k -= 1
+        if pool or (k and words[k - 1] in rules.subject_pool_closers):
+            return _pool_phrase(text, tokens[pool[-1] if pool else 0 : j], rules)
         return ""  # 增补3名, 录用488人: the verb says what was done, not who
     return text[picked[0][0] : picked[-1][1]]
+
+
+def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:
+    """The noun phrase ending a pool (国内高校2022届毕业生、省内服务基层项目人员等定向 →
+    省内服务基层项目人员): words of the offer after it skipped, nouns and modifiers back to a
+    stop word or the length limit."""
+    end = len(tokens)
+    opener = next((o for o in rules.subject_pool_openers if text.startswith(o, tokens[0][0])), "")
+    if opener:  # jieba keeps 面向全国 as one word: the pool starts after 面向
+        tokens = [(tokens[0][0] + len(opener), tokens[0][1], ""), *tokens[1:]]
+    while end and text[tokens[end - 1][0] : tokens[end - 1][1]] in rules.subject_pool_skip:
+        end -= 1
+    j = end
+    while j:
+        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
+        if word in rules.subject_before_stops or word in rules.subject_glue:
+            break
+        if _role(text, tokens[j - 1], rules) not in ("noun", "modifier"):
+            break
+        if sum(e - s for s, e, _ in tokens[j - 1 : end]) > rules.subject_max_chars:
+            break
+        j -= 1
+    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
 
 
 def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
@@ -478,6 +520,10 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
     """What is counted: the noun phrase after the unit, else the one right before the figure
     (the gold's rule: it may stand after the unit or before the figure)."""
     clause_start, clause_end = subject_clause(doc.text, m, sentence)
+    if m.kind == "duration" and m.qualifier == "at_least":
+        before = _tokens_in(doc, clause_start, m.start)
+        if before and doc.text[before[-1][0] : before[-1][1]] in rules.subject_lasting_verbs:
+            return doc.text[before[-1][0] : before[-1][1]]  # 任职1年以上的副职: the tenure lasts
     return subject_after(doc, m, clause_end, rules) or subject_before(doc, m, clause_start, rules)
 
 

@@ -40,6 +40,17 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("当中8人是中共党员。", ["中共党员"]),
         # a verb alone says what was done to a headcount, not who
         ("在原计划上增补4名。", [""]),
+        ("今年共录用220名。", [""]),
+        # …but posts offered to a pool count the pool (面向X招录N名, X等定向选调N名)
+        ("市委组织部面向全国重点高校应届毕业生招录200名。", ["毕业生"]),
+        ("面向基层一线干部、服务基层项目人员等定向选调60名。", ["服务基层项目人员"]),
+        # a list closed by 等: its last item
+        ("各乡镇组织委员、部分村党支部书记等60余人参加培训。", ["部分村党支部书记"]),
+        # a duration: the experience it names (no 的 needed), the tenure a minimum follows
+        ("报考者须具有2年以上基层工作经历。", ["基层工作经历"]),
+        ("任职2年以上的副科级干部可以报名。", ["任职"]),
+        ("开展为期3天以上的专题培训。", ["专题培训"]),  # no tenure verb: the phrase after 的
+        ("集中培训3天以上学员全部结业。", ["培训"]),  # 学员 do not last: the training does
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
