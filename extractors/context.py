@@ -503,7 +503,7 @@ def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:
 
 def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
     """Whether ``m`` is a share of the figure right before it: 6人，占13.3%."""
-    between = text[previous.end : m.start].strip("，, ")
+    between = text[previous.end : m.start].strip("，,、 ")  # 35岁以下的1541人、占76.7%
     return m.kind == "percentage" and between in rules.share_words
 
 
