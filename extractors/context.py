@@ -45,6 +45,7 @@ class Rules:
     subject_pool_closers: set[str]
     subject_duration_heads: tuple[str, ...]
     subject_lasting_verbs: set[str]
+    subject_entity_units: set[str]
     taxonomy: dict[str, list[str]]
     category_words: re.Pattern
     word_category: dict[str, str]
@@ -107,6 +108,7 @@ def load_rules(path: Path = DATA) -> Rules:
         subject_pool_closers=set(raw["subject_pool_closers"]),
         subject_duration_heads=tuple(raw["subject_duration_heads"]),
         subject_lasting_verbs=set(raw["subject_lasting_verbs"]),
+        subject_entity_units=set(raw["subject_entity_units"]),
         taxonomy=taxonomy,
         category_words=re.compile("|".join(re.escape(w) for w in words)),
         # a keyword listed under two categories belongs to the first
@@ -276,6 +278,7 @@ AGE = re.compile(
 )
 QUOTED = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,12}[”’」』]")
 OPENING_QUOTES = "“‘「『"
+BRACKETS = ("()", "（）")
 SUBJECT_CLAUSE_BREAK = re.compile(r"[，,、:：;；]")
 SUBJECT_CLAUSE_END = re.compile(r"[，,:：;；。！？!?\n]")
 
@@ -341,8 +344,13 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     start = m.end
     if m.kind == "headcount" and text.startswith(("是", "系"), start):
         start += 1  # 8人是中共党员: what they are is what is counted
-    found = _noun_phrase(doc, start, clause_end, rules, activity)
     de = text.find("的", m.end, min(clause_end, m.end + rules.relative_clause_chars))
+    if m.unit in rules.subject_entity_units and de > start:
+        owner = _noun_phrase(doc, start, de, rules)
+        rest = text[start + len(owner) : de]  # nothing, or the bracket ending 县(市、区)
+        if owner and text.startswith(owner, start) and (not rest or rest[0] + rest[-1] in BRACKETS):
+            return text[start:de]  # 16个省(区)的对口培训班: units counted, then what they own
+    found = _noun_phrase(doc, start, clause_end, rules, activity)
     if not found and de >= 0:
         found = _noun_phrase(doc, de + 1, clause_end, rules, activity)
     return found

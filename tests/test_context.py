@@ -24,6 +24,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("80名从机关、乡镇推荐出来的青年干部参加集训。", ["青年干部"]),
         ("其中70%以上的村干部掌握了实用技术。", ["村干部"]),
         ("开展为期5天的集中轮训。", ["集中轮训"]),
+        # places and bodies counted (个) with only nouns before a 的: they, not what they own
+        ("全市30个乡(镇)的党委书记参加培训。", ["乡(镇)"]),
+        ("建立12个覆盖全县的党建联盟。", ["党建联盟"]),  # a verb: a relative clause
+        ("选派20名机关的年轻干部。", ["年轻干部"]),  # people (名): the phrase after 的
         # a practice verb naming which people (挂职干部), not the predicate (90人参训)
         ("县委迎接131名挂职干部。", ["挂职干部"]),
         ("49名参训学员顺利结业。", ["参训学员"]),  # an adverb opens the predicate
