@@ -293,6 +293,17 @@ def subject_clause(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[in
     return lo, end.start() if end else hi
 
 
+def pool_clause(text: str, lo: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """The pool named in the clause before one starting at ``lo`` (从X中，择优选拔N人): the
+    span of X, else None."""
+    if lo - 2 < sentence[0] or text[lo - 2] != "中" or text[lo - 1] not in "，,":
+        return None
+    start = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], lo - 1):
+        start = brk.end()
+    return (start + 1, lo - 2) if text.startswith("从", start) and lo - 2 > start + 1 else None
+
+
 def _tokens_in(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
     """The tokens inside [lo, hi); one cut by ``lo`` starts there (the unit may sit inside a
     token: 名干部, 人到), one cut by ``hi`` ends there."""
@@ -482,6 +493,10 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
             k -= 1
         if pool or (k and words[k - 1] in rules.subject_pool_closers):
             return _pool_phrase(text, tokens[pool[-1] if pool else 0 : j], rules)
+        named = pool_clause(text, clause_start, doc.sentence_at(clause_start))
+        if named and words[j - 1] in rules.subject_pool_skip:
+            lo, hi = named  # 从X中，择优选拔N人: the pool in the clause before
+            return _pool_phrase(text, _with_ages(text, _tokens_in(doc, lo, hi), lo, hi), rules)
         return ""  # 增补3名, 录用488人: the verb says what was done, not who
     return text[picked[0][0] : picked[-1][1]]
 
@@ -551,7 +566,9 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
     ends are punctuation or the sentence's ends, where jieba's blocks (runs of Han, letters
     and digits: its re_han_default, each segmented alone) begin and end, so these characters
     segment exactly as inside the whole text (tests compare the records of both)."""
-    return subject_clause(text, m, sentence)
+    lo, hi = subject_clause(text, m, sentence)
+    named = pool_clause(text, lo, sentence)  # 从X中，择优选拔N人: X is read too
+    return (named[0] - 1 if named else lo), hi
 
 
 def find_program(m: Measure, programs: list[Program], sentence: tuple[int, int]) -> str:

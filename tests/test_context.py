@@ -53,6 +53,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # …but posts offered to a pool count the pool (面向X招录N名, X等定向选调N名)
         ("市委组织部面向全国重点高校应届毕业生招录200名。", ["毕业生"]),
         ("面向基层一线干部、服务基层项目人员等定向选调60名。", ["服务基层项目人员"]),
+        ("从县直单位优秀年轻干部中，择优选拔30人到乡镇任职。", ["县直单位优秀年轻干部"]),
+        ("从2003年起，择优选拔30人到乡镇任职。", [""]),  # 从 a date: no pool
+        ("在此过程中，择优选拔30人。", [""]),  # 中 without 从: no pool
         # a list closed by 等: its last item
         ("各乡镇组织委员、部分村党支部书记等60余人参加培训。", ["部分村党支部书记"]),
         # a duration: the experience it names (no 的 needed), the tenure a minimum follows
