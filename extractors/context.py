@@ -46,6 +46,7 @@ class Rules:
     subject_duration_heads: tuple[str, ...]
     subject_lasting_verbs: set[str]
     subject_entity_units: set[str]
+    subject_batch_units: set[str]
     taxonomy: dict[str, list[str]]
     category_words: re.Pattern
     word_category: dict[str, str]
@@ -109,6 +110,7 @@ def load_rules(path: Path = DATA) -> Rules:
         subject_duration_heads=tuple(raw["subject_duration_heads"]),
         subject_lasting_verbs=set(raw["subject_lasting_verbs"]),
         subject_entity_units=set(raw["subject_entity_units"]),
+        subject_batch_units=set(raw["subject_batch_units"]),
         taxonomy=taxonomy,
         category_words=re.compile("|".join(re.escape(w) for w in words)),
         # a keyword listed under two categories belongs to the first
@@ -524,6 +526,12 @@ def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:
     return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
 
 
+def _batches_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
+    """Whether ``previous`` counts batches of the people ``m`` counts: 6批共300名."""
+    between = text[previous.end : m.start]
+    return previous.unit in rules.subject_batch_units and between in ("", "共", "共计", "计")
+
+
 def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
     """Whether ``m`` is a share of the figure right before it: 6人，占13.3%."""
     between = text[previous.end : m.start].strip("，,、 ")  # 35岁以下的1541人、占76.7%
@@ -608,6 +616,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
         elif not m.subject and previous is not None and _part_of(text, previous, m, sentence):
             m.subject = previous.subject  # 派出选调生4300多名，其中已有26人…: of that group
+        if previous is not None and _batches_of(text, previous, m, rules) and m.subject:
+            previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence)
         m.category = find_category(

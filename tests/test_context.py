@@ -47,6 +47,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # of a group counted just before (其中); what they are (8人是中共党员)
         ("共派出选调生3200多名，其中已有20人走上厅级岗位。", ["选调生", "选调生"]),
         ("当中8人是中共党员。", ["中共党员"]),
+        # batches right before the people in them are batches of those people
+        ("先后选派了4批共120名优秀年轻干部到基层。", ["优秀年轻干部", "优秀年轻干部"]),
+        ("开展集中轮训3批，选派优秀干部40名。", ["集中轮训", "优秀干部"]),  # not adjacent
         # a verb alone says what was done to a headcount, not who
         ("在原计划上增补4名。", [""]),
         ("今年共录用220名。", [""]),
