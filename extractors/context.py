@@ -349,8 +349,10 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     年轻干部, 4名在鄂就读的新疆籍毕业生)."""
     text = doc.text
     if m.kind == "duration" and not text.startswith("的", m.end):
-        found = _noun_phrase(doc, m.end, clause_end, rules)
-        return found if found.endswith(rules.subject_duration_heads) else ""  # 2年以上基层工作经历
+        found = _noun_phrase(doc, m.end, clause_end, rules, activity=True)
+        if found in rules.word_category or found.endswith(rules.subject_duration_heads):
+            return found  # 2年以上基层工作经历, 进行5天培训: the experience, the practice
+        return ""
     if m.kind == "percentage" and not text.startswith("的", m.end):
         return ""  # only a phrase joined by 的 is counted by them
     activity = m.kind == "duration"  # 为期5天的集中轮训: what lasts is an activity

@@ -22,6 +22,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("选拔300名左右40岁以下的优秀年轻干部。", ["优秀年轻干部"]),
         ("12名新干部向4名经验丰富的“成长导师”拜师。", ["新干部", "“成长导师”"]),
         ("80名从机关、乡镇推荐出来的青年干部参加集训。", ["青年干部"]),
+        ("逾200名来自省直机关、市直单位、高校和科研院所等单位的青年干部参加。", ["青年干部"]),
         ("其中70%以上的村干部掌握了实用技术。", ["村干部"]),
         ("开展为期5天的集中轮训。", ["集中轮训"]),
         # places and bodies counted (个) with only nouns before a 的: they, not what they own
@@ -66,6 +67,8 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("任职2年以上的副科级干部可以报名。", ["任职"]),
         ("开展为期3天以上的专题培训。", ["专题培训"]),  # no tenure verb: the phrase after 的
         ("集中培训3天以上学员全部结业。", ["培训"]),  # 学员 do not last: the training does
+        ("迎接挂职干部并进行5天培训。", ["培训"]),  # a practice right after: it lasts
+        ("干部下派3年回原单位。", [""]),  # 回原单位 is no practice nor experience
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
