@@ -40,6 +40,13 @@ class Rules:
     subject_adverb_tags: set[str]
     subject_glue: set[str]
     subject_max_chars: int
+    subject_pool_openers: set[str]
+    subject_pool_skip: set[str]
+    subject_pool_closers: set[str]
+    subject_duration_heads: tuple[str, ...]
+    subject_lasting_verbs: set[str]
+    subject_entity_units: set[str]
+    subject_batch_units: set[str]
     taxonomy: dict[str, list[str]]
     category_words: re.Pattern
     word_category: dict[str, str]
@@ -97,6 +104,13 @@ def load_rules(path: Path = DATA) -> Rules:
         subject_adverb_tags=set(raw["subject_adverb_tags"]),
         subject_glue=set(raw["subject_glue"]),
         subject_max_chars=int(raw["subject_max_chars"]),
+        subject_pool_openers=set(raw["subject_pool_openers"]),
+        subject_pool_skip=set(raw["subject_pool_skip"]),
+        subject_pool_closers=set(raw["subject_pool_closers"]),
+        subject_duration_heads=tuple(raw["subject_duration_heads"]),
+        subject_lasting_verbs=set(raw["subject_lasting_verbs"]),
+        subject_entity_units=set(raw["subject_entity_units"]),
+        subject_batch_units=set(raw["subject_batch_units"]),
         taxonomy=taxonomy,
         category_words=re.compile("|".join(re.escape(w) for w in words)),
         # a keyword listed under two categories belongs to the first
@@ -266,6 +280,7 @@ AGE = re.compile(
 )
 QUOTED = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,12}[”’」』]")
 OPENING_QUOTES = "“‘「『"
+BRACKETS = ("()", "（）")
 SUBJECT_CLAUSE_BREAK = re.compile(r"[，,、:：;；]")
 SUBJECT_CLAUSE_END = re.compile(r"[，,:：;；。！？!?\n]")
 
@@ -278,6 +293,17 @@ def subject_clause(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[in
         lo = brk.end()
     end = SUBJECT_CLAUSE_END.search(text, m.end, hi)
     return lo, end.start() if end else hi
+
+
+def pool_clause(text: str, lo: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """The pool named in the clause before one starting at ``lo`` (从X中，择优选拔N人): the
+    span of X, else None."""
+    if lo - 2 < sentence[0] or text[lo - 2] != "中" or text[lo - 1] not in "，,":
+        return None
+    start = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], lo - 1):
+        start = brk.end()
+    return (start + 1, lo - 2) if text.startswith("从", start) and lo - 2 > start + 1 else None
 
 
 def _tokens_in(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -322,14 +348,24 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     When no noun follows the unit, the phrase after a 的 close by (100名从科局遴选出来的
     年轻干部, 4名在鄂就读的新疆籍毕业生)."""
     text = doc.text
-    if m.kind in ("percentage", "duration") and not text.startswith("的", m.end):
+    if m.kind == "duration" and not text.startswith("的", m.end):
+        found = _noun_phrase(doc, m.end, clause_end, rules, activity=True)
+        if found in rules.word_category or found.endswith(rules.subject_duration_heads):
+            return found  # 2年以上基层工作经历, 进行5天培训: the experience, the practice
+        return ""
+    if m.kind == "percentage" and not text.startswith("的", m.end):
         return ""  # only a phrase joined by 的 is counted by them
     activity = m.kind == "duration"  # 为期5天的集中轮训: what lasts is an activity
     start = m.end
     if m.kind == "headcount" and text.startswith(("是", "系"), start):
         start += 1  # 8人是中共党员: what they are is what is counted
-    found = _noun_phrase(doc, start, clause_end, rules, activity)
     de = text.find("的", m.end, min(clause_end, m.end + rules.relative_clause_chars))
+    if m.unit in rules.subject_entity_units and de > start:
+        owner = _noun_phrase(doc, start, de, rules)
+        rest = text[start + len(owner) : de]  # nothing, or the bracket ending 县(市、区)
+        if owner and text.startswith(owner, start) and (not rest or rest[0] + rest[-1] in BRACKETS):
+            return text[start:de]  # 16个省(区)的对口培训班: units counted, then what they own
+    found = _noun_phrase(doc, start, clause_end, rules, activity)
     if not found and de >= 0:
         found = _noun_phrase(doc, de + 1, clause_end, rules, activity)
     return found
@@ -455,13 +491,52 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     if not picked:
         return ""
     if not has_noun and m.kind == "headcount" and j and words[j - 1] not in rules.list_openers:
+        pool = [k for k in range(j) if words[k].startswith(tuple(rules.subject_pool_openers))]
+        k = j  # 面向X招录N名, X等定向选调N名: the pool offered the posts is counted
+        while k and words[k - 1] in rules.subject_pool_skip - rules.subject_pool_closers:
+            k -= 1
+        if pool or (k and words[k - 1] in rules.subject_pool_closers):
+            return _pool_phrase(text, tokens[pool[-1] if pool else 0 : j], rules)
+        named = pool_clause(text, clause_start, doc.sentence_at(clause_start))
+        if named and words[j - 1] in rules.subject_pool_skip:
+            lo, hi = named  # 从X中，择优选拔N人: the pool in the clause before
+            return _pool_phrase(text, _with_ages(text, _tokens_in(doc, lo, hi), lo, hi), rules)
         return ""  # 增补3名, 录用488人: the verb says what was done, not who
     return text[picked[0][0] : picked[-1][1]]
 
 
+def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:
+    """The noun phrase ending a pool (国内高校2022届毕业生、省内服务基层项目人员等定向 →
+    省内服务基层项目人员): words of the offer after it skipped, nouns and modifiers back to a
+    stop word or the length limit."""
+    end = len(tokens)
+    opener = next((o for o in rules.subject_pool_openers if text.startswith(o, tokens[0][0])), "")
+    if opener:  # jieba keeps 面向全国 as one word: the pool starts after 面向
+        tokens = [(tokens[0][0] + len(opener), tokens[0][1], ""), *tokens[1:]]
+    while end and text[tokens[end - 1][0] : tokens[end - 1][1]] in rules.subject_pool_skip:
+        end -= 1
+    j = end
+    while j:
+        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
+        if word in rules.subject_before_stops or word in rules.subject_glue:
+            break
+        if _role(text, tokens[j - 1], rules) not in ("noun", "modifier"):
+            break
+        if sum(e - s for s, e, _ in tokens[j - 1 : end]) > rules.subject_max_chars:
+            break
+        j -= 1
+    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
+
+
+def _batches_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
+    """Whether ``previous`` counts batches of the people ``m`` counts: 6批共300名."""
+    between = text[previous.end : m.start]
+    return previous.unit in rules.subject_batch_units and between in ("", "共", "共计", "计")
+
+
 def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
     """Whether ``m`` is a share of the figure right before it: 6人，占13.3%."""
-    between = text[previous.end : m.start].strip("，, ")
+    between = text[previous.end : m.start].strip("，,、 ")  # 35岁以下的1541人、占76.7%
     return m.kind == "percentage" and between in rules.share_words
 
 
@@ -478,6 +553,10 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
     """What is counted: the noun phrase after the unit, else the one right before the figure
     (the gold's rule: it may stand after the unit or before the figure)."""
     clause_start, clause_end = subject_clause(doc.text, m, sentence)
+    if m.kind == "duration" and m.qualifier == "at_least":
+        before = _tokens_in(doc, clause_start, m.start)
+        if before and doc.text[before[-1][0] : before[-1][1]] in rules.subject_lasting_verbs:
+            return doc.text[before[-1][0] : before[-1][1]]  # 任职1年以上的副职: the tenure lasts
     return subject_after(doc, m, clause_end, rules) or subject_before(doc, m, clause_start, rules)
 
 
@@ -497,7 +576,9 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
     ends are punctuation or the sentence's ends, where jieba's blocks (runs of Han, letters
     and digits: its re_han_default, each segmented alone) begin and end, so these characters
     segment exactly as inside the whole text (tests compare the records of both)."""
-    return subject_clause(text, m, sentence)
+    lo, hi = subject_clause(text, m, sentence)
+    named = pool_clause(text, lo, sentence)  # 从X中，择优选拔N人: X is read too
+    return (named[0] - 1 if named else lo), hi
 
 
 def find_program(m: Measure, programs: list[Program], sentence: tuple[int, int]) -> str:
@@ -537,6 +618,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
         elif not m.subject and previous is not None and _part_of(text, previous, m, sentence):
             m.subject = previous.subject  # 派出选调生4300多名，其中已有26人…: of that group
+        if previous is not None and _batches_of(text, previous, m, rules) and m.subject:
+            previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence)
         m.category = find_category(

@@ -22,8 +22,13 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("选拔300名左右40岁以下的优秀年轻干部。", ["优秀年轻干部"]),
         ("12名新干部向4名经验丰富的“成长导师”拜师。", ["新干部", "“成长导师”"]),
         ("80名从机关、乡镇推荐出来的青年干部参加集训。", ["青年干部"]),
+        ("逾200名来自省直机关、市直单位、高校和科研院所等单位的青年干部参加。", ["青年干部"]),
         ("其中70%以上的村干部掌握了实用技术。", ["村干部"]),
         ("开展为期5天的集中轮训。", ["集中轮训"]),
+        # places and bodies counted (个) with only nouns before a 的: they, not what they own
+        ("全市30个乡(镇)的党委书记参加培训。", ["乡(镇)"]),
+        ("建立12个覆盖全县的党建联盟。", ["党建联盟"]),  # a verb: a relative clause
+        ("选派20名机关的年轻干部。", ["年轻干部"]),  # people (名): the phrase after 的
         # a practice verb naming which people (挂职干部), not the predicate (90人参训)
         ("县委迎接131名挂职干部。", ["挂职干部"]),
         ("49名参训学员顺利结业。", ["参训学员"]),  # an adverb opens the predicate
@@ -34,12 +39,36 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("参加本次培训的学员共156名。", ["学员"]),
         ("新提拔的科级干部占科级干部总数的41%。", ["科级干部"]),
         ("女干部8人，占12.5%；", ["女干部", "女干部"]),
+        ("其中35岁以下的300人、占60%。", ["35岁以下", "35岁以下"]),  # a share after 、
+        ("干部300人、党员占60%。", ["干部", "党员"]),  # …unless it names its own phrase
+        # 一线 is a noun (the front line), not jieba's numeral
+        ("工作在生产一线的85人。", ["生产一线"]),
+        ("在基层一线的占70%。", ["基层一线"]),
         ("全县班子成员中6人获得研究生学历。", ["班子成员"]),
         # of a group counted just before (其中); what they are (8人是中共党员)
         ("共派出选调生3200多名，其中已有20人走上厅级岗位。", ["选调生", "选调生"]),
         ("当中8人是中共党员。", ["中共党员"]),
+        # batches right before the people in them are batches of those people
+        ("先后选派了4批共120名优秀年轻干部到基层。", ["优秀年轻干部", "优秀年轻干部"]),
+        ("开展集中轮训3批，选派优秀干部40名。", ["集中轮训", "优秀干部"]),  # not adjacent
         # a verb alone says what was done to a headcount, not who
         ("在原计划上增补4名。", [""]),
+        ("今年共录用220名。", [""]),
+        # …but posts offered to a pool count the pool (面向X招录N名, X等定向选调N名)
+        ("市委组织部面向全国重点高校应届毕业生招录200名。", ["毕业生"]),
+        ("面向基层一线干部、服务基层项目人员等定向选调60名。", ["服务基层项目人员"]),
+        ("从县直单位优秀年轻干部中，择优选拔30人到乡镇任职。", ["县直单位优秀年轻干部"]),
+        ("从2003年起，择优选拔30人到乡镇任职。", [""]),  # 从 a date: no pool
+        ("在此过程中，择优选拔30人。", [""]),  # 中 without 从: no pool
+        # a list closed by 等: its last item
+        ("各乡镇组织委员、部分村党支部书记等60余人参加培训。", ["部分村党支部书记"]),
+        # a duration: the experience it names (no 的 needed), the tenure a minimum follows
+        ("报考者须具有2年以上基层工作经历。", ["基层工作经历"]),
+        ("任职2年以上的副科级干部可以报名。", ["任职"]),
+        ("开展为期3天以上的专题培训。", ["专题培训"]),  # no tenure verb: the phrase after 的
+        ("集中培训3天以上学员全部结业。", ["培训"]),  # 学员 do not last: the training does
+        ("迎接挂职干部并进行5天培训。", ["培训"]),  # a practice right after: it lasts
+        ("干部下派3年回原单位。", [""]),  # 回原单位 is no practice nor experience
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
