@@ -261,8 +261,7 @@ def read_text_date(doc: Document) -> Document:
     """A plain-text report's publish date from its raw head and last lines, read before
     normalize drops the date bars (发布时间:…, 时间:…) as furniture. Read on those lines made
     half-width, without pinyin and Simplified (the rules are written so), as normalize makes
-    them. The outlet of a source line too, on Simplified text (normalize converts that of a
-    Traditional page); the reporters are read on the normalized text."""
+    them. The outlet of a source line too; the reporters are read on the normalized text."""
     from pipeline.normalize import detect_script, strip_pinyin, to_halfwidth, to_simplified
 
     rules = load_rules()
@@ -276,15 +275,17 @@ def read_text_date(doc: Document) -> Document:
     cut = rules.header_line_chars + 1
     head = [line[:cut] for line in [*lines[:n], ELIDED_BODY, *tail]]
     text, _ = strip_pinyin(to_halfwidth("\n".join(head)))
-    simp = to_simplified(text)
-    simplified = detect_script(text, simp) == "simplified"
-    if not simplified:
+    raw, simp = text, to_simplified(text)
+    if detect_script(text, simp) != "simplified":
         text = simp
     doc.publish_date = header_date(text.split("\n"), rules)
-    if not doc.outlet and simplified:
+    if not doc.outlet and (outlet := header_outlet(text.split("\n"), rules)):
         # 来源:定海区融媒体中心 goes with the bar too, and the outlet may name the report's
-        # place. Only from Simplified text: normalize converts a Traditional page's outlet.
-        doc.outlet = header_outlet(text.split("\n"), rules)
+        # place. A Traditional page's outlet is kept as written (normalize converts it once:
+        # t2s twice is not safe); t2s keeps lengths, so it stands where its Simplified form
+        # was found.
+        at = text.find(outlet)
+        doc.outlet = raw[at : at + len(outlet)] if len(raw) == len(text) and at >= 0 else ""
     return doc
 
 

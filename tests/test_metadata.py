@@ -136,6 +136,10 @@ def test_the_raw_head_gives_the_outlet_of_a_dropped_source_bar() -> None:
     doc = run_text(text)
     assert "来源" not in doc.text and doc.outlet == "定海区融媒体中心"
     assert run_text("沈家门干部培训\n来源:沈阳日报\n正文开始,会议召开。\n").outlet == "沈阳日报"
+    traditional = (
+        "選優配強 促進發展\n發佈時間:2012年02月23日 | 來源:黑龍江日報\n正文開始,幹部會議召開。\n"
+    )
+    assert run_text(traditional).outlet == "黑龙江日报"  # converted once, by normalize
 
 
 # ---- reporters: names of 2-4 Han characters; titles separate them, never part of them
