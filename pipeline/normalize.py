@@ -189,7 +189,7 @@ def clean_lines(text: str, rules: Rules) -> list[str]:
         line, starts = kept[i]
         # Never join onto the first line (a headline has no end punctuation), nor a date or
         # byline line above the body onto the headline.
-        meta = not body_seen and any(p.search(line) for p in rules.not_headline)
+        meta = not body_seen and _meta_line(line, rules)
         if len(lines) > 1 and not starts and not meta and _broken(lines[-1]):
             nxt = kept[i + 1] if i + 1 < len(kept) else None
             if _caption(line) and nxt is not None and not nxt[1] and not _caption(nxt[0]):
@@ -267,6 +267,11 @@ def _han_count(line: str) -> int:
     return sum(map(len, HAN.findall(line)))
 
 
+def _meta_line(line: str, rules: Rules) -> bool:
+    """A byline, date, source line or app banner (normalize.toml's [headline] not_headline)."""
+    return any(p.search(line) for p in rules.not_headline)
+
+
 def looks_like_headline(line: str, rules: Rules) -> bool:
     """A headline: short, enough Han characters, no full stop, not a byline, dateline, date
     or source line."""
@@ -274,7 +279,7 @@ def looks_like_headline(line: str, rules: Rules) -> bool:
         len(line) <= rules.headline_max_chars
         and _han_count(line) >= rules.headline_min_han
         and "。" not in line
-        and not any(p.search(line) for p in rules.not_headline)
+        and not _meta_line(line, rules)
         and not any(p.search(line) for p in rules.article_openers)
     )
 
@@ -286,9 +291,7 @@ def headline_index(lines: list[str], rules: Rules) -> int | None:
     for i, line in enumerate(lines[: rules.headline_lookahead]):
         if looks_like_headline(line, rules):
             return i
-        if _han_count(line) >= rules.headline_min_han and not any(
-            p.search(line) for p in rules.not_headline
-        ):
+        if _han_count(line) >= rules.headline_min_han and not _meta_line(line, rules):
             return None  # a line of the body
     return None
 

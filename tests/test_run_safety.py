@@ -36,9 +36,25 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
 
 
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flows.cli", *args]
+
+
 def _orgwork(*args: str, **kw) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "flows.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=_env(), **kw)
+    return subprocess.run(
+        _command(*args), capture_output=True, text=True, timeout=300, env=_env(), **kw
+    )
+
+
+def _orgwork_background(*args: str) -> subprocess.Popen:
+    """The command running on its own, in a session of its own (as a user's shell job)."""
+    return subprocess.Popen(
+        _command(*args),
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _big_corpus(folder: Path, n: int = 200) -> Path:
@@ -155,26 +171,10 @@ def test_a_second_run_is_refused_and_a_killed_one_leaves_nothing(tmp_path: Path)
     before = _tables(out)
     run_json = (out / "run.json").read_bytes()
     corpus = _big_corpus(tmp_path / "corpus")
-    first = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flows.cli",
-            "run",
-            str(corpus),
-            "--out",
-            str(out),
-            "--batch-size",
-            "1",
-            "--workers",
-            "2",
-            "--no-progress",
-        ],
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    first = _orgwork_background(
+        "run", str(corpus), "--out", str(out), "--batch-size", "1", "--workers", "2",
+        "--no-progress",
+    )  # fmt: skip
     try:
         deadline = time.monotonic() + 300
         while not list(out.glob(".runs/*/.articles.csv.*")) and first.poll() is None:
@@ -239,21 +239,8 @@ def test_a_killed_crawl_leaves_no_prefect_server(tmp_path: Path) -> None:
             "delay_seconds = 0\n",
             encoding="utf-8",
         )
-        crawl = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "flows.cli",
-                "crawl",
-                "--sources",
-                str(sources),
-                "--corpus",
-                str(tmp_path / "corpus"),
-            ],
-            env=_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        crawl = _orgwork_background(
+            "crawl", "--sources", str(sources), "--corpus", str(tmp_path / "corpus")
         )
         try:
             deadline = time.monotonic() + 300
@@ -552,8 +539,7 @@ def test_output_read_by_a_reader_that_stops_early(tmp_path: Path) -> None:
     for name, header in (("articles", "doc_id,source,part,adcode,publish_date"),
                          ("measures", "doc_id,start"), ("programs", "doc_id,name")):  # fmt: skip
         (dataset / f"{name}.csv").write_text(header + "\n", encoding="utf-8")
-    command = [sys.executable, "-m", "flows.cli", "eval", "--gold", str(gold)]
-    command += ["--dataset", str(dataset)]
+    command = _command("eval", "--gold", str(gold), "--dataset", str(dataset))
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     assert proc.stdout is not None and proc.stdout.readline()
     proc.stdout.close()  # as head does after its line
