@@ -154,9 +154,9 @@ def load_htmldate() -> list[Page]:
 
 
 def run_ours(page: Page) -> tuple[str, str]:
-    from pipeline.document import DocumentError
-    from pipeline.ingest import ingest_bytes
-    from pipeline.normalize import normalize_document
+    from orgwork.pipeline.document import DocumentError
+    from orgwork.pipeline.ingest import ingest_bytes
+    from orgwork.pipeline.normalize import normalize_document
 
     try:
         doc = ingest_bytes(page.raw, page.name, url=page.url, is_html=True)

@@ -40,7 +40,7 @@ SAMPLES = ROOT / "corpus" / "samples"
 def build_corpus(folder: Path, n: int, seed: int = 7) -> int:
     """Write n reports to folder; returns their total size in bytes."""
     sys.path.insert(0, str(ROOT))
-    from extractors.region import load_gazetteer
+    from orgwork.extractors.region import load_gazetteer
 
     rng = random.Random(seed)
     paragraphs = []
@@ -100,7 +100,7 @@ def run_orgwork(
     cmd = [
         sys.executable,
         "-m",
-        "flows.cli",
+        "orgwork.flows.cli",
         "run",
         str(corpus),
         "--out",

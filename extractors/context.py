@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.document import Document, Measure, Program
-from pipeline.lexicon import tag_of
+from orgwork.pipeline.document import Document, Measure, Program
+from orgwork.pipeline.lexicon import tag_of
 
 DATA = Path(__file__).parent / "data" / "context.toml"
 CLAUSE_BREAK = re.compile(r"[,，、:：()（）]")

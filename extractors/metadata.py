@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.document import Document
-from pipeline.pagemeta import dates_in
+from orgwork.pipeline.document import Document
+from orgwork.pipeline.pagemeta import dates_in
 
 DATA = Path(__file__).parent / "data" / "metadata.toml"
 HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
@@ -262,7 +262,8 @@ def read_text_date(doc: Document) -> Document:
     normalize drops the date bars (发布时间:…, 时间:…) as furniture. Read on those lines made
     half-width, without pinyin and Simplified (the rules are written so), as normalize makes
     them. The outlet of a source line too; the reporters are read on the normalized text."""
-    from pipeline.normalize import detect_script, strip_pinyin, to_halfwidth, to_simplified
+    from orgwork.pipeline.normalize import strip_pinyin, to_halfwidth
+    from orgwork.pipeline.script import detect_script, to_simplified
 
     rules = load_rules()
     if doc.publish_date:
@@ -289,7 +290,7 @@ def read_text_date(doc: Document) -> Document:
     return doc
 
 
-def extract_metadata(doc: Document, options: dict | None = None) -> Document:
+def extract_metadata(doc: Document) -> Document:
     """Fill outlet, author and publish_date where the page and the raw head did not give them.
 
     The headline, when normalize found one, leads the text and is read as a head line too.

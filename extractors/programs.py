@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.quotes import find_quotes, find_short_quotes
-from pipeline.document import Document, Program, make_id
-from pipeline.lexicon import frequency_of, tag_of
+from orgwork.extractors.quotes import find_quotes, find_short_quotes
+from orgwork.pipeline.document import Document, Program, make_id
+from orgwork.pipeline.lexicon import frequency_of, tag_of
 
 DATA = Path(__file__).parent / "data" / "programs.toml"
 GROUP_GLUE = set("、和与及")
@@ -198,7 +198,7 @@ def _all_quotes(text: str) -> list[tuple[int, int]]:
     return sorted([*short, *inner])
 
 
-def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
+def find_programs(doc: Document) -> list[Program]:
     """Programmes named in the text, one record per programme (its first mention)."""
     rules = load_rules()
     text = doc.text

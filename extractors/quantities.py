@@ -14,8 +14,8 @@ from pathlib import Path
 
 import cn2an
 
-from extractors.quotes import find_short_quotes, inside_any
-from pipeline.document import Document, Measure
+from orgwork.extractors.quotes import find_short_quotes, inside_any
+from orgwork.pipeline.document import Document, Measure
 
 DATA = Path(__file__).parent / "data" / "quantities.toml"
 KINDS = {"headcount", "percentage", "count", "duration"}
@@ -172,7 +172,7 @@ def _noise_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for p in rules.noise for m in p.finditer(text)]
 
 
-def find_quantities(doc: Document, options: dict | None = None) -> list[Measure]:
+def find_quantities(doc: Document) -> list[Measure]:
     """All measures in the body of doc.text (title line excluded), in text order."""
     rules = load_rules()
     text = doc.text

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.document import Document, Region
-from pipeline.lexicon import (
+from orgwork.pipeline.document import Document, Region
+from orgwork.pipeline.lexicon import (
     code_points,
     frequency_of,
     load_lexicon,
@@ -36,7 +36,7 @@ from pipeline.lexicon import (
     pairs_in_table,
     tag_of,
 )
-from pipeline.segment import cut_spans
+from orgwork.pipeline.segment import cut_spans
 
 DATA = Path(__file__).parent / "data" / "gazetteer.toml"
 HISTORIC = Path(__file__).parent / "data" / "historic_divisions.csv"
@@ -485,7 +485,7 @@ def _qualifiers(mentions: list[_Mention], codes: list[str | None], gaz: Gazettee
     return found
 
 
-def resolve_region(doc: Document, options: dict | None = None) -> Region | None:
+def resolve_region(doc: Document) -> Region | None:
     """The unit the report is about, or None when it names no place of its own. Places
     inside an organisation's name (浙江大学) count only when nothing else is named."""
     gaz = load_gazetteer()

@@ -6,7 +6,6 @@ import argparse
 import atexit
 import contextlib
 import json
-import math
 import os
 import signal
 import sys
@@ -14,75 +13,91 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from flows.prefect_env import deferred_interrupts, quiet_prefect
-from pipeline.gcfreeze import loading_phase
+from orgwork.flows.gcfreeze import loading_phase
+from orgwork.flows.prefect_env import deferred_interrupts, quiet_prefect
 
 if TYPE_CHECKING:
-    from flows.embedded_api import EmbeddedAPI
-    from pipeline.ingest import Source
-    from pipeline.parallel import Prefetcher
+    from orgwork.flows.embedded_api import EmbeddedAPI
+    from orgwork.flows.parallel import Prefetcher
+    from orgwork.pipeline.ingest import Source
+
+
+class RunRefused(Exception):
+    """A run that cannot start (a path, the output folder, the API): nothing was written."""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        code, summary = run_dataset(args)
+    except RunRefused as exc:
+        print(f"orgwork run: {exc}", file=sys.stderr)
+        return 2
+    if summary.get("up_to_date"):  # the previous run's summary, without its start-up
+        print_summary(
+            {k: v for k, v in summary.items() if k not in ("startup_seconds", "up_to_date")}
+        )
+        print(
+            "nothing changed since that run (same inputs, same pipeline version): the dataset "
+            "is current; --force runs the flow anyway"
+        )
+    else:
+        print_summary(summary)
+    if summary.get("report_error") and not summary.get("up_to_date"):
+        print(f"orgwork run: report.html not written: {summary['report_error']}", file=sys.stderr)
+    return code
+
+
+def run_dataset(args: argparse.Namespace) -> tuple[int, dict]:
+    """What `orgwork run` does: (exit status, the run's summary); RunRefused when it cannot
+    start. ``args`` as build_parser() makes them for `run`."""
     started = time.perf_counter()
     quiet_prefect()
     paths = args.paths or ["corpus"]
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        print(f"orgwork run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
+        raise RunRefused(f"no such file or folder: {', '.join(missing)}")
     # Prefect records a flow's parameters as JSON, which holds no surrogate escapes (the
     # request failed with a traceback); names inside the folders given may be anything.
     if not_utf8 := [p for p in [*paths, args.out] if not _encodes_as_utf8(p)]:
-        from pipeline.ingest import readable_name
+        from orgwork.pipeline.ingest import readable_name
 
         names = ", ".join(readable_name(p) for p in not_utf8)
-        print(
-            f"orgwork run: not a UTF-8 path: {names}; rename it (the files and folders "
-            "inside a folder given may have any names)",
-            file=sys.stderr,
+        raise RunRefused(
+            f"not a UTF-8 path: {names}; rename it (the files and folders "
+            "inside a folder given may have any names)"
         )
-        return 2
-    from pipeline.outdir import FolderInUse, folder_problem, output_lock
+    from orgwork.pipeline.outdir import FolderInUse, folder_problem, output_lock
 
     if problem := folder_problem(args.out):
-        print(f"orgwork run: --out: {problem}", file=sys.stderr)
-        return 2
+        raise RunRefused(f"--out: {problem}")
     # The folder is ours from here to the end (the kernel drops the lock if we die).
     try:
         with output_lock(args.out):
             return _run_locked(args, paths, started)
     except FolderInUse as exc:
-        print(f"orgwork run: {exc}", file=sys.stderr)
-        return 2
+        raise RunRefused(str(exc)) from None
     except OSError as exc:  # the folder went away or filled up before the flow began
-        print(f"orgwork run: {args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        raise RunRefused(f"{args.out}: {exc.strerror or exc}") from None
 
 
-def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> int:
-    from pipeline.ingest import list_sources
-    from pipeline.outdir import clean_stale
+def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> tuple[int, dict]:
+    from orgwork.batch import list_sources
+    from orgwork.pipeline.outdir import clean_stale
 
     clean_stale(args.out)  # what a killed run left (the lock is ours: no live run's files)
 
     sources = list_sources(paths)  # for the up-to-date check and the first batches
     if not (args.no_cache or args.force) and (previous := _up_to_date(sources, args)):
-        print_summary({k: v for k, v in previous.items() if k != "startup_seconds"})
-        print(
-            "nothing changed since that run (same inputs, same pipeline version): the dataset "
-            "is current; --force runs the flow anyway"
-        )
-        return 1 if previous["failures"] else 0
+        return (1 if previous["failures"] else 0), {**previous, "up_to_date": True}
     workers = 1 if args.cluster else (args.workers or os.cpu_count() or 1)
-    # Imports and start-up without garbage collection (pipeline.gcfreeze).
+    # Imports and start-up without garbage collection (orgwork.flows.gcfreeze).
     with loading_phase():
-        from flows.embedded_api import start_embedded_api
-        from pipeline.run import batch_options
+        from orgwork.batch import batch_options
+        from orgwork.flows.embedded_api import start_embedded_api
 
         options = batch_options(args.out, cache=not args.no_cache)
         if workers > 1:
-            from pipeline.parallel import prepare_workers, start_pool
+            from orgwork.flows.parallel import prepare_workers, start_pool
 
             prepare_workers()  # the fork server loads the dictionaries while Prefect is imported
         # Then Prefect's API: on Linux forked from this process once Prefect is imported, and
@@ -94,7 +109,7 @@ def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> i
             temporary_settings,
         )
 
-        from flows.extract import run_extract
+        from orgwork.flows.extract import run_extract
 
         if workers > 1:
             start_pool(workers)
@@ -110,8 +125,7 @@ def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> i
                     float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
                 )
             except RuntimeError as exc:
-                print(f"orgwork run: {exc}", file=sys.stderr)
-                return 2
+                raise RunRefused(str(exc)) from None
     ready = time.perf_counter()
     # With the embedded API, no flow run heartbeats: they serve to notice a crashed run on a
     # server that outlives it, and ending their thread cost up to a second at the flow's end.
@@ -142,10 +156,7 @@ def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> i
     # What a run costs before and around the work itself, for the benchmark and the curious.
     summary["startup_seconds"] = round(ready - started, 2)
     summary["wall_seconds"] = round(time.perf_counter() - started, 2)
-    print_summary(summary)
-    if summary.get("report_error"):
-        print(f"orgwork run: report.html not written: {summary['report_error']}", file=sys.stderr)
-    return 1 if summary["failures"] else 0
+    return (1 if summary["failures"] else 0), summary
 
 
 def _encodes_as_utf8(path: str) -> bool:
@@ -167,7 +178,7 @@ def _end_interrupted_run(api: EmbeddedAPI | None) -> NoReturn:
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 
-    from pipeline.parallel import stop_pool
+    from orgwork.flows.parallel import stop_pool
 
     for service in (EventsWorker, APILogWorker):
         with contextlib.suppress(Exception):
@@ -186,15 +197,15 @@ def _import_flow_modules() -> None:
     the flow's parameters (~0.5 s), and the report."""
     import fastapi.encoders  # noqa: F401
 
-    import pipeline.report  # noqa: F401
+    import orgwork.report.render  # noqa: F401
 
 
 def _up_to_date(sources: list[Source], args: argparse.Namespace) -> dict | None:
     """The last run's summary when the dataset in --out is what a run would write now: same
     input bytes and pipeline version, tables untouched since, the report there if wanted.
     Checked before Prefect starts, so an unchanged corpus costs no start-up at all."""
-    from pipeline.dataset import dataset_fingerprint
-    from pipeline.run import inputs_fingerprint
+    from orgwork.batch import inputs_fingerprint
+    from orgwork.pipeline.dataset import dataset_fingerprint
 
     out = Path(args.out)
     try:
@@ -217,8 +228,8 @@ def _prefetch(
 ) -> Prefetcher:
     """Start the flow's batches on the workers now, ahead of the flow (Prefect's API takes
     seconds to start)."""
-    from pipeline.ingest import batches_in_flight, plan_batches
-    from pipeline.parallel import Prefetcher
+    from orgwork.flows.parallel import Prefetcher
+    from orgwork.pipeline.ingest import batches_in_flight, plan_batches
 
     # At most four times the flow's window waits for it: a few MB of records.
     limit = 4 * batches_in_flight(workers)
@@ -248,8 +259,13 @@ def print_summary(summary: dict) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import check_floors, evaluate_dataset, format_report, load_floors
-    from pipeline.outdir import folder_problem
+    from orgwork.evaluation.evaluate import (
+        check_floors,
+        evaluate_dataset,
+        format_report,
+        load_floors,
+    )
+    from orgwork.pipeline.outdir import folder_problem
 
     for option, folder in (("--gold", args.gold), ("--dataset", args.dataset)):
         if not Path(folder).is_dir():
@@ -281,14 +297,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipeline.outdir import FolderInUse, dataset_folder, output_lock, refresh_report_link
+    from orgwork.pipeline.outdir import (
+        FolderInUse,
+        dataset_folder,
+        output_lock,
+        refresh_report_link,
+    )
 
     if not Path(args.out).is_dir() or not (Path(args.out) / "articles.csv").exists():
         print(
             f"orgwork report: no dataset in {args.out}/ (run `orgwork run` first)", file=sys.stderr
         )
         return 2
-    from pipeline.report import build_report
+    from orgwork.report.render import build_report
 
     try:
         # Locked: a run switching the dataset meanwhile would remove the folder written to.
@@ -314,17 +335,6 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def positive_seconds(text: str) -> float:
-    """An argparse type: a finite number of seconds above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text}")
     return value
 
 
@@ -358,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
 
-    from flows.crawl_cli import add_commands as add_crawl_commands
+    from orgwork.flows.crawl_cli import add_commands as add_crawl_commands
 
     add_crawl_commands(sub)  # crawl, serve
 

@@ -12,7 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import allow_failure
 
-from pipeline.crawl import (
+from orgwork.crawler.crawl import (
     CrawlSettings,
     SourceConfig,
     crawl_source,
@@ -107,11 +107,10 @@ def refresh_dataset(
 ) -> dict:
     """Crawl, then extract the dataset from every primary crawled page."""
     crawl = crawl_sources(sources_file, corpus_dir, db_path)
-    from flows.extract import extract_reports  # the extraction side's flow, imported late
-
     # The whole corpus: crawled primaries come with their URLs (pipeline.ingest.list_sources);
     # documents processed before come from the cache, so only new pages cost time.
-    from pipeline.run import batch_options
+    from orgwork.batch import batch_options
+    from orgwork.flows.extract import extract_reports  # the extraction side's flow, imported late
 
     extract = extract_reports(paths=[corpus_dir], out=out, options=batch_options(out))
     return {"crawl": crawl, "extract": extract}

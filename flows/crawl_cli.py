@@ -1,17 +1,18 @@
 """`orgwork crawl` and `orgwork serve`: added to the main command by ``add_commands``.
 
-Runs on its own too: ``python -m flows.crawl_cli crawl --sources corpus/sources.toml``.
+Runs on its own too: ``python -m orgwork.flows.crawl_cli crawl --sources corpus/sources.toml``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 from pathlib import Path
 
-from flows.prefect_env import quiet_after_interrupt, quiet_prefect
+from orgwork.flows.prefect_env import quiet_after_interrupt, quiet_prefect
 
 DEFAULT_SOURCES = "corpus/sources.toml"
 DEPLOYMENT = "orgwork-refresh"
@@ -21,7 +22,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if not Path(args.sources).is_file():
         print(f"orgwork crawl: no sources file {args.sources}", file=sys.stderr)
         return 2
-    from pipeline.crawl import load_sources
+    from orgwork.crawler.crawl import load_sources
 
     try:
         load_sources(args.sources)
@@ -29,14 +30,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print(f"orgwork crawl: {exc}", file=sys.stderr)
         return 2
     quiet_prefect()
-    from flows.embedded_api import start_embedded_api
+    from orgwork.flows.embedded_api import start_embedded_api
 
     # Prefect's API for the crawl, unless one is configured: ours, which ends with this
     # process even when it is killed (Prefect's own temporary server outlived a kill -9).
     api = start_embedded_api()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.crawl import TOTALS, crawl_sources
+    from orgwork.flows.crawl import TOTALS, crawl_sources
 
     if api is not None:
         try:
@@ -59,7 +60,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     quiet_prefect()
-    from pipeline.crawl import load_sources
+    from orgwork.crawler.crawl import load_sources
 
     try:
         config = load_sources(args.sources)
@@ -87,7 +88,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron, Interval
 
-    from flows.crawl import refresh_dataset
+    from orgwork.flows.crawl import refresh_dataset
 
     if args.interval:
         schedule = Interval(args.interval)
@@ -102,7 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     }
     if args.db:
         parameters["db_path"] = str(Path(args.db).resolve())
-    # MODULE_PATH: runs import flows.crawl by name, which works from any working folder
+    # MODULE_PATH: runs import orgwork.flows.crawl by name, which works from any working folder
     # where the project is installed (pip install -e .).
     refresh_dataset.serve(
         name=args.name,
@@ -115,9 +116,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text}")
+    return value
+
+
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add `crawl` and `serve` to the `orgwork` command's subparsers."""
-    from flows.cli import positive_seconds
 
     crawl = subparsers.add_parser("crawl", help="fetch new reports from the sources file")
     crawl.add_argument("--sources", default=DEFAULT_SOURCES, help="sources file (TOML)")

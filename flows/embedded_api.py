@@ -71,9 +71,9 @@ class EmbeddedAPI:
 
     def _subprocess(self, env: dict[str, str]) -> subprocess.Popen:
         """Prefect's app served by uvicorn in a new interpreter (``python -m
-        flows.embedded_api``), which ends with this process (_serve_child)."""
+        orgwork.flows.embedded_api``), which ends with this process (_serve_child)."""
         return subprocess.Popen(
-            [sys.executable, "-m", "flows.embedded_api", str(self.port), str(os.getpid())],
+            [sys.executable, "-m", "orgwork.flows.embedded_api", str(self.port), str(os.getpid())],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self.log,
@@ -140,7 +140,7 @@ class _ForkedServer:
             os.dup2(log.fileno(), 2)
             os.environ.clear()
             os.environ.update(env)
-            from pipeline.gcfreeze import loading_phase
+            from orgwork.flows.gcfreeze import loading_phase
 
             with loading_phase():  # the server's code and app: ~0.45 CPU-s less
                 from prefect.context import refresh_global_settings_context

@@ -18,17 +18,16 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.prefect_env import check_interrupt
-from pipeline.dataset import DatasetWriter, dataset_fingerprint, write_atomic
-from pipeline.ingest import (
+from orgwork.batch import BatchResult, inputs_fingerprint, list_sources
+from orgwork.flows.parallel import run_batch
+from orgwork.flows.prefect_env import check_interrupt
+from orgwork.pipeline.dataset import DatasetWriter, dataset_fingerprint, write_atomic
+from orgwork.pipeline.ingest import (
     Source,
     batches_in_flight,
-    list_sources,
     plan_batches,
 )
-from pipeline.outdir import RunFolder, link_or_copy, output_lock
-from pipeline.parallel import run_batch
-from pipeline.run import BatchResult, inputs_fingerprint
+from orgwork.pipeline.outdir import RunFolder, link_or_copy, output_lock
 
 
 @task(name="process-batch", task_run_name="process-batch-{index}", cache_policy=NO_CACHE)
@@ -39,7 +38,7 @@ def process_batch_task(sources: list[Source], options: dict, index: int) -> Batc
 
 def make_task_runner(workers: int | None = None, cluster: str | None = None):
     """Batches on a Dask cluster, or on threads that hand them to this machine's worker
-    processes (pipeline.parallel, started by the caller before Prefect)."""
+    processes (orgwork.flows.parallel, started by the caller before Prefect)."""
     if cluster:
         from prefect_dask import DaskTaskRunner  # imported only when a cluster is chosen
 
@@ -52,7 +51,7 @@ def make_task_runner(workers: int | None = None, cluster: str | None = None):
 def build_report_task(run_dir: str) -> str:
     """Write report.html into the run's folder; returns "" or the error that stopped it: a
     failing report never fails a run whose tables are written (the run records it)."""
-    from pipeline.report import build_report
+    from orgwork.report.render import build_report
 
     try:
         build_report(run_dir)
@@ -74,7 +73,7 @@ def extract_reports(
 ) -> dict:
     """Ingest, normalize, segment and extract every report under ``paths``; write the
     dataset to ``out``: into a run folder of its own, switched into place whole when
-    complete (pipeline.outdir), with the output folder locked meanwhile."""
+    complete (orgwork.pipeline.outdir), with the output folder locked meanwhile."""
     with output_lock(out):  # FolderInUse when another run or report holds it
         run = RunFolder(out)
         try:
@@ -200,7 +199,7 @@ def _write_next(pending: deque, writer: DatasetWriter, seconds: dict, bar) -> in
     """Wait for the oldest batch in flight and write it (input order)."""
     batch, future = pending.popleft()
     result = future.result()
-    check_interrupt()  # a Ctrl-C stops the flow here, in its own code (flows.prefect_env)
+    check_interrupt()  # a Ctrl-C stops the flow here, in its own code (orgwork.flows.prefect_env)
     t = time.perf_counter()
     # Written in the flow, not as a task: appending a batch's rows cannot be retried (rows
     # written before a failure would be written twice), and a failure aborts the run with

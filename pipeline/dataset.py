@@ -20,8 +20,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.document import Document
-from pipeline.outdir import link_unchanged, temporary_name
+from orgwork.pipeline.document import Document
+from orgwork.pipeline.outdir import link_unchanged, temporary_name
 
 ARTICLE_COLUMNS = [
     "doc_id", "source", "url", "part", "title", "outlet", "author", "publish_date",

@@ -75,6 +75,7 @@ class Document:
     part: int = 0  # >0 for the 2nd, 3rd … article split off one page
     encoding: str = ""
     raw_text: str = ""  # decoded, before normalization (emptied once normalized)
+    is_html: bool = False  # read from an HTML page (its byline bar read by ingest)
     html_title: str = ""
     text: str = ""  # normalized Simplified text; every span indexes this
     script: str = ""  # simplified | traditional | mixed

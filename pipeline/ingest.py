@@ -7,12 +7,12 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.document import Document, DocumentError
+from orgwork.pipeline.document import Document, DocumentError
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -90,66 +90,6 @@ class Source:
 
 
 CRAWL_DB = "crawl.sqlite"  # written by `orgwork crawl` into the corpus folder
-
-
-def list_sources(paths: Iterable[str | Path]) -> list[Source]:
-    """Files to process under the given files and folders, in a stable order.
-
-    In a folder holding a crawl database, crawled pages come with their URL, declared
-    charset and region hint, and near-duplicates recorded against a primary are left out.
-    """
-    found: dict[Path, Source] = {}
-    for given in paths:
-        root = Path(given)
-        if not root.exists():
-            raise FileNotFoundError(f"no such file or folder: {given}")
-        if root.is_file():
-            found[root.resolve()] = Source(root, root.name)
-            continue
-        crawled, skip = _crawled_sources(root)
-        for path, relative in _walk_files(root):
-            resolved = path.resolve()
-            if resolved not in skip and resolved not in crawled:
-                found[resolved] = Source(path, relative)
-        found.update(crawled)
-    return sorted(found.values(), key=lambda s: s.relative)
-
-
-def _walk_files(root: Path) -> Iterator[tuple[Path, str]]:
-    """Report files under ``root`` (not hidden) with their path relative to it, as
-    Path.rglob would find them (symlinked folders not followed). os.walk, because rglob
-    hashes every path it meets: 0.1 s per 2,000 files, paid twice a run."""
-    for folder, _, files in os.walk(root):
-        base = os.path.relpath(folder, root)
-        for name in files:
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
-                continue
-            full = os.path.join(folder, name)
-            if os.path.isfile(full):
-                relative = name if base == "." else f"{base}/{name}"
-                yield Path(full), relative.replace(os.sep, "/")
-
-
-def _crawled_sources(root: Path) -> tuple[dict[Path, Source], set[Path]]:
-    """Primary crawled pages under ``root`` as Sources, and the paths of all stored pages."""
-    db = root / CRAWL_DB
-    if not db.exists():
-        return {}, set()
-    from pipeline.crawlstore import list_crawled
-
-    stored = {p.path.resolve() for p in list_crawled(db, root, include_duplicates=True)}
-    primaries = {}
-    for page in list_crawled(db, root):
-        relative = page.path.resolve().relative_to(root.resolve()).as_posix()
-        primaries[page.path.resolve()] = Source(
-            page.path,
-            relative,
-            url=page.url,
-            charset=page.declared_charset or "",
-            region_hint=page.region_hint,
-            html=page.is_html,
-        )
-    return primaries, stored
 
 
 def utf16_without_bom(raw: bytes) -> str | None:
@@ -322,8 +262,9 @@ def ingest_bytes(
         doc.notes.append(f"dropped {stray:,} stray NUL{'s' if stray > 1 else ''}")
     if is_html is None:
         is_html = looks_like_html(text)
+    doc.is_html = is_html
     if is_html:
-        from pipeline.webpage import extract_webpage
+        from orgwork.pipeline.webpage import extract_webpage
 
         page = extract_webpage(text, url=url)
         doc.raw_text = page.text
@@ -332,10 +273,7 @@ def ingest_bytes(
         doc.outlet = page.outlet
         doc.publish_date = page.publish_date
     else:
-        from extractors.metadata import read_text_date
-
-        doc.raw_text = text
-        read_text_date(doc)  # from the date bars, which normalize drops as furniture
+        doc.raw_text = text  # its date bars are read by orgwork.stages before normalize
     if not doc.raw_text.strip():
         raise DocumentError("ingest", "no main text found in the page")
     return doc

@@ -16,7 +16,9 @@ from typing import TypeVar
 
 import numpy as np
 
-from pipeline.segment import DOMAIN_WORDS
+from orgwork.pipeline.version import pipeline_version
+
+DOMAIN_WORDS = Path(__file__).parent / "data" / "domain_words.txt"  # jieba's user dictionary
 
 T = TypeVar("T")
 
@@ -52,8 +54,6 @@ def load_cached(name: str, build: Callable[[], T]) -> T:
     dicts, tuples and frozensets and it reads them fastest, from bytes read whole
     (marshal.load from an open file is three times slower). Caches of earlier versions are
     removed when a new one is written."""
-    from pipeline.run import pipeline_version
-
     key = hashlib.sha256(f"{name}|{pipeline_version()}".encode())
     for path in dictionary_files():
         stat = path.stat()

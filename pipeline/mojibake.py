@@ -24,8 +24,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from pipeline.lexicon import code_points, pairs_in_table
-from pipeline.normalize import to_simplified, to_simplified_char
+from orgwork.pipeline.lexicon import (  # jieba's dict.txt, parsed once per process
+    code_points,
+    load_cached,
+    load_lexicon,
+    pair_table,
+    pairs_in_table,
+)
+from orgwork.pipeline.script import to_simplified, to_simplified_char
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PUA = re.compile(r"[\ue000-\uf8ff]")
@@ -76,13 +82,10 @@ def char_model() -> tuple[frozenset[str], dict[str, float]]:
     """From jieba's dict.txt (Simplified): the character bigrams inside dictionary words and
     each character's log10 probability (word frequencies summed over the words holding it).
     Built once and kept with the lexicon's cache."""
-    from pipeline.lexicon import load_cached
-
     return load_cached("char-model", _build_char_model)
 
 
 def _build_char_model() -> tuple[frozenset[str], dict[str, float]]:
-    from pipeline.lexicon import load_lexicon  # jieba's dict.txt, parsed once per process
 
     pairs: set[str] = set()
     freq: Counter = Counter()
@@ -139,8 +142,6 @@ def support(text: str) -> float:
 def pair_keys() -> np.ndarray:
     """The word pairs as sorted integers (first code point << 21 | second): looked up for a
     whole text at once with numpy instead of one string per character."""
-    from pipeline.lexicon import load_cached, pair_table
-
     # Kept between runs as bytes: sorting the pairs cost 0.1 s of every start.
     build = lambda: pair_table(word_pairs()).tobytes()  # noqa: E731
     return np.frombuffer(load_cached("pair-keys", build), dtype=np.uint64)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
-from pipeline.document import Document, DocumentError
+from orgwork.pipeline.document import Document, DocumentError
+from orgwork.pipeline.mojibake import repair_mojibake
+from orgwork.pipeline.script import detect_script, to_simplified
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,7 +29,6 @@ PINYIN_ANNOTATION = re.compile(
     r"(?: [a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}){0,3} ?[)）]"
 )
 HAN = re.compile(r"[\u4e00-\u9fff]+")
-HAN_FIRST, HAN_LAST = 0x4E00, 0x9FFF
 SENTENCE_END = "。！？!?；;：:…”’」』)）】"
 # A line this long that ends without sentence punctuation is a paragraph broken mid-sentence;
 # a shorter unpunctuated line is a heading or a caption.
@@ -77,15 +76,6 @@ def load_rules(path: Path = DATA / "normalize.toml") -> Rules:
     )
 
 
-@lru_cache(maxsize=1)
-def _converters():
-    import opencc
-
-    # t2s: character-level Traditional→Simplified, no regional phrase rewriting (tw2sp would
-    # turn 软体 into 软件 and change what the report says); keeps lengths for offsets.
-    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
-
-
 _HALFWIDTH = str.maketrans(
     {
         ch: unicodedata.normalize("NFKC", ch)
@@ -93,7 +83,6 @@ _HALFWIDTH = str.maketrans(
         if unicodedata.normalize("NFKC", ch).isascii()
     }
 )
-SCRIPT_SAMPLE = 4000  # Han characters enough to tell the script of a report
 
 
 # str.translate looks every character up in the table (a tenth of normalize); runs of the few
@@ -106,61 +95,8 @@ def to_halfwidth(text: str) -> str:
     return _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_HALFWIDTH), text)
 
 
-def to_simplified(text: str) -> str:
-    """OpenCC t2s, the one Traditional→Simplified conversion of the project."""
-    return _converters()[0].convert(text) if text else ""
-
-
 def strip_pinyin(text: str) -> tuple[str, int]:
     return PINYIN_ANNOTATION.subn("", text)
-
-
-@lru_cache(maxsize=1)
-def _simplified_only() -> np.ndarray:
-    """For each character U+4E00–U+9FFF (HAN): whether s2t changes it on its own, i.e. only
-    Simplified text uses it. Looked up for a whole text at once (a Counter and a lookup per
-    distinct character cost a fifth of normalize); built with OpenCC in ~0.1 s, then kept."""
-    from pipeline.lexicon import load_cached
-
-    def build() -> bytes:
-        s2t = _converters()[1]
-        chars = [chr(c) for c in range(HAN_FIRST, HAN_LAST + 1)]
-        return bytes(s2t.convert(ch) != ch for ch in chars)
-
-    return np.frombuffer(load_cached("simplified-only", build), dtype=np.bool_)
-
-
-def detect_script(text: str, simp: str | None = None) -> str:
-    """simplified | traditional | mixed, from characters that only one script uses.
-    ``simp`` is to_simplified(text) when the caller has it."""
-    from pipeline.lexicon import code_points
-
-    head = text[: SCRIPT_SAMPLE * 2]
-    if simp is None or len(simp) != len(text):
-        simp = to_simplified(head)
-        if len(simp) != len(head):  # compared position for position: keep the lengths
-            simp = "".join(map(to_simplified_char, head))
-    if head == simp[: len(head)]:
-        return "simplified"  # no character changed at all: the common case, decided in C
-    codes = code_points(head)
-    # The first SCRIPT_SAMPLE Han characters: changed by t2s (Traditional-only) or by s2t.
-    where = np.flatnonzero((codes >= HAN_FIRST) & (codes <= HAN_LAST))[:SCRIPT_SAMPLE]
-    han = codes[where]
-    trad_only = int(np.count_nonzero(han != code_points(simp[: len(head)])[where]))
-    if not trad_only:
-        return "simplified"
-    simp_only = int(np.count_nonzero(_simplified_only()[(han - HAN_FIRST).astype(np.intp)]))
-    share = trad_only / (trad_only + simp_only)
-    if share >= 0.9:
-        return "traditional"
-    return "simplified" if share <= 0.1 else "mixed"
-
-
-@lru_cache(maxsize=65536)
-def to_simplified_char(ch: str) -> str:
-    """One character's Simplified form, itself where OpenCC would give more than one."""
-    out = to_simplified(ch)
-    return out if len(out) == 1 else ch
 
 
 def clean_lines(text: str, rules: Rules) -> list[str]:
@@ -305,9 +241,8 @@ def lead_with_headline(lines: list[str], rules: Rules) -> tuple[list[str], str]:
     return [lines[i], *lines[:i], *lines[i + 1 :]], lines[i]
 
 
-def normalize_document(doc: Document, options: dict | None = None) -> list[Document]:
+def normalize_document(doc: Document) -> list[Document]:
     """One ingested Document → one Document per article on the page, each with clean text."""
-    from pipeline.mojibake import repair_mojibake
 
     rules = load_rules()
     text = to_halfwidth(doc.raw_text)

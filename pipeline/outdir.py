@@ -7,7 +7,7 @@ Layout of ``<out>``::
     articles.csv …   symlinks current/articles.csv …, the same for every run (the names
                      users open; report.html only when the current run has one)
     .lock            held (flock) by the run or report working on the folder
-    .cache/          the document cache (pipeline.run)
+    .cache/          the document cache (orgwork.batch)
 
 A run writes everything into a fresh ``.runs/<id>/`` (texts unchanged since the previous run
 hard-linked from it, not written again), then renames a new ``current`` link over the old

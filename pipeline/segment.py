@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import Path
 
-from pipeline.document import Document
+from orgwork.pipeline.document import Document
+from orgwork.pipeline.lexicon import DOMAIN_WORDS, load_cached
 
-DOMAIN_WORDS = Path(__file__).parent / "data" / "domain_words.txt"
 SENTENCE_BOUNDARY = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』]?|\n|$)")
 
 
@@ -17,8 +16,6 @@ SENTENCE_BOUNDARY = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”�
 def load_jieba():
     """jieba with the domain dictionary; loaded once per process (~0.3 s from the cache)."""
     import jieba
-
-    from pipeline.lexicon import load_cached
 
     jieba.setLogLevel(60)  # silence "Building prefix dict…" on stderr
     # jieba's prefix dictionary from our own cache: jieba reads its cache with marshal.load
@@ -89,16 +86,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def segment_document(
-    doc: Document, options: dict | None = None, spans: list[tuple[int, int]] | None = None
-) -> Document:
+def segment_document(doc: Document, spans: list[tuple[int, int]] | None = None) -> Document:
     """Fill doc.sentences (unless already split), and doc.tokens (character spans of jieba
     words) over ``spans`` (default: the whole text).
 
     jieba cuts a text into blocks at every character outside Han, letters and digits, so a
     stretch starting and ending at such boundaries segments the same alone as in its text:
     the pipeline passes only the stretches an extractor reads tokens in
-    (extractors.token_spans_needed).
+    (orgwork.extractors.token_spans_needed).
     """
     doc.sentences = doc.sentences or split_sentences(doc.text)
     tokens: list[tuple[int, int]] = []

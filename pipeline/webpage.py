@@ -26,8 +26,8 @@ from functools import lru_cache
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipeline.document import MAX_TITLE_CHARS
-from pipeline.pagemeta import find_author, find_date, find_outlet
+from orgwork.pipeline.document import MAX_TITLE_CHARS
+from orgwork.pipeline.pagemeta import find_author, find_date, find_outlet
 
 
 @dataclass

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import Document
-from pipeline.segment import segment_document
+from orgwork.pipeline.document import Document
+from orgwork.pipeline.segment import segment_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpus" / "samples"

@@ -8,10 +8,10 @@ import codecs
 import opencc
 import pytest
 
-from pipeline.document import Document, DocumentError
-from pipeline.ingest import decode_bytes, detect_binary, ingest_bytes
-from pipeline.mojibake import repair_mojibake
-from pipeline.normalize import (
+from orgwork.pipeline.document import Document, DocumentError
+from orgwork.pipeline.ingest import decode_bytes, detect_binary, ingest_bytes
+from orgwork.pipeline.mojibake import repair_mojibake
+from orgwork.pipeline.normalize import (
     clean_lines,
     load_rules,
     normalize_document,
@@ -290,7 +290,7 @@ def test_pinyin_with_a_space_inside_the_brackets_is_stripped() -> None:
     ],
 )
 def test_headline_line_is_found_or_absent(lines: list[str], title: str, first: str) -> None:
-    from pipeline.normalize import lead_with_headline
+    from orgwork.pipeline.normalize import lead_with_headline
 
     out, found = lead_with_headline(lines, load_rules())
     assert (found, out[0], sorted(out)) == (title, first, sorted(lines))
@@ -298,8 +298,8 @@ def test_headline_line_is_found_or_absent(lines: list[str], title: str, first: s
 
 def test_simplified_text_is_not_converted_again() -> None:
     """t2s is not safe on Simplified text: 沈 (a surname) and 乾县 (a county) stay."""
-    from pipeline.document import Document
-    from pipeline.normalize import normalize_document
+    from orgwork.pipeline.document import Document
+    from orgwork.pipeline.normalize import normalize_document
 
     body = (
         "乾县县委组织部举办青年干部培训班。记者沈思怡报道，全县共培训干部120名，"
@@ -314,7 +314,7 @@ def test_simplified_text_is_not_converted_again() -> None:
 
 def test_a_report_on_one_practice_is_relevant() -> None:
     """Words of the trade count double: a mentoring report naming 组织部 and 导师 passes."""
-    from pipeline.normalize import is_relevant
+    from orgwork.pipeline.normalize import is_relevant
 
     rules = load_rules()
     assert is_relevant("县委组织部推出导师帮带制度，导师每月谈心，导师考核，导师。" * 2, rules)

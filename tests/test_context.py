@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import extract_document
+from orgwork.stages import extract_document
 from tests.conftest import make_doc
 
 

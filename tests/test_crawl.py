@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.crawl import canonicalize, crawl_all, extract_links, load_sources
-from pipeline.crawlstore import CrawlStore, list_crawled
-from pipeline.ingest import ingest_bytes
+from orgwork.crawler.crawl import canonicalize, crawl_all, extract_links, load_sources
+from orgwork.crawler.store import CrawlStore, list_crawled
+from orgwork.pipeline.ingest import ingest_bytes
 from tests.conftest import ROOT
 from tests.crawlsite import (
     RSS_MODIFIED,
@@ -301,9 +301,7 @@ def test_resume_after_kill(tmp_path: Path) -> None:
     try:
         sources = write_simple_source(tmp_path / "s.toml", site)
         corpus = tmp_path / "corpus"
-        code = (
-            "import sys; from pipeline.crawl import crawl_all; crawl_all(sys.argv[1], sys.argv[2])"
-        )
+        code = "import sys; from orgwork.crawler.crawl import crawl_all; crawl_all(sys.argv[1], sys.argv[2])"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         child = subprocess.Popen(
             [sys.executable, "-c", code, str(sources), str(corpus)], cwd=ROOT, env=env
@@ -387,7 +385,7 @@ def test_canonicalize(url: str, canonical: str) -> None:
 def source_for(pattern: str, host: str = "a.gov.cn"):
     import re
 
-    from pipeline.crawl import SourceConfig
+    from orgwork.crawler.crawl import SourceConfig
 
     return SourceConfig("t", [f"https://{host}/zzgz/index.html"], re.compile(pattern))
 
@@ -465,8 +463,8 @@ def test_example_sources_file_loads() -> None:
 
 def test_crawl_command_and_refresh_flow(tmp_path: Path, prefect_harness, capsys) -> None:
     """`orgwork crawl` through the Prefect flow, then refresh_dataset writes the dataset."""
-    from flows.crawl import refresh_dataset
-    from flows.crawl_cli import main
+    from orgwork.flows.crawl import refresh_dataset
+    from orgwork.flows.crawl_cli import main
 
     a, b = reports_site(slow_seconds=0).start(), syndication_site().start()
     try:
@@ -618,7 +616,7 @@ def peak_memory(call):
 def test_robots_bomb_is_read_to_its_cap_only(tmp_path: Path, encoding: str) -> None:
     """100 MB of robots.txt (compressed to a few kB) is read to 500 KiB and no further; the
     rules before the cut apply (Google and RFC 9309 §2.5 ignore the rest)."""
-    from pipeline.crawl import Fetcher, load_sources
+    from orgwork.crawler.crawl import Fetcher, load_sources
 
     site = article_site()
     body = bomb(encoding, ROBOTS_RULES, BOMB_SIZE)
@@ -649,7 +647,7 @@ def test_robots_bomb_is_read_to_its_cap_only(tmp_path: Path, encoding: str) -> N
 def test_feed_and_sitemap_bombs_stop_at_the_cap(
     tmp_path: Path, path: str, ctype: str, encoding: str
 ) -> None:
-    from pipeline.crawl import Fetcher, load_sources
+    from orgwork.crawler.crawl import Fetcher, load_sources
 
     site = Site()
     head = b'<?xml version="1.0"?><urlset><url><loc>x</loc></url><!-- '
@@ -773,7 +771,7 @@ def test_rate_limited_to_the_end_is_retried_bounded_then_deferred(tmp_path: Path
 
 
 def test_retry_after_forms() -> None:
-    from pipeline.crawl import retry_after_seconds
+    from orgwork.crawler.crawl import retry_after_seconds
 
     assert retry_after_seconds("120") == 120
     in_a_minute = retry_after_seconds(email.utils.formatdate(time.time() + 60, usegmt=True))
@@ -803,7 +801,7 @@ def test_source_names_that_would_leave_the_folder_are_refused(tmp_path: Path, na
 def test_store_refuses_paths_outside_crawled(tmp_path: Path) -> None:
     import re
 
-    from pipeline.crawl import SourceConfig
+    from orgwork.crawler.crawl import SourceConfig
 
     sha = "ab" * 32
     corpus = tmp_path / "corpus"

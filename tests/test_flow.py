@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from flows.cli import main
-from pipeline.dataset import read_table
+from orgwork.flows.cli import main
+from orgwork.pipeline.dataset import read_table
 from tests.conftest import SAMPLES
 
 
@@ -79,7 +79,7 @@ def test_a_plain_run_starts_and_stops_its_own_api(tmp_path: Path) -> None:
     only its summary (no Prefect logs or tracebacks), and leaves no server behind."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", str(SAMPLES), "--out", str(tmp_path)],
+        [sys.executable, "-m", "orgwork.flows.cli", "run", str(SAMPLES), "--out", str(tmp_path)],
         env=env,
         capture_output=True,
         text=True,
@@ -101,7 +101,7 @@ def test_ctrl_c_ends_a_run_with_one_line(tmp_path: Path) -> None:
     for i in range(200):  # one per batch: ~200 Prefect task calls keep the flow going
         (corpus / f"r{i:03d}.txt").write_bytes(texts[i % len(texts)] + f"\n第{i}篇\n".encode())
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    command = [sys.executable, "-m", "flows.cli", "run", str(corpus), "--out", str(out)]
+    command = [sys.executable, "-m", "orgwork.flows.cli", "run", str(corpus), "--out", str(out)]
     proc = subprocess.Popen(
         [*command, "--batch-size", "1", "--no-progress"],
         env=env,
@@ -128,7 +128,7 @@ def test_the_embedded_api_as_a_subprocess_where_it_cannot_be_forked() -> None:
     and is gone once stopped (the forked one is what the command above uses on Linux)."""
     import urllib.request
 
-    from flows.embedded_api import EmbeddedAPI
+    from orgwork.flows.embedded_api import EmbeddedAPI
 
     api = EmbeddedAPI(fork=False)
     try:
@@ -147,7 +147,7 @@ def test_the_command_keeps_its_exit_codes() -> None:
     import sys
 
     def code(*args: str) -> int:
-        cmd = [sys.executable, "-m", "flows.cli", *args]
+        cmd = [sys.executable, "-m", "orgwork.flows.cli", *args]
         return subprocess.run(cmd, capture_output=True, timeout=120).returncode
 
     assert code("--help") == 0
@@ -158,7 +158,7 @@ def test_the_command_keeps_its_exit_codes() -> None:
 def test_the_commands_send_no_usage_data_unless_told(monkeypatch) -> None:
     import os
 
-    from flows.prefect_env import quiet_prefect
+    from orgwork.flows.prefect_env import quiet_prefect
 
     # Prefect's client sends usage events (and prints a notice of them on its first import
     # in a terminal) unless DO_NOT_TRACK is set; its server, unless analytics are off.

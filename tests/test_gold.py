@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dataset import write_dataset
-from pipeline.evaluate import check_floors, evaluate_dataset, load_floors
-from pipeline.ingest import list_sources
-from pipeline.run import process_batch
+from orgwork.batch import list_sources, process_batch
+from orgwork.evaluation.evaluate import check_floors, evaluate_dataset, load_floors
+from orgwork.pipeline.dataset import write_dataset
 from tests.conftest import GOLD, SAMPLES
 
 
@@ -49,7 +48,7 @@ def test_samples_without_gold(sample_dataset: Path) -> None:
 
 def test_evaluator_counts_misses_and_false_hits(tmp_path: Path) -> None:
     """The gate can fail: a dataset missing a figure and holding a wrong one scores lower."""
-    from pipeline.evaluate import match_measures, match_programs
+    from orgwork.evaluation.evaluate import match_measures, match_programs
 
     gold = [
         {"kind": "headcount", "value": 62, "unit": "人", "qualifier": "exact", "text": "62名"},
@@ -77,7 +76,7 @@ def test_region_is_scored_on_the_first_relevant_part(tmp_path: Path) -> None:
     report's region is its first relevant part's; a page with none is scored on part 1."""
     import json
 
-    from pipeline.evaluate import evaluate_dataset
+    from orgwork.evaluation.evaluate import evaluate_dataset
 
     head = "doc_id,source,part,relevant,adcode,publish_date\n"
     rows = "a,page.txt,1,false,,\na-2,page.txt,2,true,110000,\nb,other.txt,1,false,,\n"

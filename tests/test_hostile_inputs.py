@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dataset import read_table, write_dataset
-from pipeline.document import DocumentError
-from pipeline.ingest import ingest_bytes, list_sources, readable_name
-from pipeline.run import process_batch
+from orgwork.batch import list_sources, process_batch
+from orgwork.pipeline.dataset import read_table, write_dataset
+from orgwork.pipeline.document import DocumentError
+from orgwork.pipeline.ingest import ingest_bytes, readable_name
 from tests.conftest import SAMPLES
 
 REPORT = "晋江举办专题培训\n2022年以来，晋江先后举办“强素质”专题培训21期，轮训干部800多人次。\n"
@@ -88,7 +88,7 @@ def test_files_with_gbk_names_are_processed_and_written_readably(tmp_path: Path)
     assert again.cached == 3
     assert {d.source for d in again.documents} == {a["source"] for a in articles}
 
-    from pipeline.report import build_report
+    from orgwork.report.render import build_report
 
     report = build_report(out)
     assert "组织工作报告.txt" in report.read_text(encoding="utf-8")
@@ -98,7 +98,7 @@ def test_run_command_on_gbk_names(tmp_path: Path, prefect_harness) -> None:
     """The whole `orgwork run`: it crashed with 'surrogates not allowed' and wrote no table."""
     import json
 
-    from flows.cli import main
+    from orgwork.flows.cli import main
 
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     corpus.mkdir()
@@ -113,7 +113,7 @@ def test_run_command_on_gbk_names(tmp_path: Path, prefect_harness) -> None:
 
 def test_a_path_argument_that_is_not_utf8_is_refused_clearly(tmp_path: Path, capsys) -> None:
     """Prefect records a run's paths as JSON: the run died in its request with a traceback."""
-    from flows.cli import main
+    from orgwork.flows.cli import main
 
     folder = Path(os.fsdecode(os.fsencode(tmp_path) + "组织".encode("gbk")))
     folder.mkdir()
@@ -197,7 +197,7 @@ def test_deeply_nested_page_keeps_its_text() -> None:
 
 
 def test_large_scripts_are_emptied_small_ones_kept() -> None:
-    from pipeline.webpage import LARGE_BLOCK, drop_large_blocks
+    from orgwork.pipeline.webpage import LARGE_BLOCK, drop_large_blocks
 
     ld = '<script type="application/ld+json">{"datePublished": "2021-05-06"}</script>'
     big = "<SCRIPT src=x>" + "y" * (LARGE_BLOCK + 1) + "</script >"
@@ -211,8 +211,8 @@ def test_large_scripts_are_emptied_small_ones_kept() -> None:
 def test_a_huge_first_line_gives_no_title_and_stays_in_the_text(tmp_path: Path) -> None:
     """A 5 MB line without punctuation was a 1.67 M-character title, and the report died on
     it (field larger than field limit)."""
-    from pipeline.document import MAX_TITLE_CHARS
-    from pipeline.report import build_report
+    from orgwork.pipeline.document import MAX_TITLE_CHARS
+    from orgwork.report.render import build_report
 
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     corpus.mkdir()
@@ -236,7 +236,7 @@ def test_a_huge_first_line_gives_no_title_and_stays_in_the_text(tmp_path: Path) 
 def test_a_huge_line_with_figures_keeps_the_tables_small(tmp_path: Path) -> None:
     """Every figure carries its sentence: 400 figures in a 1 M-character line without
     punctuation wrote a 1.2 GB measures.csv (and a 1.8 GB report) from 3 MB of input."""
-    from pipeline.segment import MAX_SENTENCE_CHARS, split_sentences
+    from orgwork.pipeline.segment import MAX_SENTENCE_CHARS, split_sentences
 
     piece = "组织部干部培训工作乡镇村党建人才" * 40 + "举办培训班6期轮训干部600人次"
     line = piece * 100  # 67,000 characters, 100 figures of each kind, no punctuation
@@ -259,7 +259,7 @@ def test_a_huge_line_with_figures_keeps_the_tables_small(tmp_path: Path) -> None
 
 
 def test_a_huge_page_title_is_not_the_title() -> None:
-    from pipeline.webpage import extract_webpage
+    from orgwork.pipeline.webpage import extract_webpage
 
     body = "<div class='content'><p>" + REPORT.replace("\n", "</p><p>") + "</p></div>"
     huge = "干部" * 100_000
@@ -273,7 +273,7 @@ def test_a_huge_page_title_is_not_the_title() -> None:
 
 # ---- CSV/Excel formula injection
 def test_format_value_quotes_formulas_never_numbers() -> None:
-    from pipeline.dataset import format_value, read_cell
+    from orgwork.pipeline.dataset import format_value, read_cell
 
     for text in ("=1+1", "+86", "-5", "@SUM(A1)", "\tx", "\rx", "'quoted"):
         assert format_value(text) == "'" + text and read_cell(format_value(text)) == text

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from extractors.metadata import (
+from orgwork.extractors.metadata import (
     DATA,
     byline_names,
     extract_metadata,
     header_date,
     load_rules,
 )
-from pipeline.document import Document
-from pipeline.ingest import ingest_bytes
-from pipeline.pagemeta import dates_in
-from pipeline.run import process_document
+from orgwork.pipeline.document import Document
+from orgwork.pipeline.ingest import ingest_bytes
+from orgwork.pipeline.pagemeta import dates_in
+from orgwork.stages import process_document
 
 
 def metadata_of(text: str, title: str = "") -> Document:

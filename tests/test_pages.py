@@ -10,9 +10,9 @@ import opencc
 import pytest
 
 from benchmarks.clean_eval import bigram_prf, date_right, label_date, load_cwced
-from pipeline.ingest import ingest_bytes
-from pipeline.mojibake import repair_mojibake
-from pipeline.normalize import normalize_document
+from orgwork.pipeline.ingest import ingest_bytes
+from orgwork.pipeline.mojibake import repair_mojibake
+from orgwork.pipeline.normalize import normalize_document
 
 PEER = Path(__file__).parent / "peer"
 SAMPLES = Path(__file__).parent.parent / "corpus" / "samples"
@@ -108,7 +108,7 @@ def test_htmldate_pages(file: str, date: str | None) -> None:
 
 
 def test_samples_have_no_false_mojibake_repairs() -> None:
-    from pipeline.normalize import strip_pinyin
+    from orgwork.pipeline.normalize import strip_pinyin
 
     for path in sorted(SAMPLES.glob("*.txt")):
         text = strip_pinyin(path.read_text(encoding="utf-8"))[0]
@@ -191,8 +191,8 @@ def test_same_report_dressed_differently(report: list[str], name: str) -> None:
 
 def test_real_mojibake_on_a_saved_page_is_repaired() -> None:
     """A cwced page holds GBK text read one byte out of step; the repair brings it back."""
-    from pipeline.ingest import ingest_bytes
-    from pipeline.normalize import normalize_document
+    from orgwork.pipeline.ingest import ingest_bytes
+    from orgwork.pipeline.normalize import normalize_document
 
     (page,) = (Path(__file__).parent / "peer" / "cwced" / "original").glob("33a95b71*.html")
     doc = normalize_document(ingest_bytes(page.read_bytes(), page.name, is_html=True))[0]
@@ -202,7 +202,7 @@ def test_real_mojibake_on_a_saved_page_is_repaired() -> None:
 
 def test_a_year_alone_gives_no_publish_date() -> None:
     """htmldate reads a bare year as 1 January; a day the page never states is left empty."""
-    from pipeline.webpage import extract_webpage
+    from orgwork.pipeline.webpage import extract_webpage
 
     html = (
         "<html><head><title>干部培训</title></head><body><div class='content'>"
@@ -226,7 +226,7 @@ def test_a_year_alone_gives_no_publish_date() -> None:
     ],
 )
 def test_citation_closing_the_article_dates_it(closing: str, date: str) -> None:
-    from pipeline.webpage import extract_webpage
+    from orgwork.pipeline.webpage import extract_webpage
 
     html = (
         "<html><head><title>干部培训</title></head><body><div class='content'>"

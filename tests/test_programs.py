@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.programs import find_programs
+from orgwork.extractors.programs import find_programs
 from tests.conftest import make_doc
 
 

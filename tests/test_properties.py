@@ -11,10 +11,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.dataset import read_table, render_rows, write_dataset
-from pipeline.document import MAX_TITLE_CHARS, Document, DocumentError
-from pipeline.ingest import ingest_bytes, list_sources
-from pipeline.run import process_batch, process_document
+from orgwork.batch import list_sources, process_batch
+from orgwork.pipeline.dataset import read_table, render_rows, write_dataset
+from orgwork.pipeline.document import MAX_TITLE_CHARS, Document, DocumentError
+from orgwork.pipeline.ingest import ingest_bytes
+from orgwork.stages import process_document
 
 BOUNDED = settings(
     max_examples=80,
@@ -153,7 +154,7 @@ def test_any_file_name_gives_a_utf8_source(tmp_path_factory, names: list[bytes])
 def test_any_cell_reads_back_as_written(tmp_path_factory, title, name, number, value) -> None:
     """Formula quote and all, a table read back with read_table gives every text cell as it
     was, and numbers are never quoted (a negative number stays a number)."""
-    from pipeline.dataset import csv_text, format_value
+    from orgwork.pipeline.dataset import csv_text, format_value
 
     out = tmp_path_factory.mktemp("cells")
     doc = Document(source=name or "x.txt", sha256="0" * 64, text=title + "\n", title=title)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.quantities import find_quantities, parse_number
+from orgwork.extractors.quantities import find_quantities, parse_number
 from tests.conftest import make_doc
 
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dataset import write_dataset
-from pipeline.evaluate import check_floors, evaluate_dataset, format_report, load_floors
-from pipeline.ingest import list_sources
-from pipeline.run import process_batch
+from orgwork.batch import list_sources, process_batch
+from orgwork.evaluation.evaluate import check_floors, evaluate_dataset, format_report, load_floors
+from orgwork.pipeline.dataset import write_dataset
 
 REAL = Path(__file__).parent / "real"
 SETS = sorted(p.name for p in REAL.iterdir() if (p / "floors.toml").exists())
@@ -30,7 +29,7 @@ def test_real_set_holds_its_floors(name: str, tmp_path: Path) -> None:
 
 
 def test_context_fields_are_scored_by_the_gold_rules() -> None:
-    from pipeline.evaluate import context_errors, same_phrase
+    from orgwork.evaluation.evaluate import context_errors, same_phrase
 
     assert same_phrase("优秀年轻干部", "年轻干部")  # one contains the other, shorter ≥ 2
     assert not same_phrase("部", "干部")  # the shorter has one character

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.region import resolve_region
+from orgwork.extractors.region import resolve_region
 from tests.conftest import make_doc
 
 
@@ -93,7 +93,7 @@ def test_a_tie_resolves_the_same_in_every_process() -> None:
 def test_place_mentions_are_whole_names_longest_first() -> None:
     """Every alias found where it stands, overlaps resolved to the longest; no one-character
     alias (a surname like 杜 is no place)."""
-    from extractors.region import find_place_mentions, load_gazetteer
+    from orgwork.extractors.region import find_place_mentions, load_gazetteer
 
     gaz = load_gazetteer()
     assert min(map(len, gaz.aliases)) >= 2
@@ -266,7 +266,7 @@ def test_historic_divisions_keep_their_code_of_the_time() -> None:
 
 
 def test_historic_table_points_to_current_units() -> None:
-    from extractors.region import load_gazetteer
+    from orgwork.extractors.region import load_gazetteer
 
     gaz = load_gazetteer()
     historic = [u for u in gaz.units.values() if u.historic]
@@ -278,7 +278,7 @@ def test_historic_table_points_to_current_units() -> None:
 
 
 def test_person_name() -> None:
-    from extractors.region import load_gazetteer, person_name
+    from orgwork.extractors.region import load_gazetteer, person_name
 
     rules = load_gazetteer().rules
 
@@ -296,7 +296,7 @@ def test_person_name() -> None:
 
 
 def test_short_names_of_autonomous_units() -> None:
-    from extractors.region import _short_names, load_gazetteer
+    from orgwork.extractors.region import _short_names, load_gazetteer
 
     gaz = load_gazetteer()
     assert "大通" in gaz.aliases and "630121" in gaz.aliases["大通县"]
@@ -310,7 +310,7 @@ def test_short_names_of_autonomous_units() -> None:
 
 
 def test_rules_are_checked_on_load(tmp_path) -> None:
-    from extractors.region import DATA, load_gazetteer
+    from orgwork.extractors.region import DATA, load_gazetteer
 
     text = DATA.read_text(encoding="utf-8")
     bad = tmp_path / "gazetteer.toml"
@@ -429,7 +429,7 @@ def test_units_the_package_table_lacks() -> None:
 
 
 def test_new_rules_are_checked_on_load(tmp_path) -> None:
-    from extractors.region import DATA, load_gazetteer
+    from orgwork.extractors.region import DATA, load_gazetteer
 
     text = DATA.read_text(encoding="utf-8")
     bad = tmp_path / "gazetteer.toml"

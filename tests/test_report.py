@@ -17,17 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import report_data
-from pipeline.dataset import (
+from orgwork.pipeline.dataset import (
     ARTICLE_COLUMNS,
     COMPARISON_COLUMNS,
     ERROR_COLUMNS,
     MEASURE_COLUMNS,
     PROGRAM_COLUMNS,
 )
-from pipeline.report import build_report, render
-from pipeline.report_charts import Series, bar_chart_svg, fmt_number, text_width
-from pipeline.report_data import digest, iter_rows, load_report_data
+from orgwork.report import aggregate as report_data
+from orgwork.report.aggregate import digest, iter_rows, load_report_data
+from orgwork.report.charts import Series, bar_chart_svg, fmt_number, text_width
+from orgwork.report.render import build_report, render
 from tests.conftest import SAMPLES
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -365,9 +365,8 @@ def test_bar_chart_geometry() -> None:
 
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pipeline.dataset import write_dataset
-    from pipeline.ingest import list_sources
-    from pipeline.run import process_batch
+    from orgwork.batch import list_sources, process_batch
+    from orgwork.pipeline.dataset import write_dataset
 
     out = tmp_path_factory.mktemp("samples") / "dataset"
     result = process_batch(list_sources([SAMPLES]))
@@ -455,7 +454,7 @@ def _is_cjk_font(family: str) -> bool:
 
 
 def test_bar_charts_keep_the_largest_regions_when_there_are_many() -> None:
-    from pipeline.report import MAX_BARS, Page
+    from orgwork.report.render import MAX_BARS, Page
 
     labels = [f"区{i}" for i in range(MAX_BARS + 10)]
     values = [float(i) if i % 7 == 0 else 0.0 for i in range(len(labels))]
@@ -469,7 +468,7 @@ def test_bar_charts_keep_the_largest_regions_when_there_are_many() -> None:
 
 
 def test_empty_dataset_gives_a_report(tmp_path: Path) -> None:
-    from pipeline.dataset import write_dataset
+    from orgwork.pipeline.dataset import write_dataset
 
     write_dataset([], [], tmp_path)
     page = build_report(tmp_path).read_text(encoding="utf-8")

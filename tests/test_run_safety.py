@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import main
-from pipeline import outdir
-from pipeline.dataset import dataset_fingerprint, write_atomic, write_dataset
-from pipeline.outdir import FolderInUse, RunFolder, output_lock
+from orgwork.flows.cli import main
+from orgwork.pipeline import outdir
+from orgwork.pipeline.dataset import dataset_fingerprint, write_atomic, write_dataset
+from orgwork.pipeline.outdir import FolderInUse, RunFolder, output_lock
 from tests.conftest import ROOT, SAMPLES
 
 TABLES = ("articles", "measures", "programs", "comparison", "errors")
@@ -37,7 +37,7 @@ def _env() -> dict[str, str]:
 
 
 def _command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", *args]
+    return [sys.executable, "-m", "orgwork.flows.cli", *args]
 
 
 def _orgwork(*args: str, **kw) -> subprocess.CompletedProcess:
@@ -207,7 +207,7 @@ def test_a_second_run_is_refused_and_a_killed_one_leaves_nothing(tmp_path: Path)
 def test_the_lock_is_held_by_one_process_and_freed_by_its_death(tmp_path: Path) -> None:
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pipeline.outdir import output_lock\n"
+        [sys.executable, "-c", "import sys, time; from orgwork.pipeline.outdir import output_lock\n"
          "with output_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)",
          str(out)],
         stdout=subprocess.PIPE,
@@ -398,7 +398,7 @@ def test_a_run_into_a_flat_dataset_keeps_it_until_the_switch(tmp_path: Path) -> 
     with output_lock(out):
         run = RunFolder(out)
         assert run.previous == out
-        from pipeline.dataset import write_text_once
+        from orgwork.pipeline.dataset import write_text_once
 
         write_text_once(run.path / "texts" / "a.txt", "same text\n", out / "texts" / "a.txt")
         assert (run.path / "texts" / "a.txt").stat().st_ino == (out / "texts/a.txt").stat().st_ino
@@ -458,12 +458,12 @@ def test_the_flow_switches_and_keeps_links_and_tools_working(
 def test_a_failing_report_does_not_fail_the_run(
     tmp_path: Path, prefect_harness, capsys, monkeypatch
 ) -> None:
-    import pipeline.report
+    import orgwork.report.render
 
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.report, "render_parts", no_space)
+    monkeypatch.setattr(orgwork.report.render, "render_parts", no_space)
     out = tmp_path / "out"
     assert main(["run", str(SAMPLES), "--out", str(out), "--no-progress"]) == 0
     # (Only the command's lines: in a long session Prefect's handlers may log about streams
@@ -479,9 +479,8 @@ def test_a_failing_report_does_not_fail_the_run(
 
 
 def test_the_report_reads_cells_beyond_the_csv_default_limit(tmp_path: Path) -> None:
-    from pipeline.ingest import list_sources
-    from pipeline.report import build_report
-    from pipeline.run import process_batch
+    from orgwork.batch import list_sources, process_batch
+    from orgwork.report.render import build_report
 
     result = process_batch(list_sources([str(SAMPLES)])[:1])
     result.documents[0].title = "长" * 200_000  # over csv's default field limit (131,072)
@@ -494,9 +493,8 @@ def test_the_report_reads_cells_beyond_the_csv_default_limit(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600)])
 def test_written_files_respect_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
-    from pipeline.ingest import list_sources
-    from pipeline.report import build_report
-    from pipeline.run import process_batch
+    from orgwork.batch import list_sources, process_batch
+    from orgwork.report.render import build_report
 
     result = process_batch(list_sources([str(SAMPLES)])[:2])
     previous = os.umask(umask)

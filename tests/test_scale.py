@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import main
-from pipeline.parallel import stop_pool
+from orgwork.flows.cli import main
+from orgwork.flows.parallel import stop_pool
 from tests.conftest import SAMPLES
 
 TABLES = ("articles.csv", "measures.csv", "programs.csv", "comparison.csv", "errors.csv")
@@ -83,7 +83,7 @@ def test_rerun_reads_unchanged_documents_from_cache(
 def test_rerun_on_an_unchanged_corpus_starts_nothing(
     corpus: Path, tmp_path: Path, prefect_harness, monkeypatch
 ) -> None:
-    import flows.extract
+    import orgwork.flows.extract
 
     work = tmp_path / "corpus"
     shutil.copytree(corpus, work)
@@ -94,7 +94,7 @@ def test_rerun_on_an_unchanged_corpus_starts_nothing(
     def no_flow(**kwargs):
         raise AssertionError("the flow ran on an unchanged corpus")
 
-    monkeypatch.setattr(flows.extract, "run_extract", no_flow)
+    monkeypatch.setattr(orgwork.flows.extract, "run_extract", no_flow)
     assert _run(work, out, "--workers", "1", "--report") == 1  # same status, same summary
     assert (out / "run.json").read_bytes() == run_json
     # Any change runs the flow: a file's bytes, the tables, a report asked for but missing.
@@ -109,15 +109,15 @@ def test_rerun_on_an_unchanged_corpus_starts_nothing(
         (work / "new.txt").unlink(missing_ok=True)
         monkeypatch.undo()
         _run(work, out, "--workers", "1", "--report", "--force")
-        monkeypatch.setattr(flows.extract, "run_extract", no_flow)
+        monkeypatch.setattr(orgwork.flows.extract, "run_extract", no_flow)
 
 
 def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
     """Batches started ahead of the flow are handed to its tasks as they ask for them, and
     give what processing them then would."""
-    from pipeline import parallel
-    from pipeline.ingest import iter_batches, list_sources
-    from pipeline.run import process_batch
+    from orgwork.batch import list_sources, process_batch
+    from orgwork.flows import parallel
+    from orgwork.pipeline.ingest import iter_batches
 
     batches = list(iter_batches(list_sources([corpus]), 4))
     parallel.start_pool(2)
@@ -141,8 +141,9 @@ def test_prefetcher_keeps_workers_busy_within_its_limit(corpus: Path) -> None:
     than the limit ahead of what the flow collected; the flow collects every one."""
     import time
 
-    from pipeline import parallel
-    from pipeline.ingest import iter_batches, list_sources
+    from orgwork.batch import list_sources
+    from orgwork.flows import parallel
+    from orgwork.pipeline.ingest import iter_batches
 
     batches = list(iter_batches(list_sources([corpus]), 1))
     assert len(batches) >= 5
@@ -169,8 +170,8 @@ def test_prefetcher_keeps_workers_busy_within_its_limit(corpus: Path) -> None:
 def test_document_cache_round_trip_and_damage(tmp_path: Path) -> None:
     """Documents come back equal from another process's cache; a damaged cache file is a
     miss, never an error."""
-    from pipeline.document import Document
-    from pipeline.run import DocumentCache
+    from orgwork.batch import DocumentCache
+    from orgwork.pipeline.document import Document
 
     docs = [Document(source="a.txt", text="晋江培训干部300名。\n", part=0)]
     writer = DocumentCache(tmp_path)
@@ -192,7 +193,7 @@ def test_document_cache_round_trip_and_damage(tmp_path: Path) -> None:
 def test_batches_shrink_towards_the_end_and_keep_every_document_in_order() -> None:
     """Automatic batches: full-size first, smaller at the end (never below a quarter), every
     document once, in input order; a given --batch-size is kept as it is."""
-    from pipeline.ingest import auto_batch_size, plan_batches
+    from orgwork.pipeline.ingest import auto_batch_size, plan_batches
 
     items = list(range(2000))
     batches = plan_batches(items, None, workers=2)

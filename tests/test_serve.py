@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipeline.crawlstore import list_crawled
+from orgwork.crawler.store import list_crawled
 from tests.conftest import ROOT
 from tests.crawlsite import reports_site, syndication_site
 from tests.test_crawl import write_sources
@@ -91,7 +91,7 @@ def test_scheduled_refresh_on_a_real_server(tmp_path: Path) -> None:
         serve_env = {**env, "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
         serve_log = (logs / "serve.log").open("wb")
         serve = subprocess.Popen(
-            [sys.executable, "-m", "flows.crawl_cli", "serve", "--sources", str(sources),
+            [sys.executable, "-m", "orgwork.flows.crawl_cli", "serve", "--sources", str(sources),
              "--corpus", str(corpus), "--out", str(out), "--interval", "5"],
             cwd=ROOT,
             env=serve_env,

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from extractors.metadata import extract_metadata
-from pipeline.dataset import read_table, write_dataset
-from pipeline.document import Document, DocumentError, Measure, Program
-from pipeline.ingest import decode_bytes, ingest_bytes, list_sources
-from pipeline.normalize import detect_script, normalize_document, strip_pinyin, to_halfwidth
-from pipeline.run import ErrorRow
-from pipeline.segment import segment_document, split_sentences
+from orgwork.batch import ErrorRow, list_sources
+from orgwork.extractors.metadata import extract_metadata
+from orgwork.pipeline.dataset import read_table, write_dataset
+from orgwork.pipeline.document import Document, DocumentError, Measure, Program
+from orgwork.pipeline.ingest import decode_bytes, ingest_bytes
+from orgwork.pipeline.normalize import normalize_document, strip_pinyin, to_halfwidth
+from orgwork.pipeline.script import detect_script
+from orgwork.pipeline.segment import segment_document, split_sentences
 from tests.conftest import SAMPLES, make_doc
 
 REPORT = "晋江举办专题培训\n2022年以来，晋江先后举办“强素质”专题培训21期，轮训干部800多人次。\n"
@@ -123,7 +124,7 @@ def test_scopes_segment_as_in_their_text() -> None:
     and every record of the samples, are those of segmenting the whole text."""
     from dataclasses import asdict
 
-    from extractors import add_details, find_facts, token_spans_needed
+    from orgwork.extractors import add_details, find_facts, token_spans_needed
 
     n_measures = 0
     for path in sorted(SAMPLES.glob("*.txt")):
@@ -141,7 +142,7 @@ def test_scopes_segment_as_in_their_text() -> None:
 
 
 def test_subject_scope_reaches_past_glue_to_the_phrase_end() -> None:
-    from extractors import find_facts, token_spans_needed
+    from orgwork.extractors import find_facts, token_spans_needed
 
     body = "晋江选派50名政治过硬、经验丰富的领导干部到村任职，培训率达95%。"
     doc = find_facts(make_doc(body, title="晋江选派干部到村任职"))
@@ -158,7 +159,7 @@ def test_subject_scope_reaches_past_glue_to_the_phrase_end() -> None:
 
 
 def add_details_subjects(doc: Document) -> list[str]:
-    from extractors import add_details
+    from orgwork.extractors import add_details
 
     return [m.subject for m in add_details(doc).measures if m.kind == "headcount"]
 
@@ -236,7 +237,7 @@ def test_failed_write_leaves_no_table(tmp_path: Path) -> None:
 
 # ---- context of measures
 def test_measure_context() -> None:
-    from extractors import extract_document
+    from orgwork.stages import extract_document
 
     doc = make_doc(
         "今年以来，长汀县共选派45名优秀年轻干部到乡镇挂职锻炼；累计培训村党组织书记1200余人次。"
@@ -275,13 +276,13 @@ def test_measure_context() -> None:
     ],
 )
 def test_page_title_becomes_first_line(lines, page_title, expected) -> None:
-    from pipeline.normalize import place_title
+    from orgwork.pipeline.normalize import place_title
 
     assert place_title(lines, page_title) == expected
 
 
 def test_menu_read_as_byline_is_dropped() -> None:
-    from extractors.metadata import plausible_authors
+    from orgwork.extractors.metadata import plausible_authors
 
     assert plausible_authors("化书画房产汽车旅游健康视频知识产") == ""
     assert plausible_authors("杨江参 李诗怡;阿依古丽·买买提") == "杨江参;李诗怡;阿依古丽·买买提"
@@ -290,7 +291,7 @@ def test_menu_read_as_byline_is_dropped() -> None:
 def test_token_spans_are_those_of_spacy_docs() -> None:
     """cut_spans takes the words from spaCy's tokenizer without building its Doc: the
     spans must be the Doc's tokens, spaces, line breaks and Latin text included."""
-    from pipeline.segment import cut_spans, load_segmenter
+    from orgwork.pipeline.segment import cut_spans, load_segmenter
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     texts.append("晋江市  举办 AI 培训班\u300021期，\n轮训 800 多人次 (2024年)。 ")
@@ -303,7 +304,7 @@ def test_token_spans_are_those_of_spacy_docs() -> None:
 
 def test_byline_rules_are_checked_on_load(tmp_path: Path) -> None:
     """data/pagemeta.toml: a bad pattern, or a pattern that reads nothing, fails on load."""
-    from pipeline.pagemeta import RULES, load_rules
+    from orgwork.pipeline.pagemeta import RULES, load_rules
 
     text = RULES.read_text(encoding="utf-8")
     assert load_rules(RULES).source.search("来源：海峡都市报 编辑：张三").group(1) == "海峡都市报"

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from pipeline.crawlconfig import (
+from orgwork.crawler.config import (
     USER_AGENT,
     CrawlSettings,
     Schedule,
@@ -34,7 +34,7 @@ from pipeline.crawlconfig import (
     db_path_for,
     load_sources,
 )
-from pipeline.crawlstore import CrawlStore, FrontierItem, StoredPage
+from orgwork.crawler.store import CrawlStore, FrontierItem, StoredPage
 
 __all__ = [
     "USER_AGENT",
@@ -633,7 +633,7 @@ class Fetcher:
         base.body = bytes(body)
         if robots:
             return base
-        from pipeline.ingest import detect_binary
+        from orgwork.pipeline.ingest import detect_binary
 
         binary = detect_binary(base.body)
         if binary:
@@ -745,8 +745,8 @@ def _html_links(body: bytes, page_url: str, source: SourceConfig) -> Links:
 
 def main_text(raw: bytes, url: str, charset: str | None, is_html: bool) -> str:
     """The page's main text as the pipeline sees it: ingested, normalized, Simplified."""
-    from pipeline.ingest import ingest_bytes
-    from pipeline.normalize import normalize_document
+    from orgwork.pipeline.ingest import ingest_bytes
+    from orgwork.pipeline.normalize import normalize_document
 
     doc = ingest_bytes(raw, url, url=url, is_html=is_html, declared_charset=charset)
     return "\n".join(p.text for p in normalize_document(doc))  # already Simplified

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from pipeline.crawlconfig import source_name_problem
+from orgwork.crawler.config import source_name_problem
 
 PAGES_DIR = "crawled"  # every stored page lives under <corpus>/crawled/<source>/
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")

@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from pipeline.dataset import read_table
+from orgwork.pipeline.dataset import read_table
 
 TABLES = ("articles", "measures", "programs", "comparison", "errors")
 
@@ -140,7 +140,7 @@ class RegionData:
 
 @dataclass
 class ReportData:
-    """Everything ``pipeline.report.Page`` renders: aggregates and capped listings."""
+    """Everything ``orgwork.report.render.Page`` renders: aggregates and capped listings."""
 
     regions: list[Region] = field(default_factory=list)
     region_cap: int = 1  # rows of each list per region: its share of REGION_ROWS

@@ -19,7 +19,7 @@ import tomllib
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.dataset import read_table
+from orgwork.pipeline.dataset import read_table
 
 QUOTES_SPACES = re.compile(r"[\s“”「」『』\"'‘’]")
 

@@ -32,17 +32,9 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
-from pipeline.dataset import write_atomic
-from pipeline.outdir import dataset_folder, dataset_name
-from pipeline.report_charts import (
-    PALETTE,
-    HeatRow,
-    Series,
-    bar_chart_svg,
-    fmt_number,
-    heatmap_svg_parts,
-)
-from pipeline.report_data import (
+from orgwork.pipeline.dataset import write_atomic
+from orgwork.pipeline.outdir import dataset_folder, dataset_name
+from orgwork.report.aggregate import (
     NO_REGION,
     Listing,
     Region,
@@ -50,6 +42,14 @@ from pipeline.report_data import (
     ReportData,
     load_report_data,
     region_key,
+)
+from orgwork.report.charts import (
+    PALETTE,
+    HeatRow,
+    Series,
+    bar_chart_svg,
+    fmt_number,
+    heatmap_svg_parts,
 )
 
 # Practice categories in the order of the README's taxonomy, with short Chinese labels.
@@ -516,7 +516,7 @@ def render_parts(dataset_dir: str | Path, out_path: str | Path) -> Iterator[str]
     # dataset wrote, whatever the csv module's default limit (128 KiB) says.
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     page = Page(load_report_data(folder), folder.resolve(), Path(out_path).resolve())
-    data = resources.files("pipeline") / "data"
+    data = resources.files("orgwork.report") / "data"
     template = Template((data / "report.html").read_text(encoding="utf-8"))
     nav = "".join(
         f'<a href="#{a}">{esc(label)}</a>'

@@ -1,7 +1,7 @@
 """A pool of worker processes for the CPU-bound stages, started before anything else.
 
 Where the platform allows it, the workers are forked from a fork server started as the
-command's first step: it loads the dictionaries and rules (pipeline.preload, ~1.5 s) on one
+command's first step: it loads the dictionaries and rules (orgwork.flows.preload, ~1.5 s) on one
 core while this process imports Prefect on the other, and each worker forked from it then
 starts in milliseconds with everything loaded. A pool spawned the usual way re-imports
 everything per worker (~5 s each on this machine).
@@ -18,10 +18,10 @@ import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from pipeline.ingest import Source
-from pipeline.run import BatchResult, process_batch, warm_up
+from orgwork.batch import BatchResult, process_batch, warm_up
+from orgwork.pipeline.ingest import Source
 
-# Set in the environment the fork server starts with: pipeline.preload runs there.
+# Set in the environment the fork server starts with: orgwork.flows.preload runs there.
 FORK_SERVER_FLAG = "ORGWORK_FORK_SERVER"
 _pool: ProcessPoolExecutor | None = None
 # Batches started before the flow asked for them, by content of the request.
@@ -63,7 +63,7 @@ _fork_server_pid = 0
 
 
 def in_fork_server() -> None:
-    """Called by pipeline.preload in the fork server: it ends with the command. (It ends by
+    """Called by orgwork.flows.preload in the fork server: it ends with the command. (It ends by
     itself when the command closes its end of a pipe, but only once its workers are gone,
     and a worker waits on the command for ever: after a kill -9 all of them stayed.)"""
     global _fork_server_pid
@@ -76,7 +76,7 @@ def prepare_workers() -> None:
     from the main thread (the fork server ends when the thread that started it does)."""
     context = _context()
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["pipeline.preload"])
+        context.set_forkserver_preload(["orgwork.flows.preload"])
         from multiprocessing import forkserver
 
         os.environ[FORK_SERVER_FLAG] = str(os.getpid())

@@ -1,4 +1,4 @@
-"""Imported by the fork server before it forks any worker (pipeline.parallel): dictionaries
+"""Imported by the fork server before it forks any worker (orgwork.flows.parallel): dictionaries
 and rules are loaded there once, and every worker forked from it starts with them."""
 
 import signal
@@ -11,9 +11,9 @@ import atexit  # noqa: E402
 import contextlib  # noqa: E402
 import os  # noqa: E402
 
-from pipeline.gcfreeze import loading_phase  # noqa: E402
-from pipeline.parallel import FORK_SERVER_FLAG, in_fork_server  # noqa: E402
-from pipeline.run import warm_up  # noqa: E402
+from orgwork.batch import warm_up  # noqa: E402
+from orgwork.flows.gcfreeze import loading_phase  # noqa: E402
+from orgwork.flows.parallel import FORK_SERVER_FLAG, in_fork_server  # noqa: E402
 
 if os.environ.get(FORK_SERVER_FLAG):
     in_fork_server()  # the fork server (and so its workers) ends with the command
