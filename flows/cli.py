@@ -18,7 +18,6 @@ from orgwork.flows.prefect_env import deferred_interrupts, quiet_prefect
 
 if TYPE_CHECKING:
     from orgwork.flows.embedded_api import EmbeddedAPI
-    from orgwork.flows.parallel import Prefetcher
     from orgwork.pipeline.ingest import Source
 
 
@@ -113,11 +112,19 @@ def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> t
 
         if workers > 1:
             start_pool(workers)
-            _prefetch(sources, args.batch_size, workers, options)
 
         if api is not None and PREFECT_API_URL.value():
             api.stop()  # the active Prefect profile (or a test harness) names an API: use it
             api = None
+        if args.cluster and api is not None:
+            api.stop()
+            # The embedded API listens on this machine's loopback for this command only: the
+            # cluster's workers could not report their task runs to it.
+            raise RunRefused(
+                "--cluster needs a Prefect API the cluster's workers can reach: start one "
+                "(`prefect server start --host 0.0.0.0`) and set PREFECT_API_URL to it "
+                "(http://<this host>:4200/api) in this shell and on the workers"
+            )
         if api is not None:
             _import_flow_modules()  # this process would only wait for the API meanwhile
             try:
@@ -221,19 +228,6 @@ def _up_to_date(sources: list[Source], args: argparse.Namespace) -> dict | None:
     if previous.get("inputs_sha256") != inputs_fingerprint(sources):
         return None
     return previous
-
-
-def _prefetch(
-    sources: list[Source], batch_size: int | None, workers: int, options: dict
-) -> Prefetcher:
-    """Start the flow's batches on the workers now, ahead of the flow (Prefect's API takes
-    seconds to start)."""
-    from orgwork.flows.parallel import Prefetcher
-    from orgwork.pipeline.ingest import batches_in_flight, plan_batches
-
-    # At most four times the flow's window waits for it: a few MB of records.
-    limit = 4 * batches_in_flight(workers)
-    return Prefetcher(plan_batches(sources, batch_size, workers), options, workers, limit)
 
 
 def print_summary(summary: dict) -> None:

@@ -38,6 +38,30 @@ def _run(corpus: Path, out: Path, *extra: str) -> int:
         stop_pool()
 
 
+def _latest_flow_runs(n: int) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["extract_reports"])),
+            sort=FlowRunSort.START_TIME_DESC,
+            limit=n,
+        )
+
+
+def _task_runs(flow_run, prefix: str) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+        )
+    return [r for r in runs if r.name.startswith(prefix)]
+
+
 def _tables(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in TABLES}
 
@@ -56,10 +80,30 @@ def test_serial_processes_and_dask_give_identical_datasets(
             _run(corpus, tmp_path / "dask", "--cluster", cluster.scheduler_address, "--no-cache")
             == 1
         )
+    # Every batch's task run is recorded, done on the cluster, with the batch's work as its
+    # duration (the workers report to the API the run names: the harness's here).
+    [dask_run, pool_run, _] = _latest_flow_runs(3)
+    for flow_run in (dask_run, pool_run):
+        batches = _task_runs(flow_run, "process-batch")
+        assert len(batches) == 4  # 11 files in batches of 3
+        assert all(r.state.is_completed() and r.total_run_time.total_seconds() > 0 for r in batches)
     serial = _tables(tmp_path / "serial")
     assert serial["measures.csv"].count(b"\n") > 100
     assert _tables(tmp_path / "pool") == serial
     assert _tables(tmp_path / "dask") == serial
+
+
+def test_cluster_with_the_embedded_api_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The embedded API serves this command on loopback only: a cluster's workers could not
+    record their task runs there, so the run says what to set instead of losing them."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        code = _run(SAMPLES, tmp_path / "out", "--cluster", "tcp://127.0.0.1:1")
+    assert code == 2
+    assert "PREFECT_API_URL" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "measures.csv").exists()
 
 
 def test_rerun_reads_unchanged_documents_from_cache(
@@ -112,9 +156,9 @@ def test_rerun_on_an_unchanged_corpus_starts_nothing(
         monkeypatch.setattr(orgwork.flows.extract, "run_extract", no_flow)
 
 
-def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
-    """Batches started ahead of the flow are handed to its tasks as they ask for them, and
-    give what processing them then would."""
+def test_pool_batches_give_what_processing_here_gives(corpus: Path) -> None:
+    """run_batch on the worker pool (what a process-batch task run does) gives the records
+    of process_batch in this process."""
     from orgwork.batch import list_sources, process_batch
     from orgwork.flows import parallel
     from orgwork.pipeline.ingest import iter_batches
@@ -122,10 +166,7 @@ def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
     batches = list(iter_batches(list_sources([corpus]), 4))
     parallel.start_pool(2)
     try:
-        parallel.Prefetcher(batches, {}, workers=2, limit=2)
-        assert len(parallel._prefetched) == 2
         got = [parallel.run_batch(batch, {}) for batch in batches]
-        assert not parallel._prefetched  # all collected, none left behind
     finally:
         stop_pool()
     for result, batch in zip(got, batches, strict=True):
@@ -134,37 +175,6 @@ def test_prefetched_batches_are_what_the_flow_collects(corpus: Path) -> None:
         assert [m.value for d in result.documents for m in d.measures] == [
             m.value for d in expected.documents for m in d.measures
         ]
-
-
-def test_prefetcher_keeps_workers_busy_within_its_limit(corpus: Path) -> None:
-    """Batches start ahead of the flow in order, a worker's next one waiting, never more
-    than the limit ahead of what the flow collected; the flow collects every one."""
-    import time
-
-    from orgwork.batch import list_sources
-    from orgwork.flows import parallel
-    from orgwork.pipeline.ingest import iter_batches
-
-    batches = list(iter_batches(list_sources([corpus]), 1))
-    assert len(batches) >= 5
-    parallel.start_pool(2)
-    try:
-        prefetch = parallel.Prefetcher(batches, {}, workers=2, limit=4)
-        assert prefetch.started == 3  # one for each worker and one waiting
-        for _ in range(600):  # the feeder tops up as batches finish, up to the limit
-            if prefetch.started == 4 and all(f.done() for f in parallel._prefetched.values()):
-                break
-            time.sleep(0.05)
-        time.sleep(0.2)
-        assert prefetch.started == 4  # the limit: nothing collected yet
-        keys = {parallel._batch_key(b, {}) for b in batches[:4]}
-        assert set(parallel._prefetched) == keys  # the first four, in order
-        got = [parallel.run_batch(batch, {}) for batch in batches]
-        assert prefetch.collected >= 4
-        assert not parallel._prefetched  # every batch started ahead was collected
-        assert [d.source for r in got for d in r.documents][:1] == [batches[0][0].relative]
-    finally:
-        stop_pool()
 
 
 def test_document_cache_round_trip_and_damage(tmp_path: Path) -> None:
