@@ -160,11 +160,15 @@ class DocumentCache:
     """
 
     FILE = "documents.sqlite"
+    # documents: the processed Documents of a file's bytes (any path); rows: those Documents
+    # as the dataset takes them under the file's path (render_rows), so that a refresh
+    # neither unpickles records nor renders rows for a file that did not change.
+    TABLES = ("documents", "rows")
 
     def __init__(self, folder: str | Path):
         self.path = Path(folder) / self.FILE
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, bytes]] = []
+        self._pending: list[tuple[str, str, bytes]] = []  # (table, key, value)
 
     def key(self, raw: bytes, source: Source) -> str:
         digest = hashlib.sha256(raw)
@@ -178,26 +182,27 @@ class DocumentCache:
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last batch is fine
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
-            )
+            for table in self.TABLES:
+                columns = "key TEXT PRIMARY KEY, value BLOB NOT NULL"
+                db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
             self._db = db
         return self._db
 
-    def get(self, key: str) -> list[Document] | None:
+    def get(self, key: str, table: str = "documents") -> list | None:
+        """The value kept under ``key`` in ``table`` (TABLES), or None."""
         try:
             row = (
                 self._connect()
-                .execute("SELECT value FROM documents WHERE key = ?", (key,))
+                .execute(f"SELECT value FROM {table} WHERE key = ?", (key,))
                 .fetchone()
             )
             return pickle.loads(row[0]) if row else None
         except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError):
             return None
 
-    def put(self, key: str, documents: list[Document]) -> None:
+    def put(self, key: str, value: list, table: str = "documents") -> None:
         """Kept until flush(): a batch is written in one transaction."""
-        self._pending.append((key, pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL)))
+        self._pending.append((table, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
@@ -207,7 +212,11 @@ class DocumentCache:
             db = self._connect()
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?)", pending)
+                for table in self.TABLES:
+                    db.executemany(
+                        f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                        [(key, value) for t, key, value in pending if t == table],
+                    )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -223,12 +232,15 @@ class DocumentCache:
 
 
 def process_source(
-    source: Source, options: dict | None = None, seconds=None, cache: DocumentCache | None = None
+    source: Source,
+    seconds: dict[str, float] | None = None,
+    cache: DocumentCache | None = None,
+    raw: bytes | None = None,
 ) -> tuple[list[Document], bool]:
     """One file or fetched page → its articles; (documents, came_from_cache)."""
     seconds = seconds if seconds is not None else defaultdict(float)
     t = time.perf_counter()
-    raw = read_source(source)
+    raw = read_source(source) if raw is None else raw
     key = cache.key(raw, source) if cache else ""
     cached = cache.get(key) if cache else None
     if cached is not None:
@@ -241,6 +253,28 @@ def process_source(
     if cache:
         cache.put(key, documents)
     return documents, False
+
+
+def render_source(
+    source: Source, seconds: dict[str, float], cache: DocumentCache | None = None
+) -> tuple[list[DocumentRows], bool]:
+    """One file or fetched page → its articles as the dataset takes them; (rows, cached).
+    Rows are cached under the bytes' key and the path (a row names its source)."""
+    t = time.perf_counter()
+    raw = read_source(source)
+    rows_key = f"{cache.key(raw, source)}|{source.relative}" if cache else ""
+    rows = cache.get(rows_key, "rows") if cache else None
+    if rows is not None:
+        seconds["cache"] += time.perf_counter() - t
+        return rows, True
+    seconds["ingest"] += time.perf_counter() - t
+    documents, cached = process_source(source, seconds, cache, raw)
+    t = time.perf_counter()
+    rows = list(map(render_rows, documents))
+    seconds["render"] += time.perf_counter() - t
+    if cache:
+        cache.put(rows_key, rows, "rows")
+    return rows, cached
 
 
 def batch_options(out: str | Path, cache: bool = True) -> dict:
@@ -265,12 +299,11 @@ def process_batch(sources: list[Source], options: dict | None = None) -> BatchRe
     try:
         for source in sources:
             try:
-                documents, cached = process_source(source, options, result.seconds, cache)
                 if options.get("render_rows"):
-                    t = time.perf_counter()
-                    result.rows.extend(map(render_rows, documents))
-                    result.seconds["render"] += time.perf_counter() - t
+                    rows, cached = render_source(source, result.seconds, cache)
+                    result.rows.extend(rows)
                 else:
+                    documents, cached = process_source(source, result.seconds, cache)
                     result.documents.extend(documents)
                 result.cached += cached
             except DocumentError as exc:

@@ -214,3 +214,28 @@ def test_batches_shrink_towards_the_end_and_keep_every_document_in_order() -> No
     assert min(sizes[:-1]) >= full // 4 and sizes[-1] <= full // 4 + 1
     assert [len(b) for b in plan_batches(list(range(10)), 3, workers=2)] == [3, 3, 3, 1]
     assert plan_batches([], None, workers=2) == []
+
+
+def test_rows_cache_skips_rendering_and_keys_the_path(tmp_path: Path) -> None:
+    """A refresh takes an unchanged file's rows from the cache as they were rendered; the
+    same bytes under another path reuse the processed documents but render rows naming it."""
+    from collections import defaultdict
+
+    from orgwork.batch import DocumentCache, render_source
+    from orgwork.pipeline.ingest import Source
+
+    path = next(SAMPLES.glob("*.txt"))
+    cache = DocumentCache(tmp_path)
+    seconds: dict[str, float] = defaultdict(float)
+    first, cached = render_source(Source(path, "a/x.txt"), seconds, cache)
+    cache.flush()
+    assert not cached and seconds["normalize"] > 0
+    seconds.clear()
+    again, cached = render_source(Source(path, "a/x.txt"), seconds, cache)
+    assert cached and again == first and "normalize" not in seconds and "render" not in seconds
+    moved, cached = render_source(Source(path, "b/y.txt"), seconds, cache)
+    assert cached and "normalize" not in seconds and seconds["render"] > 0
+    assert [r.lines["measures"].replace("b/y.txt", "a/x.txt") for r in moved] == [
+        r.lines["measures"] for r in first
+    ]
+    cache.close()
