@@ -99,8 +99,8 @@ def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> t
             from orgwork.flows.parallel import prepare_workers, start_pool
 
             prepare_workers()  # the fork server loads the dictionaries while Prefect is imported
-        # Then Prefect's API: on Linux forked from this process once Prefect is imported, and
-        # before any thread starts here.
+        # Then Prefect's API (`prefect server start`), when no API is configured: it starts
+        # while this process imports the flows.
         api = start_embedded_api()
         from prefect.settings import (
             PREFECT_API_URL,

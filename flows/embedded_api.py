@@ -1,15 +1,18 @@
-"""Prefect's embedded API server, started the way Prefect starts it, but early and cheaply.
+"""A Prefect API server for one run, started early and cheaply, the way `prefect server start`
+serves it.
 
-When no API is configured, Prefect starts a temporary server in a subprocess at the first
-flow call (``prefect.server.api.server.SubprocessASGIServer``): seconds of start-up, and the
-server's whole code imported into this process too, only to launch it. Here it is started
-before the flow, while the workers load their dictionaries, and this process never imports
-the server. On Linux it is forked from this process once Prefect (the client, which this
-process needs anyway) is imported: the server then imports only its own code, not Prefect
-again (~1 CPU-second less on the cores the workers need). Elsewhere, or when threads are
-running (a fork copies no other thread, and the locks they hold stay held), it is the same
-subprocess as Prefect's. Both serve Prefect's own app (uvicorn on ``create_app``, UI off,
-ephemeral mode) on a free loopback port, and stop when this process exits.
+When no API is configured, Prefect itself would start a temporary server at the first flow
+call, in a subprocess, after this process had imported Prefect's server code only to launch
+it. Here the server starts before the flow, while the workers load their dictionaries. On
+Linux it is forked from this process once Prefect (the client, which this process needs
+anyway) is imported, and serves what `prefect server start` serves in the foreground: the
+app of ``create_app(final=True)`` under uvicorn, with the server's settings applied through
+``prefect.settings.temporary_settings``; it then imports only the server's own code, not
+Prefect again (`prefect server start` as a subprocess cost 10-17 s for a five-sample run
+against 5-8 s here, both measured with other work loading the machine). Elsewhere, or when
+threads are running (a fork copies no other thread, and the locks they hold stay held), it
+is that command itself, `prefect server start`, as a subprocess. Public settings and options
+only; the server listens on a free loopback port and stops when this process exits.
 """
 
 from __future__ import annotations
@@ -31,21 +34,21 @@ import urllib.request
 
 HEALTH_POLL_SECONDS = 0.05
 STOP_SECONDS = 5
-# As SubprocessASGIServer sets them: no UI, an ephemeral server.
-EPHEMERAL = {
-    "PREFECT_UI_ENABLED": "0",
-    "PREFECT__SERVER_EPHEMERAL": "1",
-    "PREFECT__SERVER_FINAL": "1",
+# As `prefect server start --no-ui --analytics-off` sets them.
+SERVER_SETTINGS = {
+    "PREFECT_SERVER_UI_ENABLED": "false",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
 }
 # Services a server that lives for one run has no use for, off unless the environment says
-# otherwise: automations (triggers, actions), event and log streams to subscribers (no one
+# otherwise: automations (triggers), event and log streams to subscribers (no one
 # can subscribe to a private port that closes with the run), and registering block types
 # (the flow uses none). Measured: start-up 0.53 → 0.15 CPU-s, while it runs 0.29 → 0.06
 # CPU-s per second, on the cores the workers need. Task and flow runs, events and logs are
 # still recorded in Prefect's database as before; migrations still run when needed.
 IDLE_SERVICES_OFF = {
+    "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_ACTIONS_ENABLED": "false",
     "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
     "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "false",
     "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
@@ -61,7 +64,7 @@ class EmbeddedAPI:
         # A file, not a pipe: a pipe nobody reads would block the server once full.
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         self.url = f"http://127.0.0.1:{self.port}/api"
-        env = {**IDLE_SERVICES_OFF, **os.environ, **EPHEMERAL}
+        env = {**IDLE_SERVICES_OFF, **os.environ, **SERVER_SETTINGS}
         if fork is None:
             fork = can_fork()
         self.process: subprocess.Popen | _ForkedServer | None = (
@@ -70,14 +73,17 @@ class EmbeddedAPI:
         atexit.register(self.stop)
 
     def _subprocess(self, env: dict[str, str]) -> subprocess.Popen:
-        """Prefect's app served by uvicorn in a new interpreter (``python -m
-        orgwork.flows.embedded_api``), which ends with this process (_serve_child)."""
+        """`prefect server start` (Prefect's command line) in a new interpreter, ending with
+        this process on Linux (_ends_with_parent)."""
+        command = [sys.executable, "-m", "prefect", "server", "start", "--no-ui"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--analytics-off"]
         return subprocess.Popen(
-            [sys.executable, "-m", "orgwork.flows.embedded_api", str(self.port), str(os.getpid())],
+            command,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=self.log,
+            preexec_fn=_ends_with_parent(os.getpid()) if sys.platform == "linux" else None,
         )
 
     def wait_ready(self, timeout: float) -> None:
@@ -143,14 +149,18 @@ class _ForkedServer:
             from orgwork.flows.gcfreeze import loading_phase
 
             with loading_phase():  # the server's code and app: ~0.45 CPU-s less
-                from prefect.context import refresh_global_settings_context
-
-                refresh_global_settings_context()  # Prefect read its settings when imported
+                import prefect.settings
                 import uvicorn
                 from prefect.server.api.server import create_app
 
-                app = create_app()
-            uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", lifespan="on")
+                # Prefect read its settings when imported; temporary_settings (the public
+                # settings API, as the command line applies its options) reads them again,
+                # from the environment set above.
+                server = {prefect.settings.PREFECT_SERVER_UI_ENABLED: False}
+                with prefect.settings.temporary_settings(server):
+                    app = create_app(final=True)  # what `prefect server start` serves
+            with prefect.settings.temporary_settings(server):
+                uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", lifespan="on")
             code = 0
         except BaseException:
             traceback.print_exc()
@@ -201,33 +211,10 @@ def _outside_the_terminal_job(parent: int) -> None:
         os._exit(0)
 
 
-def _serve_child(port: int, parent: int) -> None:
-    """The server as a subprocess: ends when the process that started it does (Linux: the
-    kernel's SIGTERM, as for the forked server; elsewhere a thread that sees the parent gone),
-    so a command killed with SIGKILL leaves no server behind."""
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        if sys.platform == "linux":
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-    def watch_parent() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn stops gracefully
-
-    threading.Thread(target=watch_parent, name="orgwork-parent-watch", daemon=True).start()
-    import uvicorn
-
-    uvicorn.run(
-        "prefect.server.api.server:create_app",
-        factory=True,
-        host="127.0.0.1",
-        port=port,
-        log_level="error",
-        lifespan="on",
-    )
+def _ends_with_parent(parent: int):
+    """For the server's subprocess, before it runs Prefect: what _outside_the_terminal_job
+    does for the forked one (PR_SET_PDEATHSIG is kept across exec)."""
+    return lambda: _outside_the_terminal_job(parent)
 
 
 def can_fork() -> bool:
@@ -254,7 +241,3 @@ def start_embedded_api() -> EmbeddedAPI | None:
             return None
         return EmbeddedAPI(fork=True)
     return EmbeddedAPI(fork=False)
-
-
-if __name__ == "__main__":  # the subprocess of EmbeddedAPI(fork=False)
-    _serve_child(int(sys.argv[1]), int(sys.argv[2]))
