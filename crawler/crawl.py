@@ -68,6 +68,7 @@ TRS_PAGER = re.compile(
 
 SHINGLE = 5  # characters; short enough to survive re-punctuation, long enough to be specific
 NUM_PERM = 128
+SEED, SCHEME = 1, "affine32"  # datasketch 2's defaults, fixed: stored signatures must match
 MIN_SIGNATURE_CHARS = 50  # below this a page is too short to call a near-duplicate
 
 
@@ -765,42 +766,73 @@ def text_signature(text: str) -> bytes | None:
     if len(chars) < MIN_SIGNATURE_CHARS:
         return None
     shingles = {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
-    mh = MinHash(num_perm=NUM_PERM)
+    # Seed and scheme spelt out: the stored signatures are compared with later ones.
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return np.asarray(mh.hashvalues, dtype=np.uint64).tobytes()
 
 
+def lsh_bands(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows a band) for MinHashLSH such that two signatures that agree in at least
+    ``threshold`` of their slots always share a band.
+
+    Two such signatures differ in at most ``d`` slots; with ``d + 1`` disjoint bands, at
+    least one band holds none of them (pigeonhole), so its bucket holds both. The index's
+    candidates then include every page the exhaustive scan would accept, and the decisions
+    are the scan's, instead of datasketch's default bands, tuned to a false-negative rate.
+    """
+    differ = max(d for d in range(num_perm + 1) if (num_perm - d) / num_perm >= threshold)
+    bands = min(num_perm, differ + 1)
+    return bands, num_perm // bands
+
+
 class SignatureIndex:
-    """Signatures of the primary pages, kept in memory and compared all at once."""
+    """The primaries' signatures in a datasketch MinHashLSH: a new page is compared with the
+    pages sharing one of its bands only, not with every stored page.
 
-    def __init__(self) -> None:
-        import numpy as np
+    Rebuilt from the stored signatures when a crawl first needs it (the store holds them,
+    so nothing else is persisted), then kept up to date from the store (``update``), which
+    other crawl tasks write to too.
+    """
 
-        self.urls: list[str] = []
-        self.matrix = np.zeros((0, NUM_PERM), dtype=np.uint64)
+    def __init__(self, threshold: float = 0.8) -> None:
+        from datasketch import MinHashLSH
+
+        self.threshold = threshold
+        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=lsh_bands(threshold))
+        self.pages: dict[int, tuple[str, object]] = {}  # id → (url, LeanMinHash)
         self.last_id = 0
+
+    @staticmethod
+    def _minhash(signature: bytes):
+        import numpy as np
+        from datasketch import LeanMinHash
+
+        values = np.frombuffer(signature, dtype=np.uint64)
+        return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
     def update(self, rows: list[tuple]) -> None:
         """Add (id, url, minhash) rows of primaries stored since the last update."""
-        import numpy as np
-
-        if not rows:
-            return
-        self.urls.extend(r[1] for r in rows)
-        new = np.vstack([np.frombuffer(r[2], dtype=np.uint64) for r in rows])
-        self.matrix = np.vstack([self.matrix, new])
-        self.last_id = rows[-1][0]
+        for page_id, url, signature in rows:
+            minhash = self._minhash(signature)
+            self.lsh.insert(page_id, minhash, check_duplication=False)
+            self.pages[page_id] = (url, minhash)
+            self.last_id = page_id
 
     def best(self, signature: bytes) -> tuple[str | None, float]:
-        import numpy as np
-
-        if not self.urls:
+        """The closest primary among those at or above the threshold, and its similarity
+        (the share of equal MinHash slots, datasketch's Jaccard estimate); ties go to the
+        earliest stored. (None, 0.0) when none is that close."""
+        minhash = self._minhash(signature)
+        best_id, best_score = None, 0.0
+        # MinHashLSH returns its candidates unranked: the closest is picked here, in id order.
+        for page_id in sorted(self.lsh.query(minhash)):
+            score = minhash.jaccard(self.pages[page_id][1])
+            if score > best_score:
+                best_id, best_score = page_id, score
+        if best_id is None or best_score < self.threshold:
             return None, 0.0
-        sig = np.frombuffer(signature, dtype=np.uint64)
-        # The share of equal MinHash slots estimates the Jaccard similarity of the shingles.
-        scores = (self.matrix == sig).mean(axis=1)
-        i = int(scores.argmax())
-        return self.urls[i], float(scores[i])
+        return self.pages[best_id][0], best_score
 
 
 # -- the crawl -----------------------------------------------------------------------------
@@ -836,7 +868,7 @@ def crawl_source(
     with CrawlStore(db_path, corpus_dir) as store, Fetcher(settings, source) as fetcher:
         run_id = store.start_run(source.name)
         store.seed(source.name, [(canonicalize(u), u) for u in source.start_urls])
-        index = SignatureIndex()
+        index = SignatureIndex(settings.near_duplicate_threshold)
         while True:
             item = store.next_pending(source.name)
             if item is None:

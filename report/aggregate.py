@@ -42,6 +42,7 @@ REGION_ROWS = 2000  # rows of each kind of region list over all regions
 MAX_ERRORS = 500  # failures listed, the first in file order (one short line each)
 
 NO_REGION = "（未标明地区）"
+UNDATED = ""  # the coverage's year of an article without a publish date
 KEY_KINDS = ("headcount", "percentage")  # the region sections' "key figures"
 
 # Only these columns of each table are kept for the rows the page lists.
@@ -159,6 +160,11 @@ class ReportData:
     measure_values: dict[str, set[str]] = field(default_factory=dict)  # filter → values
     table: Listing = field(default_factory=lambda: Listing(MAX_TABLE_ROWS))
     errors: Listing = field(default_factory=lambda: Listing(MAX_ERRORS))
+    # Coverage: relevant articles per region key and publish year (UNDATED for none), a
+    # repost (duplicate_of set, when articles.csv has that column) not counted again.
+    coverage: dict[str, Counter] = field(default_factory=dict)
+    years: set[str] = field(default_factory=set)
+    has_reposts: bool = False
 
     def region(self, key: str) -> RegionData:
         if key not in self.by_region:
@@ -261,8 +267,20 @@ def _scan_articles(data: ReportData, folder: Path, sources: Distinct) -> dict[st
             data.last_date = max(data.last_date, date)
         if row["relevant"] == "true":
             data.n_relevant += 1
-            _found(found, region_key(row), row)
+            key = region_key(row)
+            _found(found, key, row)
+            data.has_reposts = data.has_reposts or "duplicate_of" in row
+            if not row.get("duplicate_of"):
+                year = publish_year(row["publish_date"])
+                data.years.add(year)
+                data.coverage.setdefault(key, Counter())[year] += 1
     return found
+
+
+def publish_year(date: str) -> str:
+    """The year of an ISO publish date (YYYY-MM-DD), UNDATED for an empty one."""
+    year = date[:4]
+    return year if len(year) == 4 and year.isdigit() else UNDATED
 
 
 def _list_articles(data: ReportData, folder: Path, needed: set[str]) -> None:

@@ -1,17 +1,22 @@
 """Inline SVG charts for the report: a heatmap and horizontal bar charts.
 
-Hand-written SVG rather than a charting library: the charts are a handful of rectangles and
+Hand-made SVG rather than a charting library: the charts are a handful of rectangles and
 labels, so the markup is small (tens of KB), needs no JavaScript to draw, prints, and adds no
 dependency (an inlined plotly.js alone is ~3.5 MB). Text is drawn by the browser with the
 page's CJK font list, so Chinese labels render wherever one of those fonts is installed.
-Every string that reaches the markup goes through ``html.escape``.
+
+This module does the layout only (positions, sizes, colours, tooltips); the markup is the
+Jinja2 templates ``data/heatmap.svg`` and ``data/bars.svg``, autoescaped like the page.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from orgwork.report.templates import environment, fmt_number
 
 # Category colours (Tableau 10 and four darker ones): neighbours stay distinguishable.
 PALETTE = [
@@ -19,10 +24,7 @@ PALETTE = [
     "#ff9da7", "#9c755f", "#bab0ac", "#2f4b7c", "#d45087", "#665191", "#8cd17d",
 ]  # fmt: skip
 FONT = 13  # px, label size in every chart
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+LIGHT, DARK = "#e8f0fa", "#1f4e8c"  # the shading of heatmap cells
 
 
 def text_width(text: str, size: float = FONT) -> float:
@@ -30,11 +32,13 @@ def text_width(text: str, size: float = FONT) -> float:
     return sum(size if ord(ch) > 0x2E7F else size * 0.6 for ch in text)
 
 
-def fmt_number(value: float) -> str:
-    """1800.0 → "1,800"; 33.33 → "33.33" (the CSV's own digits, grouped)."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def shade(share: float) -> tuple[str, str]:
+    """(fill, ink) of a cell whose value is ``share`` of the largest: light blue to dark
+    blue, white digits once the cell is dark enough."""
+    return _mix(LIGHT, DARK, 0.15 + 0.85 * share), "#fff" if share > 0.45 else "#17202a"
+
+
+# --- heatmap --------------------------------------------------------------------------------
 
 
 @dataclass
@@ -46,80 +50,75 @@ class HeatRow:
     href: str = ""
 
 
-def heatmap_svg(
+@dataclass
+class HeatCell:
+    x: float
+    code: str
+    n_programs: int
+    n_measures: int
+    tip: str
+    fill: str = ""  # "" for an empty cell
+    ink: str = ""
+
+
+@dataclass
+class HeatLine:
+    """A row as drawn: its top ``y`` and, for a region, its cells."""
+
+    row: HeatRow
+    y: int
+    cells: list[HeatCell] = field(default_factory=list)
+
+
+@dataclass
+class Heatmap:
+    title: str
+    width: float
+    height: int
+    columns: list[tuple[float, str, str]]  # (centre x, code, label)
+    lines: Iterator[HeatLine]  # made as the template draws them (data/heatmap.svg)
+    cell_w: int = 78
+    cell_h: int = 30
+
+
+def heatmap_layout(
     rows: list[HeatRow],
     columns: list[tuple[str, str]],
     cells: dict[tuple[str, str], tuple[int, int]],
     title: str,
-) -> str:
+) -> Heatmap:
     """Region × category grid; a cell shows ``programmes · measures``, shaded by their sum.
 
     ``columns`` are (category code, label); ``cells`` maps (row key, code) to
-    (n_programs, n_measures).
+    (n_programs, n_measures). The lines are a generator: with thousands of regions the grid
+    is megabytes, drawn a row at a time.
     """
-    return "".join(heatmap_svg_parts(rows, columns, cells, title))
-
-
-def heatmap_svg_parts(
-    rows: list[HeatRow],
-    columns: list[tuple[str, str]],
-    cells: dict[tuple[str, str], tuple[int, int]],
-    title: str,
-) -> Iterator[str]:
-    """``heatmap_svg`` a row at a time: with thousands of regions the grid is megabytes."""
     cell_w, cell_h, head_h = 78, 30, 46
     label_w = max([text_width(r.label) for r in rows] + [60]) + 24
     width = label_w + cell_w * len(columns) + 8
     height = head_h + cell_h * len(rows) + 4
     peak = max([p + m for p, m in cells.values()] + [1])
-    out = [
-        f'<svg class="chart heatmap" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'viewBox="0 0 {width:.0f} {height}" width="{width:.0f}" height="{height}">',
-        f"<title>{esc(title)}</title>",
+
+    def lines() -> Iterator[HeatLine]:
+        for i, row in enumerate(rows):
+            line = HeatLine(row, head_h + i * cell_h)
+            if row.key:
+                for j, (code, label) in enumerate(columns):
+                    n_prog, n_meas = cells.get((row.key, code), (0, 0))
+                    tip = f"{row.label} · {label}: {n_prog} programmes, {n_meas} measures"
+                    cell = HeatCell(label_w + j * cell_w, code, n_prog, n_meas, tip)
+                    if n_prog + n_meas:
+                        cell.fill, cell.ink = shade((n_prog + n_meas) / peak)
+                    line.cells.append(cell)
+            yield line
+
+    centres = [
+        (label_w + (j + 0.5) * cell_w, code, label) for j, (code, label) in enumerate(columns)
     ]
-    for j, (code, label) in enumerate(columns):
-        x = label_w + j * cell_w + cell_w / 2
-        out.append(
-            f'<text x="{x:.1f}" y="18" text-anchor="middle" class="col">{esc(label)}</text>'
-            f'<text x="{x:.1f}" y="36" text-anchor="middle" class="sub">{esc(code or "—")}</text>'
-        )
-    for i, row in enumerate(rows):
-        yield "".join(out)
-        out = []
-        y = head_h + i * cell_h
-        if not row.key:  # province header spanning the row
-            out.append(
-                f'<rect x="0" y="{y}" width="{width:.0f}" height="{cell_h}" class="group"/>'
-                f'<text x="6" y="{y + 20}" class="group-label">{esc(row.label)}</text>'
-            )
-            continue
-        label = f'<text x="18" y="{y + 20}" class="row">{esc(row.label)}</text>'
-        out.append(f'<a href="{esc(row.href)}">{label}</a>' if row.href else label)
-        for j, (code, label) in enumerate(columns):
-            x = label_w + j * cell_w
-            n_prog, n_meas = cells.get((row.key, code), (0, 0))
-            total = n_prog + n_meas
-            tip = f"{row.label} · {label}: {n_prog} programmes, {n_meas} measures"
-            if total == 0:
-                out.append(
-                    f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                    f'class="empty"><title>{esc(tip)}</title></rect>'
-                )
-                continue
-            share = total / peak
-            # Light blue to dark blue; white digits once the cell is dark enough.
-            fill = _mix("#e8f0fa", "#1f4e8c", 0.15 + 0.85 * share)
-            ink = "#fff" if share > 0.45 else "#17202a"
-            out.append(
-                f'<g class="cell" data-region="{esc(row.key)}" data-category="{esc(code)}">'
-                f"<title>{esc(tip)}</title>"
-                f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                f'rx="3" fill="{fill}"/>'
-                f'<text x="{x + cell_w / 2:.1f}" y="{y + 20}" text-anchor="middle" '
-                f'fill="{ink}">{n_prog} · {n_meas}</text></g>'
-            )
-    out.append("</svg>")
-    yield "".join(out)
+    return Heatmap(title, width, height, centres, lines(), cell_w, cell_h)
+
+
+# --- bar charts -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -129,13 +128,57 @@ class Series:
     color: str
 
 
-def bar_chart_svg(
+@dataclass
+class Bar:
+    x: float
+    y: int
+    w: float
+    color: str
+    tip: str
+    kind: str = "bar"
+
+
+@dataclass
+class BarText:
+    x: float
+    y: int
+    text: str
+    kind: str = "text"  # "inside": centred on its bar, in white
+
+
+@dataclass
+class Band:
+    label: str
+    label_x: float
+    label_y: float
+    marks: list[Bar | BarText] = field(default_factory=list)  # in drawing order
+
+
+@dataclass
+class LegendItem:
+    x: float
+    y: int
+    name: str
+    color: str
+
+
+@dataclass
+class BarChart:
+    title: str
+    width: float
+    height: int
+    bar_h: int
+    legend: list[LegendItem]
+    bands: list[Band]
+
+
+def bar_chart_layout(
     labels: list[str],
     series: list[Series],
     title: str,
     mode: str = "grouped",
     unit: str = "",
-) -> str:
+) -> BarChart:
     """Horizontal bars, one band per label.
 
     ``mode``: ``grouped`` (one bar per series), ``stacked`` (series end to end) or ``share``
@@ -156,18 +199,10 @@ def bar_chart_svg(
     else:
         peak = max([*totals, 0])
     scale = plot_w / peak if peak and mode != "share" else 0.0
-    out = [
-        f'<svg class="chart bars" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'viewBox="0 0 {width:.0f} {height}" width="{width:.0f}" height="{height}">',
-        f"<title>{esc(title)}</title>",
-        _legend(series, width),
-    ]
+    bands = []
     for i, label in enumerate(labels):
         y0 = legend_h + i * band_h
-        out.append(
-            f'<text x="{label_w - 8:.1f}" y="{y0 + band_h / 2 + 4:.1f}" text-anchor="end" '
-            f'class="row">{esc(label)}</text>'
-        )
+        band = Band(label, label_w - 8, y0 + band_h / 2 + 4)
         x = label_w
         for k, s in enumerate(series):
             value = s.values[i]
@@ -177,34 +212,36 @@ def bar_chart_svg(
                 w = value * scale
             y = y0 + 7 + (k * bar_h if mode == "grouped" else 0)
             text = f"{fmt_number(value)}{unit}"
-            tip = f"{label} · {s.name}: {text}"
             if w > 0:
-                out.append(
-                    f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
-                    f'fill="{s.color}"><title>{esc(tip)}</title></rect>'
-                )
+                band.marks.append(Bar(x, y, w, s.color, f"{label} · {s.name}: {text}"))
             if mode == "grouped":
                 # The value right of its bar; "—" for no figure (once for an empty band).
                 shown = text if value else ("" if k and not totals[i] else "—")
-                out.append(
-                    f'<text x="{x + w + 4:.1f}" y="{y + 11}" class="val">{esc(shown)}</text>'
-                )
+                band.marks.append(BarText(x + w + 4, y + 11, shown))
             elif w >= text_width(text, 11) + 6:
-                out.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + 11}" text-anchor="middle" '
-                    f'class="val in">{esc(text)}</text>'
-                )
+                band.marks.append(BarText(x + w / 2, y + 11, text, "inside"))
             if mode != "grouped":
                 x += w
         if mode == "stacked":
-            out.append(
-                f'<text x="{x + 4:.1f}" y="{y0 + 18}" class="val">'
-                f"{esc(fmt_number(totals[i]) + unit if totals[i] else '—')}</text>"
-            )
+            total = fmt_number(totals[i]) + unit if totals[i] else "—"
+            band.marks.append(BarText(x + 4, y0 + 18, total))
         elif mode == "share" and not totals[i]:
-            out.append(f'<text x="{x + 4:.1f}" y="{y0 + 18}" class="val">—</text>')
-    out.append("</svg>")
-    return "".join(out)
+            band.marks.append(BarText(x + 4, y0 + 18, "—"))
+        bands.append(band)
+    return BarChart(title, width, height, bar_h, _legend(series, width), bands)
+
+
+def bar_chart_svg(
+    labels: list[str],
+    series: list[Series],
+    title: str,
+    mode: str = "grouped",
+    unit: str = "",
+) -> Markup:
+    """``bar_chart_layout`` drawn by the ``bars.svg`` template."""
+    chart = bar_chart_layout(labels, series, title, mode, unit)
+    # The template's own output, every value in it escaped: markup to place as it is.
+    return Markup(environment().get_template("bars.svg").render(chart=chart))
 
 
 def _legend_rows(series: list[Series], width: float) -> int:
@@ -217,18 +254,15 @@ def _legend_rows(series: list[Series], width: float) -> int:
     return rows
 
 
-def _legend(series: list[Series], width: float) -> str:
-    parts, x, y = [], 4.0, 4
+def _legend(series: list[Series], width: float) -> list[LegendItem]:
+    items, x, y = [], 4.0, 4
     for s in series:
         w = text_width(s.name) + 30
         if x + w > width and x > 4:
             x, y = 4.0, y + 24
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y + 3}" width="14" height="14" fill="{s.color}"/>'
-            f'<text x="{x + 19:.1f}" y="{y + 15}" class="legend">{esc(s.name)}</text>'
-        )
+        items.append(LegendItem(x, y, s.name, s.color))
         x += w
-    return '<g class="legend">' + "".join(parts) + "</g>"
+    return items
 
 
 def _mix(a: str, b: str, t: float) -> str:

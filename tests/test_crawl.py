@@ -188,6 +188,59 @@ def test_traditional_repost_is_a_near_duplicate(crawled) -> None:
     assert rows[0] == 5
 
 
+def test_lsh_bands_hold_every_pair_at_the_threshold() -> None:
+    from orgwork.crawler.crawl import NUM_PERM, lsh_bands
+
+    assert lsh_bands(0.8) == (26, 4), "at most 25 of 128 slots differ: 26 bands of 4"
+    for threshold in (0.01, 0.5, 0.8, 0.9, 0.95, 1.0):
+        bands, rows = lsh_bands(threshold)
+        differ = max(d for d in range(NUM_PERM + 1) if (NUM_PERM - d) / NUM_PERM >= threshold)
+        assert bands == differ + 1 and bands * rows <= NUM_PERM and rows >= 1
+
+
+def _exhaustive_best(stored: list[tuple[int, str, bytes]], signature: bytes, threshold: float):
+    """The scan the index replaces: every stored signature, the first of the highest share of
+    equal slots."""
+    import numpy as np
+
+    if not stored:
+        return None, 0.0
+    matrix = np.vstack([np.frombuffer(sig, dtype=np.uint64) for _, _, sig in stored])
+    scores = (matrix == np.frombuffer(signature, dtype=np.uint64)).mean(axis=1)
+    i = int(scores.argmax())
+    return (stored[i][1], float(scores[i])) if scores[i] >= threshold else (None, 0.0)
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.95])
+def test_signature_index_decides_as_the_exhaustive_scan(threshold: float) -> None:
+    """Pages differing from a stored one in up to the most slots the threshold allows (the
+    worst case for the bands) and beyond it: the LSH index finds what the scan finds."""
+    import numpy as np
+
+    from orgwork.crawler.crawl import NUM_PERM, SignatureIndex
+
+    rng = np.random.default_rng(5)
+    most = max(d for d in range(NUM_PERM + 1) if (NUM_PERM - d) / NUM_PERM >= threshold)
+    index, stored = SignatureIndex(threshold), []
+    found = 0
+    for i in range(400):
+        if stored and i % 2:  # a variant of a stored page: `changed` slots differ
+            base = np.frombuffer(stored[rng.integers(len(stored))][2], dtype=np.uint64).copy()
+            changed = int(rng.choice([most, most + 1, rng.integers(0, most + 1)]))
+            slots = rng.choice(NUM_PERM, size=changed, replace=False)
+            base[slots] = rng.integers(0, 2**32, size=changed, dtype=np.uint64)
+            signature = base.tobytes()
+        else:
+            signature = rng.integers(0, 2**32, size=NUM_PERM, dtype=np.uint64).tobytes()
+        index.update([row for row in stored if row[0] > index.last_id])
+        want = _exhaustive_best(stored, signature, threshold)
+        assert index.best(signature) == want
+        if want[0] is None:
+            stored.append((i + 1, f"https://a.example/{i}", signature))
+        found += want[0] is not None
+    assert 50 < found < 200, "both decisions were taken"
+
+
 def test_refresh_uses_conditional_get(tmp_path: Path) -> None:
     a, b = reports_site(slow_seconds=0).start(), syndication_site().start()
     try:

@@ -342,6 +342,49 @@ def test_listings_are_capped_and_aggregates_stay_exact(
     assert render(small, small / "report.html") == page, "the same page every time"
 
 
+def _coverage(page: str) -> dict[str, list[str]]:
+    """The coverage table: region label → its cells (years…, undated, total), and the header."""
+    section = page[page.index('<section id="coverage"') :]
+    section = section[: section.index("</section>")]
+    head = re.findall(r'<th class="num">([^<]*)</th>', section)
+    rows = {"": head}
+    for label, cells in re.findall(
+        r'<tr data-region="[^"]*"><td><a href="#region-[^"]*">([^<]*)</a></td><td>[^<]*</td>(.*?)</tr>',
+        section,
+    ):
+        rows[label] = re.findall(r"<td[^>]*>([^<]*)</td>", cells)
+    return rows
+
+
+def test_coverage_counts_reports_per_region_and_year(small: Path) -> None:
+    page = build_report(small).read_text(encoding="utf-8")
+    table = _coverage(page)
+    assert table[""] == ["2023", "2024", "无日期 undated", "合计 total"]
+    assert table["晋江市"] == ["1", "", "", "1"]
+    assert table["嘉兴市"] == ["", "1", "", "1"]
+    assert table["（未标明地区）"] == ["", "1", "", "1"], "the irrelevant part is not counted"
+    assert '<a href="#coverage">' in page
+    assert "panel.csv" not in page and "reposts counted once" not in page
+
+    # An undated report, a repost (duplicate_of set) and the panel beside the tables.
+    path = small / "articles.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    jinjiang, jiaxing = rows[0], rows[1]
+    rows.append(jinjiang | {"doc_id": "eeee000000000005", "publish_date": ""})
+    rows.append(jiaxing | {"doc_id": "ffff000000000006", "duplicate_of": jiaxing["doc_id"]})
+    _write(path, [*ARTICLE_COLUMNS, "duplicate_of"], rows)
+    (small / "panel.csv").write_text("region,year\r\n", encoding="utf-8")
+    page = build_report(small).read_text(encoding="utf-8")
+    table = _coverage(page)
+    assert table["晋江市"] == ["1", "", "1", "2"], "the undated one in its own column"
+    assert table["嘉兴市"] == ["", "1", "", "1"], "the repost not counted again"
+    assert "reposts counted once" in page
+    assert '<a href="panel.csv">panel.csv</a>' in page
+    elsewhere = build_report(small, small.parent / "site" / "index.html").read_text("utf-8")
+    assert '<a href="../ds/panel.csv">panel.csv</a>' in elsewhere
+
+
 def test_bar_chart_geometry() -> None:
     svg = bar_chart_svg(
         ["甲", "乙"],
@@ -407,6 +450,13 @@ def test_report_in_chromium(sample_report: Path, tmp_path: Path) -> None:
             assert _fonts_for(page, "svg.heatmap text.row"), "no font reported for the label"
             cjk = [f for f in _fonts_for(page, "svg.heatmap text.row") if _is_cjk_font(f)]
             assert cjk, f"Chinese drawn with {_fonts_for(page, 'svg.heatmap text.row')}"
+
+            # The coverage table: a row per region, its totals the relevant articles.
+            coverage = page.locator("table.coverage tbody tr")
+            assert coverage.count() == len(page.locator("svg.heatmap text.row").all())
+            totals = page.locator("table.coverage tbody td:last-child").all_inner_texts()
+            articles = list(iter_rows(sample_report.parent, "articles"))
+            assert sum(map(int, totals)) == sum(a["relevant"] == "true" for a in articles)
 
             # Filtering the table by a region leaves that region's rows only.
             rows = page.locator("#measures-table tbody tr")
