@@ -102,6 +102,9 @@ class Gazetteer:
     lengths: dict[str, tuple[int, ...]]
     common: frozenset[str]  # short names that are ordinary words: they need support
     rules: Rules
+    # Full names that read as a function word and a unit word (和县: 州和县的…): they too
+    # need support, and their own mention gives none.
+    function_word_names: frozenset[str] = frozenset()
 
 
 def _strip_ethnic(base: str, ethnic: tuple[str, ...]) -> str:
@@ -280,8 +283,17 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     prefixes = pair_table(lengths)
     full = {u.name for u in units.values()}
     by_prefix = {p: tuple(sorted(n)) for p, n in lengths.items()}
+    function_tags = set(raw["function_word_tags"])
+    function_names = {n for n in full if len(n) == 2 and tag_of(n[0]) in function_tags}
     return Gazetteer(
-        units, dict(aliases), full, prefixes, by_prefix, frozenset(common - full), rules
+        units,
+        dict(aliases),
+        full,
+        prefixes,
+        by_prefix,
+        frozenset(common - full),
+        rules,
+        frozenset(function_names),
     )
 
 
@@ -527,7 +539,9 @@ def _decide(
     unique = {
         gaz.aliases[m.alias][0]
         for m in mentions
-        if len(gaz.aliases[m.alias]) == 1 and m.alias not in gaz.common
+        if len(gaz.aliases[m.alias]) == 1
+        and m.alias not in gaz.common
+        and m.alias not in gaz.function_word_names
     }
     context = unique | {anc for c in unique for anc in gaz.units[c].ancestors}
     codes = [_choose_code(gaz.aliases[m.alias], context, named, gaz) for m in mentions]
@@ -540,6 +554,8 @@ def _decide(
         if code is None or i in qualifiers:
             continue
         unit = gaz.units[code]
+        if m.alias in gaz.function_word_names and not unit.ancestors & context:
+            continue  # 州和县 names no 和县
         if m.alias in gaz.common and not (unit.ancestors & context or unit.name in named):
             continue  # 乡村振兴 names no 振兴区
         if m.weight == WEIGHT_TITLE:

@@ -455,3 +455,11 @@ def test_units_abolished_after_the_last_revision_are_history() -> None:
     )  # fmt: skip
     assert region("", "他曾担任县委书记，后任县长。全县干部参加培训。") is None
     assert region("任县举办干部培训班", "全县干部参加。")[:2] == ("任县", "130526")
+
+
+def test_a_name_that_reads_as_a_function_word_needs_its_parent() -> None:
+    """和县 of 全州组织工作会议和县党代会 is "and the county"; with 马鞍山市 it is the county."""
+    body = "深入贯彻落实全州组织工作会议和县十三届二次党代会精神，全县选派干部20名。"
+    assert resolve_region(make_doc(body)) is None
+    named = resolve_region(make_doc("马鞍山市和县选派干部20名到基层挂职。"))
+    assert named is not None and named.name == "和县" and named.adcode == "340523"
