@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -110,7 +111,17 @@ def refresh_dataset(
     # The whole corpus: crawled primaries come with their URLs (pipeline.ingest.list_sources);
     # documents processed before come from the cache, so only new pages cost time.
     from orgwork.batch import batch_options
-    from orgwork.flows.extract import extract_reports  # the extraction side's flow, imported late
+    from orgwork.flows.extract import run_extract  # the extraction side's flow, imported late
+    from orgwork.flows.parallel import start_pool, stop_pool
 
-    extract = extract_reports(paths=[corpus_dir], out=out, options=batch_options(out))
+    # The same parallelism as `orgwork run`: one worker process per core, a task run per
+    # batch handing it to one.
+    workers = os.cpu_count() or 1
+    start_pool(workers)
+    try:
+        extract = run_extract(
+            workers=workers, paths=[corpus_dir], out=out, options=batch_options(out)
+        )
+    finally:
+        stop_pool()
     return {"crawl": crawl, "extract": extract}

@@ -537,6 +537,8 @@ def test_crawl_command_and_refresh_flow(tmp_path: Path, prefect_harness, capsys)
         result = refresh_dataset(str(sources), str(corpus), str(tmp_path / "out"))
         assert result["crawl"]["not_modified"] == 2 and result["crawl"]["stored"] == 0
         assert result["extract"]["documents"] == 6, "primaries only: the repost is left out"
+        # On worker processes, as `orgwork run`: one per core.
+        assert result["extract"]["workers"] == (os.cpu_count() or 1)
         import csv
 
         with (tmp_path / "out" / "articles.csv").open(encoding="utf-8-sig") as fh:
