@@ -393,3 +393,25 @@ def test_a_run_with_other_formats_is_not_up_to_date(runs, tmp_path: Path) -> Non
     assert (out / "articles.parquet").exists() and not (out / "articles.dta").exists()
     assert _run([SAMPLES], out) == 0  # csv only again: the other files go with the old run
     assert not (out / "articles.parquet").exists()
+
+
+def test_signatures_are_datasketchs_minhash() -> None:
+    """The MinHash computed in numpy is datasketch's, value for value (same permutations),
+    and its estimate is datasketch's Jaccard."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from orgwork.pipeline.reposts import load_rules, shingle_hashes, signature
+
+    text = FIRST.read_text(encoding="utf-8")
+    hashes = shingle_hashes(text)
+    assert len(hashes) > 100
+    reference = MinHash(num_perm=load_rules().num_perm, seed=1, hashfunc=lambda h: h)
+    reference.update_batch(hashes.tolist())
+    ours = np.frombuffer(signature(text), dtype=np.uint32)
+    assert ours.tolist() == reference.hashvalues.tolist()
+    other = MinHash(num_perm=load_rules().num_perm, seed=1, hashfunc=lambda h: h)
+    half = shingle_hashes(text[: len(text) // 2])
+    other.update_batch(half.tolist())
+    theirs = np.frombuffer(signature(text[: len(text) // 2]), dtype=np.uint32)
+    assert np.mean(ours == theirs) == reference.jaccard(other)
