@@ -478,20 +478,29 @@ class _Panel:
                     cell = self.cells[cell_key] = _Cell(self.units[key])
                 cell.add(doc_id, share)
 
-    def rows(self) -> Iterator[dict[str, object]]:
+    def lines(self) -> Iterator[str]:
+        """The table's rows as CSV lines (csv_text), units in adcode order, each level's
+        rows together, years in order (undated first), categories in the taxonomy's."""
         categories = taxonomy_categories()
-        order = {c: i for i, c in enumerate(categories)}
-        extra = sorted({k[3] for k in self.cells} - set(order))  # none, unless rules changed
-        categories += extra
+        categories += sorted({k[3] for k in self.cells} - set(categories))  # none, normally
         ranked = sorted(self.reports, key=lambda k: (k[1], LEVEL_ORDER.get(k[0], 9), k[0], k[2]))
         for level, code, year in ranked:
             unit = self.units[(level, code)]
+            reports = self.reports[(level, code, year)]
+            extra = {"year": int(year) if year else None, "n_reports": reports}
+            # Most cells of a unit-year are empty: one line made once, its category filled in.
+            empty = csv_text([{**_Cell(unit).row(_PLACEHOLDER), **extra}], PANEL_COLUMNS)
+            pieces = []
             for category in categories:
-                cell = self.cells.get((level, code, year, category)) or _Cell(unit)
-                row = cell.row(category)
-                row["year"] = int(year) if year else None
-                row["n_reports"] = self.reports[(level, code, year)]
-                yield row
+                cell = self.cells.get((level, code, year, category))
+                if cell is None:
+                    pieces.append(empty.replace(_PLACEHOLDER, category, 1))
+                else:
+                    pieces.append(csv_text([{**cell.row(category), **extra}], PANEL_COLUMNS))
+            yield "".join(pieces)
+
+
+_PLACEHOLDER = "\x00category\x00"  # never in a cell: categories are plain words
 
 
 class DatasetWriter:
@@ -617,13 +626,8 @@ class DatasetWriter:
         comparison = _TableWriter(self.out / "comparison.csv", COMPARISON_COLUMNS)
         comparison.write(self.comparison_rows())
         panel_table = _TableWriter(self.out / "panel.csv", PANEL_COLUMNS)
-        batch: list[dict[str, object]] = []
-        for row in panel.rows():
-            batch.append(row)
-            if len(batch) >= 1000:
-                panel_table.write(batch)
-                batch.clear()
-        panel_table.write(batch)
+        for lines in panel.lines():
+            panel_table.write_lines(lines)
         for table in (*self.tables.values(), comparison, panel_table):
             table.finish()
         write_atomic(self.out / "datapackage.json", datapackage_json())

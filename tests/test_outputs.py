@@ -296,16 +296,19 @@ def test_panel_year_comes_from_the_publish_date_and_is_never_guessed() -> None:
     writer_panel.add(("a", county, "2021-05-02", True), [share])
     writer_panel.add(("b", county, "2021-07", True), [share])
     writer_panel.add(("c", county, "", True), [])
-    rows = [r for r in writer_panel.rows() if r["category"] == "training"]
+    table = dataset.csv_text([], dataset.PANEL_COLUMNS)
+    header = ",".join(dataset.PANEL_COLUMNS) + "\r\n"
+    rows = [r for r in csv.DictReader((header + table + "".join(writer_panel.lines())).splitlines())
+            if r["category"] == "training"]  # fmt: skip
     got = {(r["admin_level"], r["adcode"], r["year"]): (r["n_reports"], r["n_measures"])
            for r in rows}  # fmt: skip
     assert got == {
-        ("province", "350000", 2021): (2, 4),
-        ("province", "350000", None): (1, 0),
-        ("prefecture", "350500", 2021): (2, 4),
-        ("prefecture", "350500", None): (1, 0),
-        ("county", "350582", 2021): (2, 4),
-        ("county", "350582", None): (1, 0),
+        ("province", "350000", "2021"): ("2", "4"),
+        ("province", "350000", ""): ("1", "0"),
+        ("prefecture", "350500", "2021"): ("2", "4"),
+        ("prefecture", "350500", ""): ("1", "0"),
+        ("county", "350582", "2021"): ("2", "4"),
+        ("county", "350582", ""): ("1", "0"),
     }
     district = {"region": "海淀区", "province": "北京市", "prefecture": "北京市",
                 "admin_level": "county", "adcode": "110108"}  # fmt: skip
