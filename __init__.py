@@ -1,6 +1,6 @@
 """orgwork: Chinese local organization-work reports → research datasets.
 
-The library API (see README, "From Python"): ``extract`` and ``run``; the
+The library API (see README, "From Python"): ``extract``, ``run`` and ``read_dataset``; the
 records they return (``Document``, ``Measure``, ``Program``, ``Region``). Importing the
 package loads nothing heavy: each name is imported on first use (Prefect only by ``run``).
 """
@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "extract": "orgwork.api",
     "run": "orgwork.api",
+    "read_dataset": "orgwork.api",
     "Document": "orgwork.pipeline.document",
     "DocumentError": "orgwork.pipeline.document",
     "Measure": "orgwork.pipeline.document",
@@ -30,11 +31,12 @@ __all__ = [
     "Region",
     "RunRefused",
     "extract",
+    "read_dataset",
     "run",
 ]
 
 if TYPE_CHECKING:
-    from orgwork.api import extract, run
+    from orgwork.api import extract, read_dataset, run
     from orgwork.flows.cli import RunRefused
     from orgwork.pipeline.document import Document, DocumentError, Measure, Program, Region
 

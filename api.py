@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orgwork.pipeline.document import Document
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def extract(
@@ -44,12 +48,15 @@ def run(
     cache: bool = True,
     report: bool = True,
     force: bool = False,
+    formats: str | list[str] = "csv",
 ) -> dict:
     """What ``orgwork run PATHS --out OUT`` does (the same flow, folder and guarantees),
     returning its summary (documents, articles, measures, failures, seconds, out …;
     ``up_to_date`` when nothing changed since the last run). Raises RunRefused when the run
-    cannot start (a missing path, an output folder in use)."""
+    cannot start (a missing path, an output folder in use). ``formats``: "csv,parquet,stata"
+    or a list of them, as ``--format``."""
     from orgwork.flows.cli import run_dataset
+    from orgwork.pipeline.formats import parse_formats
 
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -63,6 +70,25 @@ def run(
         no_report=not report,
         force=force,
         no_progress=True,
+        formats=parse_formats(formats if isinstance(formats, str) else ",".join(formats)),
     )
     _, summary = run_dataset(args)
     return summary
+
+
+def read_dataset(out: str | Path = "outputs") -> dict[str, pd.DataFrame]:
+    """The tables of the dataset in ``out`` (an `orgwork run` output folder, or a folder of
+    the tables) as pandas DataFrames, by name: articles, measures, programs, comparison,
+    panel, errors. Typed by the data dictionary: vocabularies as categoricals in the
+    dictionary's order, counts and offsets as nullable integers (Int64), values and sums as
+    Float64, booleans as boolean, text (and the dates, which may be a month alone) as
+    strings, an empty cell as NA, the formula quote dropped. Read from the Parquet files when
+    the run wrote them, else from the CSV files; ``out/current`` is resolved once, so a run
+    switching meanwhile gives no mix."""
+    from orgwork.pipeline.formats import read_tables
+    from orgwork.pipeline.outdir import dataset_folder
+
+    folder = dataset_folder(out).resolve()
+    if not (folder / "articles.csv").is_file():
+        raise FileNotFoundError(f"{out}: no dataset there (no articles.csv)")
+    return read_tables(folder)

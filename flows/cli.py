@@ -151,6 +151,7 @@ def _run_locked(args: argparse.Namespace, paths: list[str], started: float) -> t
                 options=options,
                 progress=not args.no_progress and sys.stderr.isatty(),
                 report=not args.no_report,
+                formats=list(getattr(args, "formats", ("csv",))),
             )
     except KeyboardInterrupt:
         print(
@@ -223,6 +224,8 @@ def _up_to_date(sources: list[Source], args: argparse.Namespace) -> dict | None:
         return None
     if not args.no_report and not (out / "report.html").is_file():
         return None
+    if previous.get("formats", ["csv"]) != list(getattr(args, "formats", ("csv",))):
+        return None  # the tables in other formats than the last run wrote
     if previous.get("dataset_sha256") != dataset_fingerprint(out):
         return None
     if previous.get("inputs_sha256") != inputs_fingerprint(sources):
@@ -332,6 +335,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def format_list(text: str) -> tuple[str, ...]:
+    """An argparse type: ``csv,parquet,stata`` (pipeline/formats.py)."""
+    from orgwork.pipeline.formats import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="orgwork", description="Chinese organization-work reports → research datasets"
@@ -355,6 +368,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="process every document again (no cache)"
     )
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
+    run.add_argument(
+        "--format",
+        dest="formats",
+        type=format_list,
+        default=("csv",),
+        help="the tables also as parquet, stata (.dta): e.g. csv,parquet,stata (default: csv)",
+    )
     run.add_argument(
         "--force",
         action="store_true",

@@ -70,14 +70,19 @@ def extract_reports(
     in_flight: int = 4,
     workers: int = 1,
     report: bool = True,
+    formats: list[str] | None = None,
 ) -> dict:
     """Ingest, normalize, segment and extract every report under ``paths``; write the
     dataset to ``out``: into a run folder of its own, switched into place whole when
-    complete (orgwork.pipeline.outdir), with the output folder locked meanwhile."""
+    complete (orgwork.pipeline.outdir), with the output folder locked meanwhile. ``formats``:
+    csv (always), parquet, stata (orgwork.pipeline.formats)."""
+    formats = formats or ["csv"]
     with output_lock(out):  # FolderInUse when another run or report holds it
         run = RunFolder(out)
         try:
-            summary = _extract(run, paths, out, batch_size, options, progress, in_flight, workers)
+            summary = _extract(
+                run, paths, out, batch_size, options, progress, in_flight, workers, formats
+            )
             if report:
                 check_interrupt()
                 t = time.perf_counter()
@@ -108,6 +113,7 @@ def _extract(
     progress: bool,
     in_flight: int,
     workers: int,
+    formats: list[str],
 ) -> dict:
     """The batches through the workers into the run folder's tables; the run's summary."""
     started = time.perf_counter()
@@ -120,7 +126,7 @@ def _extract(
     writer: DatasetWriter | None = None
     previous_texts = run.previous / "texts" if run.previous is not None else None
     try:
-        writer = DatasetWriter(run.path, previous_texts)
+        writer = DatasetWriter(run.path, previous_texts, tuple(formats))
         # A bounded window of batches in flight keeps memory flat however large the corpus.
         for index, batch in enumerate(plan_batches(sources, batch_size, workers)):
             check_interrupt()
@@ -145,12 +151,14 @@ def _extract(
         "measures": counts.get("measures", 0),
         "programs": counts.get("programs", 0),
         "failures": counts.get("failures", 0),
+        "reposts": counts.get("reposts", 0),
         "cached": cached,
         "seconds": round(time.perf_counter() - started, 2),
         "out": str(Path(out)),
         "stage_seconds": {k: round(v, 2) for k, v in sorted(seconds.items())},
         "write_seconds": round(write_seconds, 2),
         "workers": workers,
+        "formats": formats,
         "report": "",
         "dataset_sha256": dataset_fingerprint(run.path),
         "inputs_sha256": inputs_fingerprint(sources),
@@ -188,7 +196,7 @@ def summary_markdown(summary: dict) -> str:
         "| {cached} | {seconds} |".format(**summary),
         "",
         f"Dataset: `{summary['out']}/` (articles.csv, measures.csv, programs.csv, "
-        "comparison.csv, errors.csv).",
+        "comparison.csv, panel.csv, errors.csv, datapackage.json).",
     ]
     if summary["report"]:
         lines.append(f"Report: `{summary['report']}` (open it in a browser; works offline).")

@@ -14,39 +14,29 @@ import csv
 import hashlib
 import io
 import os
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orgwork.pipeline.dictionary import columns, datapackage_json, taxonomy_categories
 from orgwork.pipeline.document import Document
 from orgwork.pipeline.outdir import link_unchanged, temporary_name
+from orgwork.pipeline.reposts import RepostIndex, primary_key, signature
 
-ARTICLE_COLUMNS = [
-    "doc_id", "source", "url", "part", "title", "outlet", "author", "publish_date",
-    "region", "province", "prefecture", "county", "admin_level", "adcode", "current_adcode",
-    "script", "relevant", "encoding", "chars", "n_measures", "n_programs", "sha256", "text_path",
-]  # fmt: skip
-MEASURE_COLUMNS = [
-    "doc_id", "measure_id", "region", "adcode", "kind", "value", "value_max", "unit",
-    "qualifier", "subject", "period", "modality", "category", "program", "text", "start",
-    "end", "sentence", "source",
-]  # fmt: skip
-PROGRAM_COLUMNS = [
-    "doc_id", "program_id", "region", "adcode", "name", "full_name", "type", "category",
-    "mentions", "text", "start", "end", "sentence", "source",
-]  # fmt: skip
-COMPARISON_COLUMNS = [
-    "region", "province", "prefecture", "admin_level", "adcode", "category", "n_articles",
-    "n_programs", "programs", "n_measures", "n_reported", "n_planned", "headcount_reported",
-    "person_times_reported", "headcount_planned", "person_times_planned", "first_date",
-    "last_date",
-]  # fmt: skip
-ERROR_COLUMNS = ["source", "stage", "error"]
-# Written as documents come (comparison.csv is written whole at the end).
+# Column lists from the data dictionary (data/dictionary.toml, pipeline/dictionary.py).
+# duplicate_of, the last column of articles.csv, is decided by the writer once every article
+# is in (pipeline/reposts.py): the workers render the rows without it.
+ARTICLE_COLUMNS = columns("articles")[:-1]
+MEASURE_COLUMNS = columns("measures")
+PROGRAM_COLUMNS = columns("programs")
+COMPARISON_COLUMNS = columns("comparison")
+PANEL_COLUMNS = columns("panel")
+ERROR_COLUMNS = columns("errors")
+# Written as documents come (articles.csv, comparison.csv and panel.csv at the end).
 STREAMED_TABLES = {
-    "articles": ARTICLE_COLUMNS,
     "measures": MEASURE_COLUMNS,
     "programs": PROGRAM_COLUMNS,
     "errors": ERROR_COLUMNS,
@@ -212,10 +202,11 @@ class CellShare:
 
 @dataclass
 class DocumentRows:
-    """A processed Document as the dataset takes it: its rows as table lines and its shares
-    of comparison.csv. Rendered where the document was processed (a worker process in a
-    parallel run), so the flow's one process, which every batch passes through, receives a
-    few strings per document instead of records to unpickle, turn into rows and free."""
+    """A processed Document as the dataset takes it: its rows as table lines, its shares
+    of comparison.csv and panel.csv, and its repost signature. Rendered where the document
+    was processed (a worker process in a parallel run), so the flow's one process, which
+    every batch passes through, receives a few strings per document instead of records to
+    unpickle, turn into rows and free."""
 
     doc_id: str
     text: str
@@ -224,9 +215,14 @@ class DocumentRows:
     n_programs: int
     lines: dict[str, str]  # table → its rows of this document (csv_text)
     cells: list[CellShare]
+    region: dict[str, str] = field(default_factory=dict)  # _region_fields
+    publish_date: str = ""
+    primary_key: tuple = ()  # pipeline.reposts.primary_key: the primary of reposts sorts first
+    signature: bytes | None = None  # pipeline.reposts.signature
 
 
 def render_rows(doc: Document) -> DocumentRows:
+    source = doc.url or doc.source
     return DocumentRows(
         doc_id=doc.doc_id,
         text=doc.text,
@@ -239,6 +235,10 @@ def render_rows(doc: Document) -> DocumentRows:
             "programs": csv_text(program_rows(doc), PROGRAM_COLUMNS),
         },
         cells=cell_shares(doc),
+        region=_region_fields(doc),
+        publish_date=doc.publish_date,
+        primary_key=primary_key(doc.publish_date, doc.url, source, doc.doc_id),
+        signature=signature(doc.text),
     )
 
 
@@ -373,7 +373,8 @@ class _TableWriter:
 
 @dataclass
 class _Cell:
-    """Running totals of one region × category cell of comparison.csv."""
+    """Running totals of one cell of comparison.csv (region × category) or panel.csv
+    (unit × year × category)."""
 
     region: dict[str, str]
     articles: set[str] = field(default_factory=set)
@@ -384,24 +385,157 @@ class _Cell:
     sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     dates: list[str] = field(default_factory=list)
 
+    def add(self, doc_id: str, share: CellShare) -> None:
+        self.articles.add(doc_id)
+        self.programs.update(dict.fromkeys(share.programs))
+        self.n_measures += share.n_measures
+        self.n_reported += share.n_reported
+        self.n_planned += share.n_planned
+        if share.date:
+            self.dates.append(share.date)
+        for column, value in share.figures:  # in order: the same sums, to the last bit
+            self.sums[column] += value
+
+    def row(self, category: str) -> dict[str, object]:
+        return {
+            "region": self.region["region"],
+            "province": self.region["province"],
+            "prefecture": self.region["prefecture"],
+            "admin_level": self.region["admin_level"],
+            "adcode": self.region["adcode"],
+            "category": category,
+            "n_articles": len(self.articles),
+            "n_programs": len(self.programs),
+            "programs": "；".join(self.programs),
+            "n_measures": self.n_measures,
+            "n_reported": self.n_reported,
+            "n_planned": self.n_planned,
+            "headcount_reported": self.sums.get("headcount_reported"),
+            "person_times_reported": self.sums.get("person_times_reported"),
+            "headcount_planned": self.sums.get("headcount_planned"),
+            "person_times_planned": self.sums.get("person_times_planned"),
+            "first_date": min(self.dates, default=""),
+            "last_date": max(self.dates, default=""),
+        }
+
+
+MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京, 天津, 上海, 重庆: their own prefecture
+LEVEL_ORDER = {"province": 0, "prefecture": 1, "county": 2, "": 3}
+
+
+def panel_units(region: dict[str, str]) -> list[dict[str, str]]:
+    """The units of panel.csv a report of ``region`` counts in: its own, and for a county its
+    prefecture (a municipality's districts: the municipality) and province, for a prefecture
+    its province. One report, one region: it is counted once at each level."""
+    units = [region]
+    code, level = region["adcode"], region["admin_level"]
+    if level == "county" and region["prefecture"]:
+        parent = code[:2] + "0000" if code[:2] in MUNICIPALITIES else code[:4] + "00"
+        units.append(
+            {
+                "region": region["prefecture"],
+                "province": region["province"],
+                "prefecture": region["prefecture"],
+                "admin_level": "prefecture",
+                "adcode": parent,
+            }
+        )
+    if level in ("county", "prefecture") and region["province"]:
+        units.append(
+            {
+                "region": region["province"],
+                "province": region["province"],
+                "prefecture": "",
+                "admin_level": "province",
+                "adcode": code[:2] + "0000",
+            }
+        )
+    return units
+
+
+class _Panel:
+    """Running totals of panel.csv: unit × year × category, every category of a unit-year
+    with a report."""
+
+    def __init__(self) -> None:
+        self.units: dict[tuple[str, str], dict[str, str]] = {}  # (level, code) → fields
+        self.reports: dict[tuple[str, str, str], int] = defaultdict(int)  # (level, code, year)
+        self.cells: dict[tuple[str, str, str, str], _Cell] = {}
+
+    def add(self, doc: tuple, shares: list[CellShare]) -> None:
+        doc_id, region, publish_date, relevant = doc
+        if not (relevant or shares):
+            return
+        year = publish_date[:4]
+        for unit in panel_units(region):
+            key = (unit["admin_level"], unit["adcode"] or unit["region"])
+            self.units.setdefault(key, unit)
+            self.reports[(*key, year)] += 1
+            for share in shares:
+                cell_key = (*key, year, share.key[1])
+                cell = self.cells.get(cell_key)
+                if cell is None:
+                    cell = self.cells[cell_key] = _Cell(self.units[key])
+                cell.add(doc_id, share)
+
+    def lines(self) -> Iterator[str]:
+        """The table's rows as CSV lines (csv_text), units in adcode order, each level's
+        rows together, years in order (undated first), categories in the taxonomy's."""
+        categories = taxonomy_categories()
+        categories += sorted({k[3] for k in self.cells} - set(categories))  # none, normally
+        ranked = sorted(self.reports, key=lambda k: (k[1], LEVEL_ORDER.get(k[0], 9), k[0], k[2]))
+        for level, code, year in ranked:
+            unit = self.units[(level, code)]
+            reports = self.reports[(level, code, year)]
+            extra = {"year": int(year) if year else None, "n_reports": reports}
+            # Most cells of a unit-year are empty: one line made once, its category filled in.
+            empty = csv_text([{**_Cell(unit).row(_PLACEHOLDER), **extra}], PANEL_COLUMNS)
+            pieces = []
+            for category in categories:
+                cell = self.cells.get((level, code, year, category))
+                if cell is None:
+                    pieces.append(empty.replace(_PLACEHOLDER, category, 1))
+                else:
+                    pieces.append(csv_text([{**cell.row(category), **extra}], PANEL_COLUMNS))
+            yield "".join(pieces)
+
+
+_PLACEHOLDER = "\x00category\x00"  # never in a cell: categories are plain words
+
 
 class DatasetWriter:
     """Streams documents into the dataset tables; ``close`` finishes them atomically.
     ``previous_texts``: the texts/ folder of the previous run, whose unchanged texts are
-    hard-linked instead of written again (a run writes into a fresh folder: pipeline.outdir)."""
+    hard-linked instead of written again (a run writes into a fresh folder: pipeline.outdir).
+    ``formats``: besides the CSV files, ``parquet`` and ``stata`` (pipeline/formats.py).
 
-    def __init__(self, out_dir: str | Path, previous_texts: Path | None = None):
+    Which articles are reposts is known only once every article is in (the primary of a
+    repost may come later), so each document's article row and shares wait in a spool file
+    beside the tables (bounded memory: only the signatures stay in memory) until ``close``
+    writes articles.csv with duplicate_of and adds the shares of the primaries alone to
+    comparison.csv and panel.csv."""
+
+    def __init__(
+        self,
+        out_dir: str | Path,
+        previous_texts: Path | None = None,
+        formats: tuple[str, ...] = ("csv",),
+    ):
         self.out = Path(out_dir)
         self.previous_texts = previous_texts
+        self.formats = formats
         (self.out / "texts").mkdir(parents=True, exist_ok=True)
         self.tables: dict[str, _TableWriter] = {}
+        self.spool: io.BufferedWriter | None = None
         try:
             for name, columns in STREAMED_TABLES.items():
                 self.tables[name] = _TableWriter(self.out / f"{name}.csv", columns)
+            fd, self.spool_path = _create_temporary(self.out / "rows.spool")
+            self.spool = os.fdopen(fd, "wb")
         except BaseException:  # a Ctrl-C among them, say: no temporary file stays behind
-            for table in self.tables.values():
-                table.abort()
+            self.abort()
             raise
+        self.reposts = RepostIndex()
         self.cells: dict[tuple[str, str], _Cell] = {}
         self.counts = defaultdict(int)
         self.written: set[str] = set()
@@ -420,16 +554,19 @@ class DatasetWriter:
         texts = [(folder / f"{d.doc_id}.txt", d.text) for d in documents]
         self._pending_texts = [f for f in self._pending_texts if not _finished_ok(f)]
         self._pending_texts.append(self._texts.submit(_write_texts, texts, self.previous_texts))
-        for name in ("articles", "measures", "programs"):
+        for name in ("measures", "programs"):
             self.tables[name].write_lines("".join(d.lines[name] for d in documents))
+        spooled = []
         for doc in documents:
             self.written.add(doc.doc_id)
             self.counts["documents"] += 1
             self.counts["relevant"] += doc.relevant
             self.counts["measures"] += doc.n_measures
             self.counts["programs"] += doc.n_programs
-            for share in doc.cells:
-                self._add_share(doc.doc_id, share)
+            self.reposts.add(doc.signature, doc.primary_key, doc.doc_id)
+            article = (doc.doc_id, doc.region, doc.publish_date, doc.relevant)
+            spooled.append((doc.lines["articles"], article, doc.cells))
+        pickle.dump(spooled, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
 
     def add_errors(self, errors: list) -> None:
         self.tables["errors"].write(
@@ -437,70 +574,87 @@ class DatasetWriter:
         )
         self.counts["failures"] += len(errors)
 
+    def _spooled(self) -> Iterator[tuple[str, tuple, list[CellShare]]]:
+        with open(self.spool_path, "rb") as fh:
+            while True:
+                try:
+                    batch = pickle.load(fh)
+                except EOFError:
+                    return
+                yield from batch
+
     def _add_share(self, doc_id: str, share: CellShare) -> None:
         cell = self.cells.get(share.key)
         if cell is None:
             cell = self.cells[share.key] = _Cell(share.region)
-        cell.articles.add(doc_id)
-        cell.programs.update(dict.fromkeys(share.programs))
-        cell.n_measures += share.n_measures
-        cell.n_reported += share.n_reported
-        cell.n_planned += share.n_planned
-        if share.date:
-            cell.dates.append(share.date)
-        for column, value in share.figures:  # in order: the same sums, to the last bit
-            cell.sums[column] += value
+        cell.add(doc_id, share)
 
     def comparison_rows(self) -> list[dict[str, object]]:
-        rows = []
-        for (_, category), cell in sorted(self.cells.items()):
-            rows.append(
-                {
-                    "region": cell.region["region"],
-                    "province": cell.region["province"],
-                    "prefecture": cell.region["prefecture"],
-                    "admin_level": cell.region["admin_level"],
-                    "adcode": cell.region["adcode"],
-                    "category": category,
-                    "n_articles": len(cell.articles),
-                    "n_programs": len(cell.programs),
-                    "programs": "；".join(cell.programs),
-                    "n_measures": cell.n_measures,
-                    "n_reported": cell.n_reported,
-                    "n_planned": cell.n_planned,
-                    "headcount_reported": cell.sums.get("headcount_reported"),
-                    "person_times_reported": cell.sums.get("person_times_reported"),
-                    "headcount_planned": cell.sums.get("headcount_planned"),
-                    "person_times_planned": cell.sums.get("person_times_planned"),
-                    "first_date": min(cell.dates, default=""),
-                    "last_date": max(cell.dates, default=""),
-                }
-            )
-        return rows
+        return [cell.row(category) for (_, category), cell in sorted(self.cells.items())]
+
+    def _finish_articles(self) -> _Panel:
+        """articles.csv with duplicate_of, from the spool; the primaries' shares added to
+        comparison and the panel."""
+        assert self.spool is not None
+        self.spool.close()
+        duplicates = self.reposts.duplicates()
+        self.counts["reposts"] = len(duplicates)
+        panel = _Panel()
+        articles = _TableWriter(self.out / "articles.csv", [*ARTICLE_COLUMNS, "duplicate_of"])
+        self.tables["articles"] = articles
+        pieces = []
+        for index, (line, article, shares) in enumerate(self._spooled()):
+            primary = duplicates.get(index, "")
+            pieces.append(f"{line[:-2]},{primary}\r\n")  # one row, ending in \r\n (csv_text)
+            if len(pieces) >= 1000:
+                articles.write_lines("".join(pieces))
+                pieces.clear()
+            if primary:  # a repost: its figures are its primary's, counted there
+                continue
+            for share in shares:
+                self._add_share(article[0], share)
+            panel.add(article, shares)
+        articles.write_lines("".join(pieces))
+        Path(self.spool_path).unlink()
+        return panel
 
     def close(self) -> dict[str, int]:
         for future in self._pending_texts:
             future.result()  # a text that could not be written fails the run here
         self._texts.shutdown()
+        panel = self._finish_articles()
         comparison = _TableWriter(self.out / "comparison.csv", COMPARISON_COLUMNS)
         comparison.write(self.comparison_rows())
-        for table in (*self.tables.values(), comparison):
+        panel_table = _TableWriter(self.out / "panel.csv", PANEL_COLUMNS)
+        for lines in panel.lines():
+            panel_table.write_lines(lines)
+        for table in (*self.tables.values(), comparison, panel_table):
             table.finish()
+        write_atomic(self.out / "datapackage.json", datapackage_json())
         for path in (self.out / "texts").glob("*.txt"):
             if path.stem not in self.written:  # left by an earlier run over other files
                 path.unlink()
+        extra = [f for f in self.formats if f != "csv"]
+        if extra:
+            from orgwork.pipeline.formats import write_formats
+
+            write_formats(self.out, extra)
         return dict(self.counts)
 
     def abort(self) -> None:
-        self._texts.shutdown(cancel_futures=True)
+        if hasattr(self, "_texts"):
+            self._texts.shutdown(cancel_futures=True)
         for table in self.tables.values():
             table.abort()
+        if self.spool is not None:
+            self.spool.close()
+            Path(self.spool_path).unlink(missing_ok=True)
 
 
 def dataset_fingerprint(out_dir: str | Path) -> str:
     """SHA-256 over the tables of a dataset: equal when every row is equal."""
     digest = hashlib.sha256()
-    for name in ("articles", "measures", "programs", "comparison", "errors"):
+    for name in ("articles", "measures", "programs", "comparison", "panel", "errors"):
         path = Path(out_dir) / f"{name}.csv"
         if path.exists():
             with path.open("rb") as fh:

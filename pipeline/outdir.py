@@ -2,7 +2,8 @@
 
 Layout of ``<out>``::
 
-    .runs/<id>/      one run's whole dataset: the five tables, texts/, run.json, report.html
+    .runs/<id>/      one run's whole dataset: the six tables (also as .parquet, .dta when
+                     asked), datapackage.json, texts/, run.json, report.html
     current          symlink → .runs/<id>: the dataset now; switched by one rename
     articles.csv …   symlinks current/articles.csv …, the same for every run (the names
                      users open; report.html only when the current run has one)
@@ -35,10 +36,12 @@ RUNS = ".runs"
 CURRENT = "current"
 LOCK = ".lock"
 # The names a user opens, each a symlink into current/.
+_TABLES = ("articles", "measures", "programs", "comparison", "panel", "errors")
 DATASET_NAMES = (
-    "articles.csv", "measures.csv", "programs.csv", "comparison.csv", "errors.csv",
-    "texts", "run.json", "report.html",
+    *(f"{t}.csv" for t in _TABLES), "datapackage.json", "texts", "run.json", "report.html",
 )  # fmt: skip
+# The tables in other forms, when the run wrote them (orgwork run --format): linked the same way.
+FORMAT_NAMES = tuple(f"{t}{suffix}" for suffix in (".parquet", ".dta") for t in _TABLES)
 _TMP_SUFFIX = ".tmp"
 
 
@@ -277,7 +280,7 @@ class RunFolder:
     def _link_names(self, run: Path) -> None:
         """Each user-facing name a symlink into current/ (report.html only if the run has one:
         a link to nothing would look like a report)."""
-        for name in DATASET_NAMES:
+        for name in (*DATASET_NAMES, *FORMAT_NAMES):
             link, target = self.out / name, f"{CURRENT}/{name}"
             if not (run / name).exists():
                 if link.is_symlink():
@@ -297,7 +300,7 @@ class RunFolder:
         to the new run is then one rename as always."""
         legacy = self.out / RUNS / f"{self.path.name}-before"
         legacy.mkdir()
-        for name in DATASET_NAMES:
+        for name in (*DATASET_NAMES, *FORMAT_NAMES):
             source = self.out / name
             if source.is_symlink() or not source.exists():
                 continue

@@ -28,13 +28,16 @@ STAGE_MODULES = (
     "pipeline/segment.py",
     "stages.py",
     "pipeline/dataset.py",
+    "pipeline/dictionary.py",
+    "pipeline/reposts.py",
+    "pipeline/formats.py",
 )
 RULE_FOLDERS = ("pipeline/data", "extractors")  # rule files, and every extractor with its data
 # pipeline/ modules that do not shape a table's content (checked by tests/test_layout.py).
 UNVERSIONED_MODULES = ("pipeline/__init__.py", "pipeline/version.py", "pipeline/outdir.py")
 VERSIONED_SUFFIXES = {".py", ".toml", ".txt", ".jsonl", ".json", ".csv"}
 # The libraries the stages call: segmentation, conversion, numerals, the division table, page
-# text and dates, HTML parsing, the array lookups.
+# text and dates, HTML parsing, the array lookups, the MinHash of reposts.
 VERSIONED_PACKAGES = (
     "jieba",
     "opencc",
@@ -44,6 +47,7 @@ VERSIONED_PACKAGES = (
     "htmldate",
     "lxml",
     "numpy",
+    "datasketch",  # the reposts' signatures
 )
 
 

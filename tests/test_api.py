@@ -30,6 +30,7 @@ def test_readme_example_runs(tmp_path: Path, monkeypatch, prefect_harness, capsy
         "120 人 headcount secondment 120名",
     ]
     assert printed[3] == "晋江市 ['强素质']"
+    assert printed[-2] == "['headcount', 'percentage', 'count', 'duration'] Int64 3"
     documents, measures, failures = map(int, printed[-1].split())
     assert documents == len(list(SAMPLES.glob("*"))) and measures > 0 and failures == 0
     assert (tmp_path / "outputs-api" / "measures.csv").exists()

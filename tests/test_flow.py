@@ -111,7 +111,7 @@ def test_ctrl_c_ends_a_run_with_one_line(tmp_path: Path) -> None:
         start_new_session=True,  # a job of its own, as a terminal makes one
     )
     deadline = time.monotonic() + 300
-    while not list(out.glob(".runs/*/.articles.csv.*")) and proc.poll() is None:  # writing
+    while not list(out.glob(".runs/*/.measures.csv.*")) and proc.poll() is None:  # writing
         assert time.monotonic() < deadline
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)

@@ -177,7 +177,7 @@ def test_a_second_run_is_refused_and_a_killed_one_leaves_nothing(tmp_path: Path)
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 300
-        while not list(out.glob(".runs/*/.articles.csv.*")) and first.poll() is None:
+        while not list(out.glob(".runs/*/.measures.csv.*")) and first.poll() is None:
             assert time.monotonic() < deadline
             time.sleep(0.02)
         assert first.poll() is None, "the first run ended before it could be watched"
