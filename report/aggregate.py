@@ -165,6 +165,7 @@ class ReportData:
     coverage: dict[str, Counter] = field(default_factory=dict)
     years: set[str] = field(default_factory=set)
     has_reposts: bool = False
+    reposts: set[str] = field(default_factory=set)  # doc_ids of reposts (duplicate_of set)
 
     def region(self, key: str) -> RegionData:
         if key not in self.by_region:
@@ -226,11 +227,12 @@ def _read_measures(data: ReportData, folder: Path) -> None:
         key = region_key(row)
         data.n_measures += 1
         data.modality[row["modality"]] += 1
+        repost = row["doc_id"] in data.reposts  # listed below, counted by its primary
         rd = data.region(key)
-        rd.n_measures += 1
-        rd.n_reported += row["modality"] == "reported"
-        rd.n_planned += row["modality"] == "planned"
-        if row["kind"] in KEY_KINDS:
+        rd.n_measures += not repost
+        rd.n_reported += not repost and row["modality"] == "reported"
+        rd.n_planned += not repost and row["modality"] == "planned"
+        if row["kind"] in KEY_KINDS and not repost:
             rd.figures.add(row, MEASURE_FIELDS)
         values["region"].add(key)
         for f in ("kind", "category", "modality"):
@@ -251,7 +253,8 @@ def _read_programs(data: ReportData, folder: Path) -> None:
         key = region_key(row)
         data.n_programs += 1
         distinct.add(key, row["name"])
-        data.region(key).programs.add(row, PROGRAM_FIELDS)
+        if row["doc_id"] not in data.reposts:  # a repost's programmes are its primary's
+            data.region(key).programs.add(row, PROGRAM_FIELDS)
     data.n_distinct_programs = distinct.count()
 
 
@@ -270,7 +273,9 @@ def _scan_articles(data: ReportData, folder: Path, sources: Distinct) -> dict[st
             key = region_key(row)
             _found(found, key, row)
             data.has_reposts = data.has_reposts or "duplicate_of" in row
-            if not row.get("duplicate_of"):
+            if row.get("duplicate_of"):
+                data.reposts.add(row["doc_id"])
+            else:
                 year = publish_year(row["publish_date"])
                 data.years.add(year)
                 data.coverage.setdefault(key, Counter())[year] += 1

@@ -418,3 +418,19 @@ def test_signatures_are_datasketchs_minhash() -> None:
     other.update_batch(half.tolist())
     theirs = np.frombuffer(signature(text[: len(text) // 2]), dtype=np.uint32)
     assert np.mean(ours == theirs) == reference.jaccard(other)
+
+
+def test_the_report_counts_a_repost_once(runs) -> None:
+    """report.html's region figures, like comparison.csv, count a repost's measures and
+    programmes once: those of the samples alone."""
+    from orgwork.report.aggregate import load_report_data
+
+    alone, with_copies = load_report_data(runs["samples"]), load_report_data(runs["reposts"])
+    assert len(with_copies.reposts) == 2 and not alone.reposts
+    for key, rd in alone.by_region.items():
+        other = with_copies.by_region[key]
+        assert (other.n_measures, other.n_reported, other.n_planned) == (
+            rd.n_measures, rd.n_reported, rd.n_planned,
+        )  # fmt: skip
+        assert other.programs.total == rd.programs.total
+        assert other.figures.total == rd.figures.total
