@@ -37,7 +37,8 @@ RULE_FOLDERS = ("pipeline/data", "extractors")  # rule files, and every extracto
 UNVERSIONED_MODULES = ("pipeline/__init__.py", "pipeline/version.py", "pipeline/outdir.py")
 VERSIONED_SUFFIXES = {".py", ".toml", ".txt", ".jsonl", ".json", ".csv"}
 # The libraries the stages call: segmentation, conversion, numerals, the division table, page
-# text and dates, HTML parsing, the array lookups, the MinHash of reposts.
+# text and dates, HTML parsing, the array lookups and the reposts' MinHash (numpy: datasketch's
+# scheme, not its code).
 VERSIONED_PACKAGES = (
     "jieba",
     "opencc",
@@ -47,7 +48,6 @@ VERSIONED_PACKAGES = (
     "htmldate",
     "lxml",
     "numpy",
-    "datasketch",  # the reposts' signatures
 )
 
 
