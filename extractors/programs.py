@@ -40,6 +40,9 @@ class Rules:
     anchors: re.Pattern
     class_types: frozenset[str]
     class_modifier_chars: int
+    venue_types: frozenset[str]
+    venue_modifier_chars: int
+    set_up_verbs: frozenset[str]
     generic_modifiers: frozenset[str]
     modifier_blockers: tuple[str, ...]
     school_types: frozenset[str]
@@ -53,6 +56,9 @@ class Rules:
     type_blockers: list[str]
     name_closers: str
     type_gap_stops: str
+    head_chars: frozenset[str]
+    head_blockers: frozenset[str]
+    head_numerals: str
     rhetoric_tags: frozenset[str]
     descriptive_tags: frozenset[str]
     label_heads: tuple[str, ...]
@@ -78,12 +84,15 @@ def load_rules(path: Path = DATA) -> Rules:
     unquoted_types = sorted(raw["unquoted_type_words"], key=len, reverse=True)
     if not set(unquoted_types) <= set(types):
         raise ValueError(f"{path}: unquoted_type_words must be type_words too")
-    if not set(raw["class_type_words"]) <= set(raw["anchored_type_words"]):
-        raise ValueError(f"{path}: class_type_words must be anchored_type_words too")
+    for key in ("class_type_words", "venue_type_words"):
+        if not set(raw[key]) <= set(raw["anchored_type_words"]):
+            raise ValueError(f"{path}: {key} must be anchored_type_words too")
+    if any(not 2 <= len(v) <= 3 for v in raw["set_up_verbs"]):
+        raise ValueError(f"{path}: set_up_verbs are words of two or three characters")
     # The lookahead lets the regex engine skip positions no verb starts at.
     verb_starts = re.escape("".join(sorted({v[0] for v in verbs})))
     unquoted = re.compile(
-        f"(?=[{verb_starts}])(?:{'|'.join(map(re.escape, verbs))})"
+        f"(?=[{verb_starts}])(?:{'|'.join(map(re.escape, verbs))})了?"
         rf"(?P<name>[\u4e00-\u9fff]{{2,{raw['max_name_chars']}}}?"
         f"(?P<type>{'|'.join(map(re.escape, unquoted_types))}))"
         r"(?=[，,。；;、])"
@@ -114,6 +123,9 @@ def load_rules(path: Path = DATA) -> Rules:
         anchors=re.compile(_alternation(raw["name_anchors"])),
         class_types=frozenset(raw["class_type_words"]),
         class_modifier_chars=int(raw["class_modifier_chars"]),
+        venue_types=frozenset(raw["class_type_words"] + raw["venue_type_words"]),
+        venue_modifier_chars=int(raw["venue_modifier_chars"]),
+        set_up_verbs=frozenset(raw["set_up_verbs"]),
         generic_modifiers=frozenset(raw["generic_modifiers"]),
         modifier_blockers=tuple(raw["modifier_blockers_at_end"]),
         school_types=frozenset(raw["school_type_words"]),
@@ -127,6 +139,9 @@ def load_rules(path: Path = DATA) -> Rules:
         type_blockers=raw["type_blockers"],
         name_closers=raw["name_closers"],
         type_gap_stops=raw["type_gap_stops"],
+        head_chars=frozenset(raw["type_head_chars"]),
+        head_blockers=frozenset(raw["type_head_blockers"]),
+        head_numerals=raw["type_head_numerals"],
         rhetoric_tags=frozenset(raw["rhetoric_tags"]),
         descriptive_tags=frozenset(raw["descriptive_tags"]),
         label_heads=tuple(raw["label_heads"]),
@@ -145,6 +160,8 @@ def _own_type(name: str, rules: Rules) -> str:
     """The type word a quoted name ends with (蓬江夜校 → 夜校), if at least two characters
     stand before it (“进课堂” is a verb and its object); the longest such word. Looked up by
     length in a set: a handful of lookups, not one comparison per type word."""
+    if name in rules.self_named:
+        return name
     for n in rules.type_lengths:
         if len(name) >= n + 2 and name[-n:] in rules.type_set:
             return name[-n:]
@@ -156,6 +173,7 @@ def _type_after(text: str, pos: int, rules: Rules) -> tuple[str, int]:
     first position where one ends the phrase, the longest that does. One standing right at
     ``pos`` need not end the phrase (“菁蓝”工程入选…)."""
     window = text[pos : pos + rules.type_window + 4]
+    typed = False  # a type word of the vocabulary seen: the phrase's head is its, not later
     for i in range(min(rules.type_window, len(window))):
         ch = window[i]
         if not ("\u4e00" <= ch <= "\u9fff") or ch in rules.type_gap_stops:
@@ -164,12 +182,27 @@ def _type_after(text: str, pos: int, rules: Rules) -> tuple[str, int]:
             t = window[i : i + n]
             if len(t) < n or t not in rules.type_set:
                 continue
+            typed = True
             rest = window[i + n :]
             if any(rest.startswith(b) for b in rules.type_blockers):
                 continue
             if i == 0 or not rest or rest[0] in rules.name_closers:
                 return t, pos + i + n
+        if not typed and ch in rules.head_chars and _head_closes(window, i, rules):
+            return window[max(0, i - 2) : i + 1], pos + i + 1
     return "", pos
+
+
+def _head_closes(window: str, i: int, rules: Rules) -> bool:
+    """Whether the head character at ``window[i]`` ends a type noun outside the vocabulary
+    (“青马”班, “书记”交流会, “党建”积分制, “组工”开放日): it closes the phrase, and it is
+    not the end of an ordinary word (社会, 上班, 经营, 编制) nor of a count (两个月)."""
+    rest = window[i + 1 :]
+    if rest and rest[0] not in rules.name_closers:
+        return False
+    if i and window[i - 1] in rules.head_numerals:
+        return False
+    return not any(window[: i + 1].endswith(w) for w in rules.head_blockers)
 
 
 def _quote_groups(text: str, quotes: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -208,8 +241,9 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
     for group in _quote_groups(text, quotes):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
+        verb_end = first_open - (text[first_open - 1 : first_open] == "了")  # 开展了“…”
         verb_before = any(
-            text[max(0, first_open - n) : first_open] in rules.verb_set for n in rules.verb_lengths
+            text[max(0, verb_end - n) : verb_end] in rules.verb_set for n in rules.verb_lengths
         )
         shared_type, type_end = _type_after(text, last_close, rules)
         label = text.startswith(rules.label_heads, last_close)
@@ -303,8 +337,10 @@ def _anchored_names(
             continue
         if m.group() in rules.school_types and modifier.endswith(rules.school_blockers):
             continue
-        if not rules.anchors.search(modifier) and not (
-            m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars
+        if not (
+            rules.anchors.search(modifier)
+            or (m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars)
+            or _set_up_venue(text, cut, m.group(), len(modifier), rules)
         ):
             continue
         s = start - len(modifier)
@@ -313,6 +349,17 @@ def _anchored_names(
         name = modifier + m.group()
         out.append(_program(doc, name, name, m.group(), s, end))
     return out
+
+
+def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: Rules) -> bool:
+    """Whether a class, camp or forum is named right after the verb that sets it up (开办乡村
+    振兴大讲堂, 举办周末理论夜校): its modifier then names it without a word of the trade's
+    people."""
+    return (
+        type_ in rules.venue_types
+        and modifier_chars >= rules.venue_modifier_chars
+        and any(text[max(0, cut - n) : cut] in rules.set_up_verbs for n in (3, 2))
+    )
 
 
 def _word_tag(text: str, last: bool) -> str:
@@ -353,8 +400,8 @@ def _modifier_start(text: str, lo: int, start: int, rules: Rules) -> int:
 def _acceptable(name: str, rules: Rules) -> bool:
     if not rules.min_name_chars <= len(name) <= rules.max_name_chars:
         return False
-    if name in rules.type_set:
-        return False  # “夜校” alone names no particular initiative
+    if name in rules.type_set and name not in rules.self_named:
+        return False  # “夜校” alone names no particular initiative (but “青干班” does)
     return not any(p.search(name) for p in rules.slogans)
 
 
