@@ -36,6 +36,7 @@ class Rules:
     anchored: re.Pattern  # type words of unquoted names found by their modifier
     practice_types: frozenset[str]  # type words only before one of practice_followers
     practice_followers: tuple[str, ...]
+    this_words: tuple[str, ...]
     name_start: re.Pattern  # the modifier's start: after the last of these
     anchors: re.Pattern
     class_types: frozenset[str]
@@ -62,6 +63,7 @@ class Rules:
     rhetoric_tags: frozenset[str]
     descriptive_tags: frozenset[str]
     label_heads: tuple[str, ...]
+    loose_label_heads: tuple[str, ...]
     slogans: list[re.Pattern]
     bare_number: re.Pattern
     place_prefix: re.Pattern
@@ -92,10 +94,10 @@ def load_rules(path: Path = DATA) -> Rules:
     # The lookahead lets the regex engine skip positions no verb starts at.
     verb_starts = re.escape("".join(sorted({v[0] for v in verbs})))
     unquoted = re.compile(
-        f"(?=[{verb_starts}])(?:{'|'.join(map(re.escape, verbs))})了?"
+        f"(?=[{verb_starts}])(?:(?:{'|'.join(map(re.escape, verbs))})了?)+"
         rf"(?P<name>[\u4e00-\u9fff]{{2,{raw['max_name_chars']}}}?"
         f"(?P<type>{'|'.join(map(re.escape, unquoted_types))}))"
-        r"(?=[，,。；;、])"
+        f"(?=[，,。；;、]|{_alternation(raw['unquoted_name_followers'])})"
     )
     try:
         slogans = [re.compile(p) for p in raw["slogan_patterns"]]
@@ -119,6 +121,7 @@ def load_rules(path: Path = DATA) -> Rules:
         anchored=re.compile(_alternation(raw["anchored_type_words"] + raw["practice_type_words"])),
         practice_types=frozenset(raw["practice_type_words"]),
         practice_followers=tuple(raw["practice_followers"]),
+        this_words=tuple(raw["practice_demonstratives"]),
         name_start=name_start,
         anchors=re.compile(_alternation(raw["name_anchors"])),
         class_types=frozenset(raw["class_type_words"]),
@@ -145,6 +148,7 @@ def load_rules(path: Path = DATA) -> Rules:
         rhetoric_tags=frozenset(raw["rhetoric_tags"]),
         descriptive_tags=frozenset(raw["descriptive_tags"]),
         label_heads=tuple(raw["label_heads"]),
+        loose_label_heads=tuple(raw["loose_label_heads"]),
         slogans=slogans,
         bare_number=bare_number,
         place_prefix=place_prefix,
@@ -247,6 +251,7 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
         )
         shared_type, type_end = _type_after(text, last_close, rules)
         label = text.startswith(rules.label_heads, last_close)
+        loose_label = text.startswith(rules.loose_label_heads, last_close)
         subject = rules.subject_after.match(text, last_close) is not None
         verb_after = _word_tag(text[last_close : last_close + 4], last=False) == "v"
         for s, e in group:
@@ -254,6 +259,8 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
             if label or not _acceptable(name, rules):
                 continue
             own = _own_type(name, rules)
+            if loose_label and not own:
+                continue  # “九零”后, “三好”学生; but 启动“青苗工程”后
             # a name the text returns to, or defines (“三同四一”是…), that no dictionary
             # holds as a word of its own (“银色先锋”, “择优比选”; not “一把手”, “村官”)
             returned = times_quoted[name] >= rules.repeat_min or subject
@@ -321,7 +328,10 @@ def _anchored_names(
         while cut < start and text[cut].isdigit():
             cut += 1
         modifier = text[cut:start]
-        if m.group() in rules.self_named and not modifier:
+        if not modifier and (
+            m.group() in rules.self_named
+            or (m.group() in rules.practice_types and text.endswith(rules.this_words, 0, cut))
+        ):  # 2019年春季中青班; 此次公开选拔工作: the report's own practice, named as a whole
             out.append(_program(doc, m.group(), m.group(), m.group(), start, end))
             continue
         quoted = quotes.get(lo - 1) if cut == lo and modifier else None
