@@ -26,6 +26,7 @@ DATA = Path(__file__).parent / "data" / "programs.toml"
 GROUP_GLUE = set("、和与及")
 INNER_QUOTE = re.compile("‘([^‘’“”\n]{2,24})’")
 QUOTE_MARKS = '“”「」『』‘’"'
+VERB_PARTICLES = "了好起"  # 开展了, 开展好, 建起: still the verb that runs the initiative
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def load_rules(path: Path = DATA) -> Rules:
     # The lookahead lets the regex engine skip positions no verb starts at.
     verb_starts = re.escape("".join(sorted({v[0] for v in verbs})))
     unquoted = re.compile(
-        f"(?=[{verb_starts}])(?:(?:{'|'.join(map(re.escape, verbs))})了?)+"
+        f"(?=[{verb_starts}])(?:(?:{'|'.join(map(re.escape, verbs))})[{VERB_PARTICLES}]?)+"
         rf"(?P<name>[\u4e00-\u9fff]{{2,{raw['max_name_chars']}}}?"
         f"(?P<type>{'|'.join(map(re.escape, unquoted_types))}))"
         f"(?=[，,。；;、]|{_alternation(raw['unquoted_name_followers'])})"
@@ -245,9 +246,15 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
     for group in _quote_groups(text, quotes):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
-        verb_end = first_open - (text[first_open - 1 : first_open] == "了")  # 开展了“…”
+        # 开展了“…”, 开展好“…”: a particle may follow the verb (but 发起 is a verb)
+        ends = {
+            first_open,
+            first_open - (first_open > 0 and text[first_open - 1] in VERB_PARTICLES),
+        }
         verb_before = any(
-            text[max(0, verb_end - n) : verb_end] in rules.verb_set for n in rules.verb_lengths
+            text[max(0, end - n) : end] in rules.verb_set
+            for end in ends
+            for n in rules.verb_lengths
         )
         shared_type, type_end = _type_after(text, last_close, rules)
         label = text.startswith(rules.label_heads, last_close)
