@@ -59,27 +59,6 @@ class Rules:
     follow_chars: int
 
 
-@dataclass(frozen=True)
-class SubjectPhrase:
-    """How far a counted phrase reaches ([subject_phrase] of context.toml)."""
-
-    coordinators: frozenset[str]
-    predicate_nouns: frozenset[str]
-    person_heads: tuple[str, ...]
-    copulas: tuple[str, ...]
-    event_units: frozenset[str]
-
-
-def _subject_phrase(raw: dict) -> SubjectPhrase:
-    return SubjectPhrase(
-        coordinators=frozenset(raw["coordinators"]),
-        predicate_nouns=frozenset(raw["predicate_nouns"]),
-        person_heads=tuple(raw["person_heads"]),
-        copulas=tuple(sorted(raw["copulas"], key=len, reverse=True)),
-        event_units=frozenset(raw["event_units"]),
-    )
-
-
 def _cue_pattern(path: Path, raw: dict, key: str) -> re.Pattern:
     """Cues are regexes (计划 but not 计划投资); matched as one alternation, last match wins."""
     try:
@@ -306,6 +285,27 @@ OPENING_QUOTES = "“‘「『"
 BRACKETS = ("()", "（）")
 SUBJECT_CLAUSE_BREAK = re.compile(r"[，,、:：;；]")
 SUBJECT_CLAUSE_END = re.compile(r"[，,:：;；。！？!?\n]")
+
+
+@dataclass(frozen=True)
+class SubjectPhrase:
+    """How far a counted phrase reaches ([subject_phrase] of context.toml)."""
+
+    coordinators: frozenset[str]
+    predicate_nouns: frozenset[str]
+    person_heads: tuple[str, ...]
+    copulas: tuple[str, ...]
+    event_units: frozenset[str]
+
+
+def _subject_phrase(raw: dict) -> SubjectPhrase:
+    return SubjectPhrase(
+        coordinators=frozenset(raw["coordinators"]),
+        predicate_nouns=frozenset(raw["predicate_nouns"]),
+        person_heads=tuple(raw["person_heads"]),
+        copulas=tuple(sorted(raw["copulas"], key=len, reverse=True)),
+        event_units=frozenset(raw["event_units"]),
+    )
 
 
 def subject_clause(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int, int]:
