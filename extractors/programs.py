@@ -274,6 +274,8 @@ def find_programs(doc: Document, options: dict | None = None) -> list[Program]:
             named = returned and not frequency_of(name)
             if verb_after and shared_type and not own and _word_tag(name, True) == "v":
                 continue  # the manner of the verb after it: “量身定制”帮带计划
+            if verb_after and not shared_type and not own and frequency_of(name):
+                continue  # a word of the dictionary before a verb: its manner (“手把手”帮带)
             if not (own or shared_type or verb_before or named):
                 continue
             if not own and (tag_of(name) in rules.rhetoric_tags):

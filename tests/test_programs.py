@@ -141,6 +141,9 @@ CASES = [
     ("“一把手”是关键。", []),
     # a quoted verb phrase before a verb and a type word: the manner of that verb
     ("聚焦短板弱项,“量身定制”帮带计划。", []),
+    # …and so is a word of the dictionary before a verb, without a type word
+    ("对新录用公务员进行“手把手”帮带。", []),
+    ("实施“青蓝共进”培养,结对40对。", [("青蓝共进", "青蓝共进", "")]),
     # a policy the report's unit issued, not one it only cites, nor a notice
     (
         "制定出台《关于建立党政领导干部联系人才制度的意见》,结对联系。",
