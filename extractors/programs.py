@@ -90,6 +90,8 @@ def load_rules(path: Path = DATA) -> Rules:
     for key in ("class_type_words", "venue_type_words"):
         if not set(raw[key]) <= set(raw["anchored_type_words"]):
             raise ValueError(f"{path}: {key} must be anchored_type_words too")
+    if any(len(c) != 1 for c in raw["type_head_chars"]):
+        raise ValueError(f"{path}: type_head_chars are single characters")
     if any(not 2 <= len(v) <= 3 for v in raw["set_up_verbs"]):
         raise ValueError(f"{path}: set_up_verbs are words of two or three characters")
     # The lookahead lets the regex engine skip positions no verb starts at.

@@ -273,3 +273,19 @@ def test_two_systems_sharing_only_their_head_and_type_word() -> None:
         p.name for p in find_programs(make_doc("全面实行重要岗位全委会投票制、重要岗位试用期制。"))
     ]
     assert names == ["重要岗位全委会投票制", "重要岗位试用期制"]
+
+
+def test_rules_are_checked_on_load(tmp_path) -> None:
+    from extractors.programs import DATA, load_rules
+
+    text = DATA.read_text(encoding="utf-8")
+    for old, new in [
+        ('type_head_chars = ["班"', 'type_head_chars = ["班级"'),
+        ('venue_type_words = ["论坛"', 'venue_type_words = ["文艺晚会"'),
+        ('set_up_verbs = ["举办"', 'set_up_verbs = ["办"'),
+    ]:
+        assert old in text
+        bad = tmp_path / f"bad{len(new)}.toml"
+        bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(ValueError):
+            load_rules(bad)
