@@ -47,6 +47,7 @@ class Rules:
     subject_lasting_verbs: set[str]
     subject_entity_units: set[str]
     subject_batch_units: set[str]
+    phrase: SubjectPhrase  # [subject_phrase] of context.toml
     taxonomy: dict[str, list[str]]
     category_words: re.Pattern
     word_category: dict[str, str]
@@ -111,6 +112,7 @@ def load_rules(path: Path = DATA) -> Rules:
         subject_lasting_verbs=set(raw["subject_lasting_verbs"]),
         subject_entity_units=set(raw["subject_entity_units"]),
         subject_batch_units=set(raw["subject_batch_units"]),
+        phrase=_subject_phrase(raw["subject_phrase"]),
         taxonomy=taxonomy,
         category_words=re.compile("|".join(re.escape(w) for w in words)),
         # a keyword listed under two categories belongs to the first
@@ -285,14 +287,48 @@ SUBJECT_CLAUSE_BREAK = re.compile(r"[，,、:：;；]")
 SUBJECT_CLAUSE_END = re.compile(r"[，,:：;；。！？!?\n]")
 
 
+@dataclass(frozen=True)
+class SubjectPhrase:
+    """How far a counted phrase reaches ([subject_phrase] of context.toml)."""
+
+    coordinators: frozenset[str]
+    predicate_nouns: frozenset[str]
+    person_heads: tuple[str, ...]
+    copulas: tuple[str, ...]
+    event_units: frozenset[str]
+
+
+def _subject_phrase(raw: dict) -> SubjectPhrase:
+    return SubjectPhrase(
+        coordinators=frozenset(raw["coordinators"]),
+        predicate_nouns=frozenset(raw["predicate_nouns"]),
+        person_heads=tuple(raw["person_heads"]),
+        copulas=tuple(sorted(raw["copulas"], key=len, reverse=True)),
+        event_units=frozenset(raw["event_units"]),
+    )
+
+
 def subject_clause(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int, int]:
     """The stretch a counted phrase can stand in: from the last clause break before the
     figure (、 included: list items) to the next clause end after it (、 excluded)."""
     lo, hi = sentence
     for brk in SUBJECT_CLAUSE_BREAK.finditer(text, lo, m.start):
+        if brk.group() == "、" and _open_bracket(text, lo, brk.start()) >= 0:
+            continue  # 县(市、区)党政正职, 工人(营业员、服务员): a list inside a bracket
         lo = brk.end()
+    opened = _open_bracket(text, lo, m.start)
+    if opened >= 0:
+        lo = opened + 1  # 处长(挂职两年): a figure inside a bracket is read inside it
     end = SUBJECT_CLAUSE_END.search(text, m.end, hi)
     return lo, end.start() if end else hi
+
+
+def _open_bracket(text: str, lo: int, pos: int) -> int:
+    """The position of a bracket opened in text[lo:pos] and not closed before ``pos``, else -1."""
+    opened = max(text.rfind("(", lo, pos), text.rfind("（", lo, pos))
+    if opened >= 0 and max(text.rfind(")", opened, pos), text.rfind("）", opened, pos)) >= 0:
+        return -1
+    return opened
 
 
 def pool_clause(text: str, lo: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
@@ -333,10 +369,12 @@ def _role(text: str, token: tuple[int, int, str], rules: Rules) -> str:
     if token[2] == "age":
         return "noun"
     word = text[token[0] : token[1]]
-    if word in rules.subject_stops:
+    if word in rules.subject_stops or word in rules.phrase.predicate_nouns:
         return "end"
     role = _subject_role(word, rules)
     if role == "end" and tag_of(word).startswith("v"):
+        if word.endswith(rules.phrase.person_heads) and len(word) > 1:
+            return "noun"  # 正职, 副职: jieba tags them verbs
         return "verb"
     return role
 
@@ -355,19 +393,22 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
         return ""
     if m.kind == "percentage" and not text.startswith("的", m.end):
         return ""  # only a phrase joined by 的 is counted by them
-    activity = m.kind == "duration"  # 为期5天的集中轮训: what lasts is an activity
+    # 为期5天的集中轮训, 参加一次以上脱产培训: what lasts or takes place is an activity
+    activity = m.kind == "duration" or m.unit in rules.phrase.event_units
     start = m.end
-    if m.kind == "headcount" and text.startswith(("是", "系"), start):
-        start += 1  # 8人是中共党员: what they are is what is counted
+    if m.kind == "headcount":
+        copula = next((c for c in rules.phrase.copulas if text.startswith(c, start)), "")
+        start += len(copula)  # 8人是中共党员, 2名还是正厅级干部: what they are is counted
     de = text.find("的", m.end, min(clause_end, m.end + rules.relative_clause_chars))
     if m.unit in rules.subject_entity_units and de > start:
         owner = _noun_phrase(doc, start, de, rules)
         rest = text[start + len(owner) : de]  # nothing, or the bracket ending 县(市、区)
         if owner and text.startswith(owner, start) and (not rest or rest[0] + rest[-1] in BRACKETS):
             return text[start:de]  # 16个省(区)的对口培训班: units counted, then what they own
-    found = _noun_phrase(doc, start, clause_end, rules, activity)
+    people = m.kind == "headcount"
+    found = _noun_phrase(doc, start, clause_end, rules, activity, people)
     if not found and de >= 0:
-        found = _noun_phrase(doc, de + 1, clause_end, rules, activity)
+        found = _noun_phrase(doc, de + 1, clause_end, rules, activity, people)
     return found
 
 
@@ -378,14 +419,20 @@ def _closing_bracket(text: str, start: int, hi: int) -> int:
     return close + 1 if close > start else 0
 
 
-def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool = False) -> str:
+def _noun_phrase(
+    doc: Document, lo: int, hi: int, rules: Rules, activity: bool = False, people: bool = False
+) -> str:
     """The noun phrase starting at ``lo``: its last run of nouns with the modifiers right
-    before them (优秀年轻干部), a run after glue (、 的 和) replacing the one before it (政治
-    过硬、经验丰富的领导干部 → 领导干部). ``activity``: verbs count as nouns (为期5天的集中轮训)."""
+    before them (优秀年轻干部), a run after glue (、 的) replacing the one before it (政治
+    过硬、经验丰富的领导干部 → 领导干部), but not one after a coordinator once a noun ends the
+    run (45个乡镇和果洛州… → 乡镇), nor an action noun after 的 (20名干部的调整 → 干部).
+    ``activity``: verbs count as nouns (为期5天的集中轮训). ``people`` (a headcount): a verb
+    before a head of people qualifies it (55名新考录公务员)."""
     text = doc.text
     tokens = _with_ages(text, _tokens_in(doc, lo, hi), lo, hi)
     run: list[tuple[int, int, str]] = []  # (start, end, role)
     last_run: list[tuple[int, int, str]] = []
+    glue = ""  # the glue word before the current run
     skip_to = lo
     for k, tok in enumerate(tokens):
         word = text[tok[0] : tok[1]]
@@ -410,10 +457,17 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool =
             role = "noun"
         elif not run and not last_run and _practice_modifier(text, word, tokens[k + 1 :], rules):
             role = "modifier"  # 131名挂职干部, 49名参训学员: the practice says which people
+        elif people and role == "verb" and _before_person(text, run, tokens[k + 1 :], rules):
+            role = "modifier"  # 55名新考录公务员, 27名到村任职选调生
+        elif role == "end" and not _has_noun(run) and _unknown_word(word):
+            role = "modifier"  # 34个盟直部门: a word jieba's dictionary lacks, before the head
+        if word in rules.phrase.coordinators and run and run[-1][2] == "noun":
+            break  # 50名优秀农村党支部书记和后进村…: the first phrase is counted
         if word in rules.subject_glue:
             if any(r == "noun" for *_, r in run):
                 last_run = run
             run = []
+            glue = word
         elif role == "modifier" and tag_of(word) in rules.subject_adverb_tags and _has_noun(run):
             break  # 49名参训学员顺利结业: an adverb after the head opens the predicate
         elif role in ("noun", "modifier"):
@@ -422,6 +476,16 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool =
             break
     if not any(r == "noun" for *_, r in run):
         run = last_run
+    elif (
+        people
+        and glue == "的"
+        and last_run
+        and (
+            _actions_only(text, run, rules)
+            or (_people_head(text, last_run, rules) and not _people_head(text, run, rules))
+        )
+    ):
+        run = last_run  # 20名干部的调整, 10名…后备人选的报名条件: the people are counted
     while run and run[-1][2] != "noun":
         run.pop()  # a phrase ends on its head
     while run and sum(e - s for s, e, _ in run) > rules.subject_max_chars:
@@ -431,6 +495,37 @@ def _noun_phrase(doc: Document, lo: int, hi: int, rules: Rules, activity: bool =
 
 def _has_noun(run: list[tuple[int, int, str]]) -> bool:
     return any(r == "noun" for *_, r in run)
+
+
+def _before_person(text: str, run: list, rest: list, rules: Rules) -> bool:
+    """Whether a verb after a headcount qualifies the head of people a few words on (新考录
+    公务员, 应届高校毕业生): one follows before anything but nouns, modifiers and verbs, and the
+    run holds no noun of more than one character yet (20名干部挂职锻炼: the predicate)."""
+    if any(r == "noun" and e - s > 1 for s, e, r in run):
+        return False
+    roles = [_role(text, tok, rules) for tok in rest[:5]]
+    for i, (tok, role) in enumerate(zip(rest[:4], roles, strict=False)):
+        head = role == "noun" and text[tok[0] : tok[1]].endswith(rules.phrase.person_heads)
+        if head and (i + 1 == len(roles) or roles[i + 1] != "noun"):
+            return True  # the phrase ends on it (not 6人获得研究生学历)
+        if role not in ("noun", "modifier", "verb") or text[tok[0] : tok[1]] in rules.subject_glue:
+            return False
+    return False
+
+
+def _unknown_word(word: str) -> bool:
+    """A word of two or more Han characters that no dictionary holds (jieba's guess)."""
+    return len(word) > 1 and not tag_of(word) and all("\u4e00" <= ch <= "\u9fff" for ch in word)
+
+
+def _people_head(text: str, run: list, rules: Rules) -> bool:
+    """Whether ``run`` ends on a noun of people (党政领导班子正职后备人选, 年轻干部)."""
+    return bool(run) and text[run[-1][0] : run[-1][1]].endswith(rules.phrase.person_heads)
+
+
+def _actions_only(text: str, run: list, rules: Rules) -> bool:
+    """Whether the nouns of ``run`` are verbal nouns only (调整, 培训): actions, not people."""
+    return all(tag_of(text[s:e]) == "vn" for s, e, r in run if r == "noun")
 
 
 def _practice_modifier(text: str, word: str, rest: list, rules: Rules) -> bool:
@@ -458,6 +553,7 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         j -= 1
     end = j
     has_noun = has_verb = False
+    noun_chars = 0
     while j:
         tok, word = tokens[j - 1], words[j - 1]
         if word in rules.subject_before_stops:
@@ -470,7 +566,12 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
             if has_verb and not has_noun:
                 break  # 乡镇宣讲授课: the verbs are the counted activity, 乡镇 the place
             has_noun = has_noun or role == "noun"
+            noun_chars += (tok[1] - tok[0]) if role == "noun" else 0
         elif role == "verb":
+            if has_noun and noun_chars == 1 and j < end:
+                noun_chars += tok[1] - tok[0]  # 能力提升班2期: a one-character head ends a word
+                j -= 1
+                continue
             if has_noun:
                 break  # 培训科级干部: the object is what is counted
             has_verb = True
@@ -490,6 +591,8 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         picked = picked[1:]  # 培训科级干部: the practice is the verb, the cadres are counted
     if not picked:
         return ""
+    if picked[-1][1] - picked[0][0] == 1 and _role(text, picked[0], rules) != "noun":
+        return ""  # 一些岗位延长到3年: a single preposition or verb names nothing
     if not has_noun and m.kind == "headcount" and j and words[j - 1] not in rules.list_openers:
         pool = [k for k in range(j) if words[k].startswith(tuple(rules.subject_pool_openers))]
         k = j  # 面向X招录N名, X等定向选调N名: the pool offered the posts is counted
@@ -537,7 +640,14 @@ def _batches_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
 def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
     """Whether ``m`` is a share of the figure right before it: 6人，占13.3%."""
     between = text[previous.end : m.start].strip("，,、 ")  # 35岁以下的1541人、占76.7%
-    return m.kind == "percentage" and between in rules.share_words
+    if m.kind != "percentage":
+        return False
+    # …or of a total: 8000多人,占干部培训总数的30%以上
+    return between in rules.share_words or (
+        between.startswith(tuple(rules.share_words))
+        and between.endswith("的")
+        and len(between) <= 12
+    )
 
 
 def _part_of(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]) -> bool:

@@ -26,6 +26,7 @@ DATA = Path(__file__).parent / "data" / "programs.toml"
 GROUP_GLUE = set("、和与及")
 INNER_QUOTE = re.compile("‘([^‘’“”\n]{2,24})’")
 QUOTE_MARKS = '“”「」『』‘’"'
+VERB_PARTICLES = "了好起"  # 开展了, 开展好, 建起: still the verb that runs the initiative
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,14 @@ class Rules:
     anchored: re.Pattern  # type words of unquoted names found by their modifier
     practice_types: frozenset[str]  # type words only before one of practice_followers
     practice_followers: tuple[str, ...]
+    this_words: tuple[str, ...]
     name_start: re.Pattern  # the modifier's start: after the last of these
     anchors: re.Pattern
     class_types: frozenset[str]
     class_modifier_chars: int
+    venue_types: frozenset[str]
+    venue_modifier_chars: int
+    set_up_verbs: frozenset[str]
     generic_modifiers: frozenset[str]
     modifier_blockers: tuple[str, ...]
     school_types: frozenset[str]
@@ -53,9 +58,13 @@ class Rules:
     type_blockers: list[str]
     name_closers: str
     type_gap_stops: str
+    head_chars: frozenset[str]
+    head_blockers: frozenset[str]
+    head_numerals: str
     rhetoric_tags: frozenset[str]
     descriptive_tags: frozenset[str]
     label_heads: tuple[str, ...]
+    loose_label_heads: tuple[str, ...]
     slogans: list[re.Pattern]
     bare_number: re.Pattern
     place_prefix: re.Pattern
@@ -78,15 +87,20 @@ def load_rules(path: Path = DATA) -> Rules:
     unquoted_types = sorted(raw["unquoted_type_words"], key=len, reverse=True)
     if not set(unquoted_types) <= set(types):
         raise ValueError(f"{path}: unquoted_type_words must be type_words too")
-    if not set(raw["class_type_words"]) <= set(raw["anchored_type_words"]):
-        raise ValueError(f"{path}: class_type_words must be anchored_type_words too")
+    for key in ("class_type_words", "venue_type_words"):
+        if not set(raw[key]) <= set(raw["anchored_type_words"]):
+            raise ValueError(f"{path}: {key} must be anchored_type_words too")
+    if any(len(c) != 1 for c in raw["type_head_chars"]):
+        raise ValueError(f"{path}: type_head_chars are single characters")
+    if any(not 2 <= len(v) <= 3 for v in raw["set_up_verbs"]):
+        raise ValueError(f"{path}: set_up_verbs are words of two or three characters")
     # The lookahead lets the regex engine skip positions no verb starts at.
     verb_starts = re.escape("".join(sorted({v[0] for v in verbs})))
     unquoted = re.compile(
-        f"(?=[{verb_starts}])(?:{'|'.join(map(re.escape, verbs))})"
+        f"(?=[{verb_starts}])(?:(?:{'|'.join(map(re.escape, verbs))})[{VERB_PARTICLES}]?)+"
         rf"(?P<name>[\u4e00-\u9fff]{{2,{raw['max_name_chars']}}}?"
         f"(?P<type>{'|'.join(map(re.escape, unquoted_types))}))"
-        r"(?=[，,。；;、])"
+        f"(?=[，,。；;、]|{_alternation(raw['unquoted_name_followers'])})"
     )
     try:
         slogans = [re.compile(p) for p in raw["slogan_patterns"]]
@@ -110,10 +124,14 @@ def load_rules(path: Path = DATA) -> Rules:
         anchored=re.compile(_alternation(raw["anchored_type_words"] + raw["practice_type_words"])),
         practice_types=frozenset(raw["practice_type_words"]),
         practice_followers=tuple(raw["practice_followers"]),
+        this_words=tuple(raw["practice_demonstratives"]),
         name_start=name_start,
         anchors=re.compile(_alternation(raw["name_anchors"])),
         class_types=frozenset(raw["class_type_words"]),
         class_modifier_chars=int(raw["class_modifier_chars"]),
+        venue_types=frozenset(raw["class_type_words"] + raw["venue_type_words"]),
+        venue_modifier_chars=int(raw["venue_modifier_chars"]),
+        set_up_verbs=frozenset(raw["set_up_verbs"]),
         generic_modifiers=frozenset(raw["generic_modifiers"]),
         modifier_blockers=tuple(raw["modifier_blockers_at_end"]),
         school_types=frozenset(raw["school_type_words"]),
@@ -127,9 +145,13 @@ def load_rules(path: Path = DATA) -> Rules:
         type_blockers=raw["type_blockers"],
         name_closers=raw["name_closers"],
         type_gap_stops=raw["type_gap_stops"],
+        head_chars=frozenset(raw["type_head_chars"]),
+        head_blockers=frozenset(raw["type_head_blockers"]),
+        head_numerals=raw["type_head_numerals"],
         rhetoric_tags=frozenset(raw["rhetoric_tags"]),
         descriptive_tags=frozenset(raw["descriptive_tags"]),
         label_heads=tuple(raw["label_heads"]),
+        loose_label_heads=tuple(raw["loose_label_heads"]),
         slogans=slogans,
         bare_number=bare_number,
         place_prefix=place_prefix,
@@ -145,6 +167,8 @@ def _own_type(name: str, rules: Rules) -> str:
     """The type word a quoted name ends with (蓬江夜校 → 夜校), if at least two characters
     stand before it (“进课堂” is a verb and its object); the longest such word. Looked up by
     length in a set: a handful of lookups, not one comparison per type word."""
+    if name in rules.self_named:
+        return name
     for n in rules.type_lengths:
         if len(name) >= n + 2 and name[-n:] in rules.type_set:
             return name[-n:]
@@ -156,6 +180,7 @@ def _type_after(text: str, pos: int, rules: Rules) -> tuple[str, int]:
     first position where one ends the phrase, the longest that does. One standing right at
     ``pos`` need not end the phrase (“菁蓝”工程入选…)."""
     window = text[pos : pos + rules.type_window + 4]
+    typed = False  # a type word of the vocabulary seen: the phrase's head is its, not later
     for i in range(min(rules.type_window, len(window))):
         ch = window[i]
         if not ("\u4e00" <= ch <= "\u9fff") or ch in rules.type_gap_stops:
@@ -164,12 +189,27 @@ def _type_after(text: str, pos: int, rules: Rules) -> tuple[str, int]:
             t = window[i : i + n]
             if len(t) < n or t not in rules.type_set:
                 continue
+            typed = True
             rest = window[i + n :]
             if any(rest.startswith(b) for b in rules.type_blockers):
                 continue
             if i == 0 or not rest or rest[0] in rules.name_closers:
                 return t, pos + i + n
+        if not typed and ch in rules.head_chars and _head_closes(window, i, rules):
+            return window[max(0, i - 2) : i + 1], pos + i + 1
     return "", pos
+
+
+def _head_closes(window: str, i: int, rules: Rules) -> bool:
+    """Whether the head character at ``window[i]`` ends a type noun outside the vocabulary
+    (“青马”班, “书记”交流会, “党建”积分制, “组工”开放日): it closes the phrase, and it is
+    not the end of an ordinary word (社会, 上班, 经营, 编制) nor of a count (两个月)."""
+    rest = window[i + 1 :]
+    if rest and rest[0] not in rules.name_closers:
+        return False
+    if i and window[i - 1] in rules.head_numerals:
+        return False
+    return not any(window[: i + 1].endswith(w) for w in rules.head_blockers)
 
 
 def _quote_groups(text: str, quotes: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -208,11 +248,19 @@ def find_programs(doc: Document) -> list[Program]:
     for group in _quote_groups(text, quotes):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
+        # 开展了“…”, 开展好“…”: a particle may follow the verb (but 发起 is a verb)
+        ends = {
+            first_open,
+            first_open - (first_open > 0 and text[first_open - 1] in VERB_PARTICLES),
+        }
         verb_before = any(
-            text[max(0, first_open - n) : first_open] in rules.verb_set for n in rules.verb_lengths
+            text[max(0, end - n) : end] in rules.verb_set
+            for end in ends
+            for n in rules.verb_lengths
         )
         shared_type, type_end = _type_after(text, last_close, rules)
         label = text.startswith(rules.label_heads, last_close)
+        loose_label = text.startswith(rules.loose_label_heads, last_close)
         subject = rules.subject_after.match(text, last_close) is not None
         verb_after = _word_tag(text[last_close : last_close + 4], last=False) == "v"
         for s, e in group:
@@ -220,12 +268,16 @@ def find_programs(doc: Document) -> list[Program]:
             if label or not _acceptable(name, rules):
                 continue
             own = _own_type(name, rules)
+            if loose_label and not own:
+                continue  # “九零”后, “三好”学生; but 启动“青苗工程”后
             # a name the text returns to, or defines (“三同四一”是…), that no dictionary
             # holds as a word of its own (“银色先锋”, “择优比选”; not “一把手”, “村官”)
             returned = times_quoted[name] >= rules.repeat_min or subject
             named = returned and not frequency_of(name)
             if verb_after and shared_type and not own and _word_tag(name, True) == "v":
                 continue  # the manner of the verb after it: “量身定制”帮带计划
+            if verb_after and not shared_type and not own and frequency_of(name):
+                continue  # a word of the dictionary before a verb: its manner (“手把手”帮带)
             if not (own or shared_type or verb_before or named):
                 continue
             if not own and (tag_of(name) in rules.rhetoric_tags):
@@ -287,7 +339,10 @@ def _anchored_names(
         while cut < start and text[cut].isdigit():
             cut += 1
         modifier = text[cut:start]
-        if m.group() in rules.self_named and not modifier:
+        if not modifier and (
+            m.group() in rules.self_named
+            or (m.group() in rules.practice_types and text.endswith(rules.this_words, 0, cut))
+        ):  # 2019年春季中青班; 此次公开选拔工作: the report's own practice, named as a whole
             out.append(_program(doc, m.group(), m.group(), m.group(), start, end))
             continue
         quoted = quotes.get(lo - 1) if cut == lo and modifier else None
@@ -303,8 +358,10 @@ def _anchored_names(
             continue
         if m.group() in rules.school_types and modifier.endswith(rules.school_blockers):
             continue
-        if not rules.anchors.search(modifier) and not (
-            m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars
+        if not (
+            rules.anchors.search(modifier)
+            or (m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars)
+            or _set_up_venue(text, cut, m.group(), len(modifier), rules)
         ):
             continue
         s = start - len(modifier)
@@ -313,6 +370,17 @@ def _anchored_names(
         name = modifier + m.group()
         out.append(_program(doc, name, name, m.group(), s, end))
     return out
+
+
+def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: Rules) -> bool:
+    """Whether a class, camp or forum is named right after the verb that sets it up (开办乡村
+    振兴大讲堂, 举办周末理论夜校): its modifier then names it without a word of the trade's
+    people."""
+    return (
+        type_ in rules.venue_types
+        and modifier_chars >= rules.venue_modifier_chars
+        and any(text[max(0, cut - n) : cut] in rules.set_up_verbs for n in (3, 2))
+    )
 
 
 def _word_tag(text: str, last: bool) -> str:
@@ -353,8 +421,8 @@ def _modifier_start(text: str, lo: int, start: int, rules: Rules) -> int:
 def _acceptable(name: str, rules: Rules) -> bool:
     if not rules.min_name_chars <= len(name) <= rules.max_name_chars:
         return False
-    if name in rules.type_set:
-        return False  # “夜校” alone names no particular initiative
+    if name in rules.type_set and name not in rules.self_named:
+        return False  # “夜校” alone names no particular initiative (but “青干班” does)
     return not any(p.search(name) for p in rules.slogans)
 
 

@@ -69,6 +69,32 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("集中培训3天以上学员全部结业。", ["培训"]),  # 学员 do not last: the training does
         ("迎接挂职干部并进行5天培训。", ["培训"]),  # a practice right after: it lasts
         ("干部下派3年回原单位。", [""]),  # 回原单位 is no practice nor experience
+        # a list inside a bracket belongs to the phrase; a figure inside a bracket reads it
+        ("35岁以下的县(市、区)党政正职有5名。", ["县(市、区)党政正职"]),
+        ("拟任发展处处长(挂职两年);", ["挂职"]),
+        # a coordinator after a complete noun joins a second phrase: the first is counted
+        ("派赴各县所属45个乡镇和果洛州各县所属44个乡镇挂职锻炼。", ["乡镇", "乡镇"]),
+        ("表彰50名优秀农村党支部书记和后进村整顿中涌现出的先进典型。", ["优秀农村党支部书记"]),
+        # what is said of the people (平均年龄), what is done to them (的调整) is not them
+        ("目前到任的130名挂职干部平均年龄44岁。", ["挂职干部"]),
+        ("5人平均年龄48岁。", [""]),
+        ("其中20名干部的调整涉及到县委书记。", ["干部"]),
+        ("除了10名正职后备人选的报名条件是35岁以下。", ["正职后备人选"]),
+        # a verb before a head of people qualifies it; not before other nouns
+        ("有效助力55名新考录公务员与导师同频共振。", ["新考录公务员"]),
+        ("共有2441名应届高校毕业生报考该市村官岗位。", ["应届高校毕业生"]),
+        ("27名到村任职选调生与领导干部结对。", ["到村任职选调生"]),
+        ("选派11名干部到市、县任职。", ["干部"]),
+        # what they are, after a copula; a word jieba lacks before the head
+        ("其中2名还是正厅级干部。", ["正厅级干部"]),
+        ("选择了盟委办、行署办等34个盟直部门。", ["盟直部门"]),
+        # an event counted: the activity after it, verbs too
+        ("确保每名公务员参加一次以上脱产培训。", ["脱产培训"]),
+        # a one-character head before the figure ends a word with the verb before it
+        ("外派78名党务干部参加能力提升班2期。", ["党务干部", "能力提升班"]),
+        ("一些岗位延长到3年。", [""]),  # a preposition alone names nothing
+        # a share of a total right after a figure is a share of its group
+        ("参加过学习的少数民族干部8000多人,占干部培训总数的30%以上。", ["少数民族干部"] * 2),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:

@@ -141,6 +141,9 @@ CASES = [
     ("“一把手”是关键。", []),
     # a quoted verb phrase before a verb and a type word: the manner of that verb
     ("聚焦短板弱项,“量身定制”帮带计划。", []),
+    # …and so is a word of the dictionary before a verb, without a type word
+    ("对新录用公务员进行“手把手”帮带。", []),
+    ("实施“青蓝共进”培养,结对40对。", [("青蓝共进", "青蓝共进", "")]),
     # a policy the report's unit issued, not one it only cites, nor a notice
     (
         "制定出台《关于建立党政领导干部联系人才制度的意见》,结对联系。",
@@ -158,6 +161,63 @@ CASES = [
     ),
     ("根据《关于进一步加强和改进选调生工作的意见》等规定。", []),
     ("联合下发的《关于做好选调生招录工作的通知》。", []),
+    # classes, camps, forums and contests by their type noun, quoted or not
+    ("依托“初心学堂”,开展党性教育。", [("初心学堂", "初心学堂", "学堂")]),
+    ("举办“青年干部成长营”,100人参加。", [("青年干部成长营", "青年干部成长营", "成长营")]),
+    ("举办第二期青年干部论坛,50名干部参加。", [("青年干部论坛", "青年干部论坛", "论坛")]),
+    (
+        "县委组织部举办2023年度优秀年轻干部示范班。",
+        [("优秀年轻干部示范班", "优秀年轻干部示范班", "示范班")],
+    ),
+    (
+        "举办全县组工干部业务技能大比武,30人参赛。",
+        [("全县组工干部业务技能大比武", "全县组工干部业务技能大比武", "大比武")],
+    ),
+    ("举办青干班,30人参训。", [("青干班", "青干班", "青干班")]),
+    ("启动“青干班”,选拔学员。", [("青干班", "青干班", "青干班")]),
+    # a forum or an evening school right after the verb that sets it up needs no anchor word
+    ("开办乡村振兴大讲堂,邀请专家授课。", [("乡村振兴大讲堂", "乡村振兴大讲堂", "大讲堂")]),
+    ("在乡村振兴大讲堂上,专家作了报告。", []),
+    # a type noun outside the vocabulary, by its head character after the quotation
+    ("举办“青马”班,培养青年干部。", [("青马", "青马班", "班")]),
+    ("推行“党建”积分制,量化考核。", [("党建", "党建积分制", "积分制")]),
+    ("设立“组工”开放日,接待群众。", [("组工", "组工开放日", "开放日")]),
+    # … but not an ordinary word or a count ending in one, nor a press conference
+    ("全面把握“十四五”社会发展。", []),
+    ("“双报到”两个月来,成效明显。", []),
+    ("在拉萨召开的“30年来援藏工作开展情况”新闻发布会上。", []),
+    ("在全市“两新”组织党建工作会上作交流发言。", []),
+    # an unquoted name after its verb, before a stop or a word that ends the phrase
+    (
+        "深入实施乡村振兴头雁工程以来,成效明显。",
+        [("乡村振兴头雁工程", "乡村振兴头雁工程", "工程")],
+    ),
+    (
+        "启动实施青年人才托举工程,遴选50人。",
+        [("青年人才托举工程", "青年人才托举工程", "工程")],
+    ),
+    ("举办组工干部业务知识竞赛。", [("组工干部业务知识竞赛", "组工干部业务知识竞赛", "竞赛")]),
+    # the report's own practice, named as a whole after 此次; not a practice only mentioned
+    ("省纪委将对此次公开选拔工作进行全程监督。", [("公开选拔", "公开选拔", "公开选拔")]),
+    ("做好公开选拔工作。", []),
+    # a quoted name with its own type word before 后 or 学生: no label of people
+    ("启动“青苗工程”后,选派干部50名。", [("青苗工程", "青苗工程", "工程")]),
+    ("实施“墩苗计划”学生干部培养。", [("墩苗计划", "墩苗计划", "计划")]),
+    ("推行“三好”学生评选。", []),
+    # more verbs that set up, run or admit to an initiative
+    ("2名干部入选“领航者”,接受培养。", [("领航者", "领航者", "")]),
+    ("团县委发起“千企万岗”,帮助就业。", [("千企万岗", "千企万岗", "")]),
+    ("组织“青春引航”,开展交流。", [("青春引航", "青春引航", "")]),
+    # 建设 is no such verb: 建设的基础性工程 is a description
+    ("选调生工作是加强干部队伍建设的基础性工程。", []),
+    # a verb with 了 or 好 before the name
+    ("认真开展好“书记讲堂”。", [("书记讲堂", "书记讲堂", "讲堂")]),
+    ("认真开展好“擂台比拼”,晒实绩。", [("擂台比拼", "擂台比拼", "")]),
+    ("全面启动了“墩苗”计划。", [("墩苗", "墩苗计划", "计划")]),
+    (
+        "实施了年轻干部递进培养计划,选拔20人。",
+        [("年轻干部递进培养计划", "年轻干部递进培养计划", "计划")],
+    ),
 ]
 
 
@@ -213,3 +273,19 @@ def test_two_systems_sharing_only_their_head_and_type_word() -> None:
         p.name for p in find_programs(make_doc("全面实行重要岗位全委会投票制、重要岗位试用期制。"))
     ]
     assert names == ["重要岗位全委会投票制", "重要岗位试用期制"]
+
+
+def test_rules_are_checked_on_load(tmp_path) -> None:
+    from extractors.programs import DATA, load_rules
+
+    text = DATA.read_text(encoding="utf-8")
+    for old, new in [
+        ('type_head_chars = ["班"', 'type_head_chars = ["班级"'),
+        ('venue_type_words = ["论坛"', 'venue_type_words = ["文艺晚会"'),
+        ('set_up_verbs = ["举办"', 'set_up_verbs = ["办"'),
+    ]:
+        assert old in text
+        bad = tmp_path / f"bad{len(new)}.toml"
+        bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(ValueError):
+            load_rules(bad)
