@@ -276,7 +276,7 @@ def test_two_systems_sharing_only_their_head_and_type_word() -> None:
 
 
 def test_rules_are_checked_on_load(tmp_path) -> None:
-    from extractors.programs import DATA, load_rules
+    from orgwork.extractors.programs import DATA, load_rules
 
     text = DATA.read_text(encoding="utf-8")
     for old, new in [
