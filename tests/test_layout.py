@@ -117,3 +117,22 @@ def test_pipeline_version_names_every_stage_module():
     assert modules == set(version.STAGE_MODULES) - {"stages.py"} | set(version.UNVERSIONED_MODULES)
     hashed = {p.relative_to(ROOT).parts[0] for p in version.versioned_files()}
     assert hashed == {"pipeline", "extractors", "stages.py"}
+
+
+def test_nothing_imports_a_part_by_its_generic_name():
+    """`import pipeline` works from the repository's root (it is on sys.path there) but
+    imports a second copy of the module: every import names the package."""
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if {".venv", "build", "node_modules"} & set(path.parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            offenders += [
+                f"{path.relative_to(ROOT)}:{node.lineno}" for n in names if n.split(".")[0] in PARTS
+            ]
+    assert offenders == []
