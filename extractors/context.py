@@ -17,6 +17,8 @@ from pipeline.lexicon import tag_of
 
 DATA = Path(__file__).parent / "data" / "context.toml"
 CLAUSE_BREAK = re.compile(r"[,，、:：()（）]")
+# A figure's predicate runs on past 、 and brackets (选派12名干部到国家、省、市直单位挂职).
+PREDICATE_END = re.compile(r"[,，:：;；]")
 FULL_STOP_CHARS = "。！？!?\n"
 OTHER = "other"  # no taxonomy keyword near the figure
 
@@ -56,6 +58,9 @@ class Rules:
     category_exclusions: dict[str, list[str]]
     category_exclusions_before: dict[str, list[str]]
     follow_chars: int
+    heading_chars: int
+    back_references: re.Pattern
+    back_paragraphs: int
 
 
 def _cue_pattern(path: Path, raw: dict, key: str) -> re.Pattern:
@@ -123,13 +128,24 @@ def load_rules(path: Path = DATA) -> Rules:
             k: list(v) for k, v in raw["category_exclusions_before"].items()
         },
         follow_chars=int(raw["follow_chars"]),
+        heading_chars=int(raw["heading_chars"]),
+        back_references=_cue_pattern(path, raw, "back_references"),
+        back_paragraphs=int(raw["back_paragraphs"]),
     )
 
 
-def clause_bounds(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int]:
+def clause_bounds(
+    text: str, start: int, end: int, sentence: tuple[int, int], counted: str = ""
+) -> tuple[int, int]:
+    """The figure's clause: back to the last break before it (、 included: a list item), on
+    to the next break; past 、 and brackets to the end of its predicate when words other
+    than its ``counted`` phrase follow it (选派12名干部到国家、省、市直单位挂职: where they
+    go), not when the figure closes a list item (提拔45人、晋升159人)."""
     lo, hi = sentence
     left = max((m.end() for m in CLAUSE_BREAK.finditer(text, lo, start)), default=lo)
     right = CLAUSE_BREAK.search(text, end, hi)
+    if right and text[end : right.start()].replace(counted, "", 1).strip():
+        right = PREDICATE_END.search(text, end, hi)
     return left, right.start() if right else hi
 
 
@@ -220,12 +236,26 @@ def _strong(word: str, category: str, rules: Rules) -> bool:
 def topic_category(
     doc: Document, pos: int, rules: Rules, keywords: KeywordIndex | None = None
 ) -> str:
-    """The practice the paragraph around ``pos`` is about (the one it names most often),
-    else the one the headline names: a figure whose sentence names no practice is evidence
-    of it. A paragraph naming none (the composition of a cadre stock) has none."""
+    """The practice the paragraph around ``pos`` is about (the one it names most often);
+    for a heading line (38名干部沿海“取经”), the paragraph it heads; for a paragraph
+    naming none that refers back to a group named before (这20名高校毕业生，…其中男性9名),
+    the paragraph that named it; else the one the headline names: a figure whose sentence
+    names no practice is evidence of it. A paragraph naming none and referring to nothing
+    before (the composition of a cadre stock) has none."""
     text = doc.text
-    lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
-    for a, b in ((lo, hi if hi >= 0 else len(text)), (0, len(doc.title))):
+    lo, hi = _paragraph(text, pos)
+    stretches = [(lo, hi)]
+    if hi - lo <= rules.heading_chars and not any(ch in text[lo:hi] for ch in "。！？!?；;"):
+        stretches.append(_paragraph(text, hi + 1))
+    if rules.back_references.search(text, lo, pos):
+        back = lo
+        for _ in range(rules.back_paragraphs):
+            if back <= 0:
+                break
+            stretches.append(_paragraph(text, back - 1))
+            back = stretches[-1][0]
+    stretches.append((0, len(doc.title)))
+    for a, b in stretches:
         counts: dict[str, int] = {}
         for _, w, c in keywords(a, b) if keywords else _keywords(text, a, b, rules):
             if _strong(w, c, rules):
@@ -233,6 +263,12 @@ def topic_category(
         if counts:
             return max(counts, key=lambda c: (counts[c], -list(rules.taxonomy).index(c)))
     return ""
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    """The line around ``pos``."""
+    lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    return lo, hi if hi >= 0 else len(text)
 
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
@@ -621,7 +657,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         if previous is not None and _batches_of(text, previous, m, rules) and m.subject:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m
-        clause = clause_bounds(text, m.start, m.end, sentence)
+        clause = clause_bounds(text, m.start, m.end, sentence, m.subject)
         m.category = find_category(
             text, m.start, m.end, clause, rules, sentence, weak=False, keywords=keywords
         )

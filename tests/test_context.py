@@ -156,3 +156,23 @@ def test_a_paragraph_practice_outranks_a_field_named_near_the_figure() -> None:
 def test_category_of_a_paragraph_without_keyword_near_the_figure() -> None:
     body = "县委组织部举办年轻干部培训班，邀请专家授课。全县共有学员86人。\n全县有乡镇12个。"
     assert [c[4] for c in context(body)] == ["training", "other"]
+
+
+def test_a_figure_takes_the_practice_of_its_own_predicate_past_a_list_of_places() -> None:
+    body = "选派30名干部到信访一线锻炼，选派12名干部到国家、省直单位挂职。"
+    assert [c[4] for c in context(body)] == ["frontline", "secondment"]
+
+
+def test_a_figure_closing_a_list_item_keeps_its_own_practice() -> None:
+    body = "其中提拔重用45人、职级晋升159人、交流任职13人。"
+    assert [c[4] for c in context(body)] == ["promotion", "promotion", "rotation"]
+
+
+def test_a_paragraph_referring_back_takes_the_practice_of_the_group_it_names() -> None:
+    body = "县里公开招聘20名高校毕业生。\n这20名毕业生中，男性9名，女性11名。\n全县有乡镇12个。"
+    assert [c[4] for c in context(body, title="")] == ["recruitment"] * 3 + ["other"]
+
+
+def test_a_heading_line_takes_the_practice_of_the_paragraph_it_heads() -> None:
+    body = "38名干部沿海取经\n今年，湖南选派干部到广东挂职锻炼，学习经验。"
+    assert [c[4] for c in context(body, title="")] == ["secondment"]
