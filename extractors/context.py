@@ -59,6 +59,8 @@ class Rules:
     category_exclusions_before: dict[str, list[str]]
     follow_chars: int
     heading_chars: int
+    identity_prefixes: tuple[str, ...]
+    identity_categories: set[str]
     back_references: re.Pattern
     back_paragraphs: int
 
@@ -129,6 +131,8 @@ def load_rules(path: Path = DATA) -> Rules:
         },
         follow_chars=int(raw["follow_chars"]),
         heading_chars=int(raw["heading_chars"]),
+        identity_prefixes=tuple(raw["identity_prefixes"]),
+        identity_categories=set(raw["identity_categories"]),
         back_references=_cue_pattern(path, raw, "back_references"),
         back_paragraphs=int(raw["back_paragraphs"]),
     )
@@ -161,7 +165,14 @@ def _keywords(text: str, lo: int, hi: int, rules: Rules) -> list[tuple[int, str,
         preceded = rules.category_exclusions_before.get(word)
         if preceded and text[max(0, m.start() - 4) : m.start()].endswith(tuple(preceded)):
             continue
-        found.append((m.start(), word, rules.word_category[word]))
+        category = rules.word_category[word]
+        if category in rules.identity_categories and text.startswith(
+            rules.identity_prefixes, max(0, m.start() - 1), m.start()
+        ):
+            word = text[m.start() - 1 : m.end()]  # 新考录: who the people are, not strong
+            found.append((m.start() - 1, word, category))
+            continue
+        found.append((m.start(), word, category))
     return found
 
 
@@ -230,6 +241,8 @@ def _strong(word: str, category: str, rules: Rules) -> bool:
     own practice, 发展党员)."""
     if word in rules.strong_words:
         return True
+    if category in rules.identity_categories and word.startswith(rules.identity_prefixes):
+        return False  # 新考录: who the people are
     return category not in rules.weak_categories and word not in rules.generic_words
 
 

@@ -176,3 +176,10 @@ def test_a_paragraph_referring_back_takes_the_practice_of_the_group_it_names() -
 def test_a_heading_line_takes_the_practice_of_the_paragraph_it_heads() -> None:
     body = "38名干部沿海取经\n今年，湖南选派干部到广东挂职锻炼，学习经验。"
     assert [c[4] for c in context(body, title="")] == ["secondment"]
+
+
+def test_a_recruitment_word_after_new_names_who_the_people_are() -> None:
+    # 新考录公务员: recruited before; what is done with them now is the practice
+    assert [c[4] for c in context("为55名新考录公务员与导师结对。")] == ["mentoring"]
+    assert [c[4] for c in context("今年新考录公务员55名。")] == ["recruitment"]
+    assert [c[4] for c in context("全年新发展党员900人。")] == ["party_building"]
