@@ -31,6 +31,8 @@ class Rules:
     reported_cues: re.Pattern
     planned_after_chars: int
     planning_titles: list[str]
+    offer_nouns: tuple[str, ...]
+    part_openers: tuple[str, ...]
     subject_stops: set[str]
     subject_lead_skip: set[str]
     subject_before_stops: set[str]
@@ -100,6 +102,8 @@ def load_rules(path: Path = DATA) -> Rules:
         reported_cues=_cue_pattern(path, raw, "reported_cues"),
         planned_after_chars=int(raw["planned_after_chars"]),
         planning_titles=raw["planning_titles"],
+        offer_nouns=tuple(raw["offer_nouns"]),
+        part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
         subject_before_stops=set(raw["subject_before_stops"]),
@@ -293,12 +297,19 @@ def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) ->
     return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
 
 
-def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
+def find_modality(
+    doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules, previous: str = ""
+) -> str:
     """planned when the nearest cue before the measure in its sentence is a plan cue (每年,
     确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已, 占…); with no cue, a
     speech's or plan's figures are planned. The cue may stand in a clause before a ； of
-    the same sentence (目标是，…选拔200名；…选拔1000名)."""
+    the same sentence (目标是，…选拔200名；…选拔1000名). Posts and quotas counted (职位,
+    名额) are what a plan offers, whatever the verb (职位达到了197个). A sentence opening
+    with 其中 with no cue of its own counts part of the group before: its modality
+    ``previous`` (计划选调362名。其中，省直部门57名)."""
     text = doc.text
+    if m.subject.endswith(rules.offer_nouns):
+        return "planned"
     left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
     lead = text[left : m.start]
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
@@ -311,6 +322,8 @@ def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: R
         return "planned"
     if reported > planned:
         return "reported"
+    if previous and lead.lstrip(" ，,").startswith(rules.part_openers):
+        return previous
     follow = text[m.end : m.end + rules.planned_after_chars]
     follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
     if rules.planned_cues.search(follow):
@@ -661,8 +674,10 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         sentence = doc.sentence_at(m.start)
         m.sentence = text[sentence[0] : sentence[1]]
         m.period = find_period(text, m.start, sentence, rules)
-        m.modality = find_modality(doc, m, sentence, rules)
         m.subject = find_subject(doc, m, sentence, rules)
+        m.modality = find_modality(
+            doc, m, sentence, rules, previous.modality if previous is not None else ""
+        )
         if not m.subject and previous is not None and _share_of(text, previous, m, rules):
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
         elif not m.subject and previous is not None and _part_of(text, previous, m, sentence):

@@ -121,6 +121,15 @@ def test_period(body: str, periods: list[str]) -> None:
         ("市委组织部面向全国高校公开选拔优秀毕业生60名。", ["planned"]),  # an offer
         ("去年公开选拔了处级干部25名。", ["reported"]),
         ("到2027年将实现全市5000名干部轮训全覆盖。", ["planned"]),
+        # the future marker with an adverb or the passive between it and its verb
+        ("这批干部将全部派赴30个乡镇挂职。", ["planned"]),
+        ("这批干部将被选派到30个乡镇挂职。", ["planned"]),
+        # posts and quotas counted are what a plan offers, whatever the verb
+        ("公告中，选调生的职位达到了197个。", ["planned"]),
+        ("其余90个名额的遴选条件是80后。", ["planned"]),
+        # 其中 counts part of the group before, across the full stop
+        ("全省共计划选调362名。其中，省直部门57名，市直部门305名。", ["planned"] * 3),
+        ("去年录用公务员120名。其中，男性60名。", ["reported"] * 2),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
