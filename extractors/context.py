@@ -61,6 +61,7 @@ class Rules:
     category_exclusions_before: dict[str, list[str]]
     follow_chars: int
     heading_chars: int
+    opening_lines: int
     identity_prefixes: tuple[str, ...]
     identity_categories: set[str]
     back_references: re.Pattern
@@ -135,6 +136,7 @@ def load_rules(path: Path = DATA) -> Rules:
         },
         follow_chars=int(raw["follow_chars"]),
         heading_chars=int(raw["heading_chars"]),
+        opening_lines=int(raw["opening_lines"]),
         identity_prefixes=tuple(raw["identity_prefixes"]),
         identity_categories=set(raw["identity_categories"]),
         back_references=_cue_pattern(path, raw, "back_references"),
@@ -297,8 +299,25 @@ def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) ->
     return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
 
 
+def planning_form(doc: Document, rules: Rules) -> bool:
+    """Whether the document is a speech, a plan or a notice: its headline says so, or, with
+    no headline found, one of the heading lines opening its text (a notice's 一、招考计划)."""
+    if doc.title:
+        return any(t in doc.title for t in rules.planning_titles)
+    for line in doc.text.split("\n", rules.opening_lines)[: rules.opening_lines]:
+        heading = len(line) <= rules.heading_chars and not any(ch in line for ch in "。！？!?")
+        if heading and any(t in line for t in rules.planning_titles):
+            return True
+    return False
+
+
 def find_modality(
-    doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules, previous: str = ""
+    doc: Document,
+    m: Measure,
+    sentence: tuple[int, int],
+    rules: Rules,
+    previous: str = "",
+    planning: bool | None = None,
 ) -> str:
     """planned when the nearest cue before the measure in its sentence is a plan cue (每年,
     确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已, 占…); with no cue, a
@@ -306,7 +325,8 @@ def find_modality(
     the same sentence (目标是，…选拔200名；…选拔1000名). Posts and quotas counted (职位,
     名额) are what a plan offers, whatever the verb (职位达到了197个). A sentence opening
     with 其中 with no cue of its own counts part of the group before: its modality
-    ``previous`` (计划选调362名。其中，省直部门57名)."""
+    ``previous`` (计划选调362名。其中，省直部门57名). ``planning``: planning_form(doc), computed
+    once per document by the caller."""
     text = doc.text
     if m.subject.endswith(rules.offer_nouns):
         return "planned"
@@ -330,7 +350,9 @@ def find_modality(
         return "planned"  # 7名党外人士将安排到…挂职: the figure's own predicate is a plan
     if m.kind == "duration" and m.qualifier == "at_least":
         return "planned"  # 任职1年以上, 具有2年以上基层工作经历: a requirement
-    if any(t in doc.title for t in rules.planning_titles) and m.kind != "percentage":
+    if planning is None:
+        planning = planning_form(doc, rules)
+    if planning and m.kind != "percentage":
         return "planned"
     return "reported"
 
@@ -670,13 +692,14 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         )
     previous: Measure | None = None
     previous_category, previous_end = "", 0
+    planning = planning_form(doc, rules)
     for m in doc.measures:
         sentence = doc.sentence_at(m.start)
         m.sentence = text[sentence[0] : sentence[1]]
         m.period = find_period(text, m.start, sentence, rules)
         m.subject = find_subject(doc, m, sentence, rules)
         m.modality = find_modality(
-            doc, m, sentence, rules, previous.modality if previous is not None else ""
+            doc, m, sentence, rules, previous.modality if previous is not None else "", planning
         )
         if not m.subject and previous is not None and _share_of(text, previous, m, rules):
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group

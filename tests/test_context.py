@@ -192,3 +192,10 @@ def test_a_recruitment_word_after_new_names_who_the_people_are() -> None:
     assert [c[4] for c in context("为55名新考录公务员与导师结对。")] == ["mentoring"]
     assert [c[4] for c in context("今年新考录公务员55名。")] == ["recruitment"]
     assert [c[4] for c in context("全年新发展党员900人。")] == ["party_building"]
+
+
+def test_without_a_headline_the_opening_heading_lines_say_the_documents_form() -> None:
+    notice = "湖北省招录选调生公告\n一、招录计划\n全省招录选调生800名。"
+    report = "湖北省选调生工作综述\n全省招录选调生800名。"
+    assert [c[3] for c in context(notice, title="")] == ["planned"]
+    assert [c[3] for c in context(report, title="")] == ["reported"]
