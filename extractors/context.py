@@ -66,6 +66,10 @@ class Rules:
     identity_categories: set[str]
     back_references: re.Pattern
     back_paragraphs: int
+    stock_verbs: set[str]
+    stock_of_event: re.Pattern
+    event_markers: set[str]
+    untagged_verbs: set[str]
 
 
 def _cue_pattern(path: Path, raw: dict, key: str) -> re.Pattern:
@@ -141,6 +145,10 @@ def load_rules(path: Path = DATA) -> Rules:
         identity_categories=set(raw["identity_categories"]),
         back_references=_cue_pattern(path, raw, "back_references"),
         back_paragraphs=int(raw["back_paragraphs"]),
+        stock_verbs=set(raw["stock_verbs"]),
+        stock_of_event=_cue_pattern(path, raw, "stock_of_event"),
+        event_markers=set(raw["event_markers"]),
+        untagged_verbs=set(raw["untagged_verbs"]),
     )
 
 
@@ -252,28 +260,52 @@ def _strong(word: str, category: str, rules: Rules) -> bool:
     return category not in rules.weak_categories and word not in rules.generic_words
 
 
+def states_stock(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
+    """Whether the figure's clause states a stock rather than something done: no verb in it
+    but a copula, a share or 辖 (全市干部8850人, 辖166个乡镇, 女干部占12%)."""
+    lo, hi = subject_clause(doc.text, m, sentence)
+    for s, e in _tokens_in(doc, lo, hi):
+        if m.start <= s < m.end:
+            continue
+        word = doc.text[s:e]
+        if word in rules.event_markers or word in rules.untagged_verbs:
+            return False  # 顺利完成了换届: an aspect marker says something was done (任…的两人)
+        if tag_of(word).startswith("v") and word not in rules.stock_verbs:
+            return False
+    return True
+
+
 def topic_category(
-    doc: Document, pos: int, rules: Rules, keywords: KeywordIndex | None = None
+    doc: Document,
+    pos: int,
+    rules: Rules,
+    keywords: KeywordIndex | None = None,
+    stock: bool = False,
 ) -> str:
     """The practice the paragraph around ``pos`` is about (the one it names most often);
     for a heading line (38名干部沿海“取经”), the paragraph it heads; for a paragraph
     naming none that refers back to a group named before (这20名高校毕业生，…其中男性9名),
     the paragraph that named it; else the one the headline names: a figure whose sentence
     names no practice is evidence of it. A paragraph naming none and referring to nothing
-    before (the composition of a cadre stock) has none."""
+    before (the composition of a cadre stock) has none. ``stock``: the figure states one
+    (states_stock): only a group referred back to, or one the paragraph says an event made
+    (新一届班子成员中), gives it a practice."""
     text = doc.text
     lo, hi = _paragraph(text, pos)
-    stretches = [(lo, hi)]
+    own = [(lo, hi)]
     if hi - lo <= rules.heading_chars and not any(ch in text[lo:hi] for ch in "。！？!?；;"):
-        stretches.append(_paragraph(text, hi + 1))
+        own.append(_paragraph(text, hi + 1))
+    back: list[tuple[int, int]] = []
     if rules.back_references.search(text, lo, pos):
-        back = lo
+        start = lo
         for _ in range(rules.back_paragraphs):
-            if back <= 0:
+            if start <= 0:
                 break
-            stretches.append(_paragraph(text, back - 1))
-            back = stretches[-1][0]
-    stretches.append((0, len(doc.title)))
+            back.append(_paragraph(text, start - 1))
+            start = back[-1][0]
+    stretches = [*own, *back, (0, len(doc.title))]
+    if stock and not rules.stock_of_event.search(text, lo, pos):
+        stretches = back  # a stock is evidence only of the practice of a group referred to
     for a, b in stretches:
         counts: dict[str, int] = {}
         for _, w, c in keywords(a, b) if keywords else _keywords(text, a, b, rules):
@@ -288,6 +320,12 @@ def _paragraph(text: str, pos: int) -> tuple[int, int]:
     """The line around ``pos``."""
     lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
     return lo, hi if hi >= 0 else len(text)
+
+
+def _opens_with_part(text: str, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
+    """Whether the sentence of ``m`` opens with 其中 (of them) before it: it counts part of
+    the group counted before."""
+    return text[sentence[0] : m.start].lstrip(" ，,").startswith(rules.part_openers)
 
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
@@ -712,17 +750,19 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         m.category = find_category(
             text, m.start, m.end, clause, rules, sentence, weak=False, keywords=keywords
         )
-        if (
-            not m.category
-            and previous_category
-            and not any(ch in text[previous_end : m.start] for ch in FULL_STOP_CHARS)
-        ):
-            m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
+        between = text[previous_end : m.start]
+        if not m.category and previous_category and "\n" not in between:
+            if not any(ch in between for ch in FULL_STOP_CHARS):
+                m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
+            elif _opens_with_part(text, m, sentence, rules):
+                m.category = previous_category  # 计划选调362名。其中，省直部门57名: of them
         # then the practice of the paragraph, before a field named near the figure (当中8人是
-        # 中共党员, in a paragraph on graduates sent to villages)
+        # 中共党员, in a paragraph on graduates sent to villages); a stock (辖166个乡镇) is no
+        # evidence of its paragraph's practice
+        stock = not m.category and states_stock(doc, m, sentence, rules)
         m.category = (
             m.category
-            or topic_category(doc, m.start, rules, keywords)
+            or topic_category(doc, m.start, rules, keywords, stock)
             or find_category(text, m.start, m.end, clause, rules, sentence, keywords=keywords)
             or OTHER
         )

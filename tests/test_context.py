@@ -199,3 +199,19 @@ def test_without_a_headline_the_opening_heading_lines_say_the_documents_form() -
     report = "湖北省选调生工作综述\n全省招录选调生800名。"
     assert [c[3] for c in context(notice, title="")] == ["planned"]
     assert [c[3] for c in context(report, title="")] == ["reported"]
+
+
+def test_a_stock_is_no_evidence_of_its_paragraphs_practice() -> None:
+    training = "县委组织部举办年轻干部培训班，培训学员120人次。全县干部队伍中，女干部800人。"
+    assert [c[4] for c in context(training, title="")] == ["training", "other"]
+    done = "县委组织部举办年轻干部培训班，邀请专家授课。全县100名干部顺利结业了。"
+    assert [c[4] for c in context(done, title="")] == ["training"]  # something was done
+    # …unless the group is the one the event made
+    made = "全市完成乡镇领导班子换届，提拔干部200名。新一届班子成员中，35岁以下的80名。"
+    assert [c[4] for c in context(made, title="")] == ["promotion", "promotion"]
+
+
+def test_a_sentence_opening_with_of_them_counts_part_of_the_group_before() -> None:
+    body = "全省培训干部500人次，轮训3期。计划选调362名。其中，省直部门57名，市直部门305名。"
+    categories = ["training", "training", "recruitment", "recruitment", "recruitment"]
+    assert [c[4] for c in context(body, title="")] == categories
