@@ -215,3 +215,11 @@ def test_a_sentence_opening_with_of_them_counts_part_of_the_group_before() -> No
     body = "全省培训干部500人次，轮训3期。计划选调362名。其中，省直部门57名，市直部门305名。"
     categories = ["training", "training", "recruitment", "recruitment", "recruitment"]
     assert [c[4] for c in context(body, title="")] == categories
+
+
+def test_in_a_speech_what_was_done_is_reported() -> None:
+    body = "过去一年，全县培训了干部500人次。为了提升能力，今年选派干部20名。"
+    assert [c[3] for c in context(body, title="在全县组织工作会议上的讲话")] == [
+        "reported",
+        "planned",
+    ]
