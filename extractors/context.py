@@ -281,6 +281,7 @@ def topic_category(
     rules: Rules,
     keywords: KeywordIndex | None = None,
     stock: bool = False,
+    headings: list[tuple[int, int]] | None = None,
 ) -> str:
     """The practice the paragraph around ``pos`` is about (the one it names most often);
     for a heading line (38名干部沿海“取经”), the paragraph it heads; for a paragraph
@@ -289,7 +290,8 @@ def topic_category(
     names no practice is evidence of it. A paragraph naming none and referring to nothing
     before (the composition of a cadre stock) has none. ``stock``: the figure states one
     (states_stock): only a group referred back to, or one the paragraph says an event made
-    (新一届班子成员中), gives it a practice."""
+    (新一届班子成员中), gives it a practice. After the headline, the heading lines opening
+    the text (``headings``: opening_headings(doc), computed once per document)."""
     text = doc.text
     lo, hi = _paragraph(text, pos)
     own = [(lo, hi)]
@@ -303,7 +305,9 @@ def topic_category(
                 break
             back.append(_paragraph(text, start - 1))
             start = back[-1][0]
-    stretches = [*own, *back, (0, len(doc.title))]
+    if headings is None:
+        headings = opening_headings(doc, rules)
+    stretches = [*own, *back, (0, len(doc.title)), *headings]
     if stock and not rules.stock_of_event.search(text, lo, pos):
         stretches = back  # a stock is evidence only of the practice of a group referred to
     for a, b in stretches:
@@ -314,6 +318,23 @@ def topic_category(
         if counts:
             return max(counts, key=lambda c: (counts[c], -list(rules.taxonomy).index(c)))
     return ""
+
+
+def opening_headings(doc: Document, rules: Rules) -> list[tuple[int, int]]:
+    """The heading lines (short, no full stop) among the first lines of the text: where a
+    page's headline stands when the one found is none or furniture (新闻中心 > 综合)."""
+    text, spans, start = doc.text, [], 0
+    for _ in range(rules.opening_lines):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start <= rules.heading_chars and not any(
+            ch in text[start:end] for ch in "。！？!?"
+        ):
+            spans.append((start, end))
+        if end >= len(text):
+            break
+        start = end + 1
+    return spans
 
 
 def _paragraph(text: str, pos: int) -> tuple[int, int]:
@@ -337,14 +358,15 @@ def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) ->
     return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
 
 
-def planning_form(doc: Document, rules: Rules) -> bool:
+def planning_form(
+    doc: Document, rules: Rules, headings: list[tuple[int, int]] | None = None
+) -> bool:
     """Whether the document is a speech, a plan or a notice: its headline says so, or, with
     no headline found, one of the heading lines opening its text (a notice's 一、招考计划)."""
     if doc.title:
         return any(t in doc.title for t in rules.planning_titles)
-    for line in doc.text.split("\n", rules.opening_lines)[: rules.opening_lines]:
-        heading = len(line) <= rules.heading_chars and not any(ch in line for ch in "。！？!?")
-        if heading and any(t in line for t in rules.planning_titles):
+    for lo, hi in opening_headings(doc, rules) if headings is None else headings:
+        if any(t in doc.text[lo:hi] for t in rules.planning_titles):
             return True
     return False
 
@@ -730,7 +752,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         )
     previous: Measure | None = None
     previous_category, previous_end = "", 0
-    planning = planning_form(doc, rules)
+    headings = opening_headings(doc, rules)
+    planning = planning_form(doc, rules, headings)
     for m in doc.measures:
         sentence = doc.sentence_at(m.start)
         m.sentence = text[sentence[0] : sentence[1]]
@@ -762,7 +785,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         stock = not m.category and states_stock(doc, m, sentence, rules)
         m.category = (
             m.category
-            or topic_category(doc, m.start, rules, keywords, stock)
+            or topic_category(doc, m.start, rules, keywords, stock, headings)
             or find_category(text, m.start, m.end, clause, rules, sentence, keywords=keywords)
             or OTHER
         )

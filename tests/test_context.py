@@ -223,3 +223,8 @@ def test_in_a_speech_what_was_done_is_reported() -> None:
         "reported",
         "planned",
     ]
+
+
+def test_after_a_furniture_headline_the_opening_heading_lines_give_the_practice() -> None:
+    body = "新闻中心 > 综合\n甘肃公开选拔100名年轻干部\n昨日，记者从省委组织部了解到，全省共有3200人报名参加。"
+    assert [c[4] for c in context(body, title="新闻中心 > 综合")] == ["promotion", "promotion"]
