@@ -408,6 +408,15 @@ def find_modality(
     follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
     if rules.planned_cues.search(follow):
         return "planned"  # 7名党外人士将安排到…挂职: the figure's own predicate is a plan
+    comma = SUBJECT_CLAUSE_END.search(text, m.end, sentence[1])
+    if (
+        comma
+        and text[comma.start()] in "，,"
+        and m.subject
+        and text[m.end : comma.start()].endswith(m.subject)
+        and rules.planned_cues.match(text, comma.end())
+    ):
+        return "planned"  # 逾300名…干部，将被选拔…: the predicate after its subject's comma
     if m.kind == "duration" and m.qualifier == "at_least":
         return "planned"  # 任职1年以上, 具有2年以上基层工作经历: a requirement
     if planning is None:

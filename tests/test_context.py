@@ -130,6 +130,9 @@ def test_period(body: str, periods: list[str]) -> None:
         # 其中 counts part of the group before, across the full stop
         ("全省共计划选调362名。其中，省直部门57名，市直部门305名。", ["planned"] * 3),
         ("去年录用公务员120名。其中，男性60名。", ["reported"] * 2),
+        # the predicate after the counted phrase's comma (a long subject, then 将…)
+        ("逾300名来自国家部委、央企的青年干部，将被选拔任职于街道。", ["planned"]),
+        ("选派20名干部到乡镇，将进一步加强管理。", ["reported"]),  # not the figure's
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
