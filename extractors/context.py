@@ -17,6 +17,8 @@ from orgwork.pipeline.lexicon import tag_of
 
 DATA = Path(__file__).parent / "data" / "context.toml"
 CLAUSE_BREAK = re.compile(r"[,，、:：()（）]")
+# A figure's predicate runs on past 、 and brackets (选派12名干部到国家、省、市直单位挂职).
+PREDICATE_END = re.compile(r"[,，:：;；]")
 FULL_STOP_CHARS = "。！？!?\n"
 OTHER = "other"  # no taxonomy keyword near the figure
 
@@ -29,6 +31,8 @@ class Rules:
     reported_cues: re.Pattern
     planned_after_chars: int
     planning_titles: list[str]
+    offer_nouns: tuple[str, ...]
+    part_openers: tuple[str, ...]
     subject_stops: set[str]
     subject_lead_skip: set[str]
     subject_before_stops: set[str]
@@ -57,6 +61,16 @@ class Rules:
     category_exclusions: dict[str, list[str]]
     category_exclusions_before: dict[str, list[str]]
     follow_chars: int
+    heading_chars: int
+    opening_lines: int
+    identity_prefixes: tuple[str, ...]
+    identity_categories: set[str]
+    back_references: re.Pattern
+    back_paragraphs: int
+    stock_verbs: set[str]
+    stock_of_event: re.Pattern
+    event_markers: set[str]
+    untagged_verbs: set[str]
 
 
 def _cue_pattern(path: Path, raw: dict, key: str) -> re.Pattern:
@@ -94,6 +108,8 @@ def load_rules(path: Path = DATA) -> Rules:
         reported_cues=_cue_pattern(path, raw, "reported_cues"),
         planned_after_chars=int(raw["planned_after_chars"]),
         planning_titles=raw["planning_titles"],
+        offer_nouns=tuple(raw["offer_nouns"]),
+        part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
         subject_before_stops=set(raw["subject_before_stops"]),
@@ -125,13 +141,31 @@ def load_rules(path: Path = DATA) -> Rules:
             k: list(v) for k, v in raw["category_exclusions_before"].items()
         },
         follow_chars=int(raw["follow_chars"]),
+        heading_chars=int(raw["heading_chars"]),
+        opening_lines=int(raw["opening_lines"]),
+        identity_prefixes=tuple(raw["identity_prefixes"]),
+        identity_categories=set(raw["identity_categories"]),
+        back_references=_cue_pattern(path, raw, "back_references"),
+        back_paragraphs=int(raw["back_paragraphs"]),
+        stock_verbs=set(raw["stock_verbs"]),
+        stock_of_event=_cue_pattern(path, raw, "stock_of_event"),
+        event_markers=set(raw["event_markers"]),
+        untagged_verbs=set(raw["untagged_verbs"]),
     )
 
 
-def clause_bounds(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int]:
+def clause_bounds(
+    text: str, start: int, end: int, sentence: tuple[int, int], counted: str = ""
+) -> tuple[int, int]:
+    """The figure's clause: back to the last break before it (、 included: a list item), on
+    to the next break; past 、 and brackets to the end of its predicate when words other
+    than its ``counted`` phrase follow it (选派12名干部到国家、省、市直单位挂职: where they
+    go), not when the figure closes a list item (提拔45人、晋升159人)."""
     lo, hi = sentence
     left = max((m.end() for m in CLAUSE_BREAK.finditer(text, lo, start)), default=lo)
     right = CLAUSE_BREAK.search(text, end, hi)
+    if right and text[end : right.start()].replace(counted, "", 1).strip():
+        right = PREDICATE_END.search(text, end, hi)
     return left, right.start() if right else hi
 
 
@@ -147,7 +181,14 @@ def _keywords(text: str, lo: int, hi: int, rules: Rules) -> list[tuple[int, str,
         preceded = rules.category_exclusions_before.get(word)
         if preceded and text[max(0, m.start() - 4) : m.start()].endswith(tuple(preceded)):
             continue
-        found.append((m.start(), word, rules.word_category[word]))
+        category = rules.word_category[word]
+        if category in rules.identity_categories and text.startswith(
+            rules.identity_prefixes, max(0, m.start() - 1), m.start()
+        ):
+            word = text[m.start() - 1 : m.end()]  # 新考录: who the people are, not strong
+            found.append((m.start() - 1, word, category))
+            continue
+        found.append((m.start(), word, category))
     return found
 
 
@@ -216,18 +257,62 @@ def _strong(word: str, category: str, rules: Rules) -> bool:
     own practice, 发展党员)."""
     if word in rules.strong_words:
         return True
+    if category in rules.identity_categories and word.startswith(rules.identity_prefixes):
+        return False  # 新考录: who the people are
     return category not in rules.weak_categories and word not in rules.generic_words
 
 
+def states_stock(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
+    """Whether the figure's clause states a stock rather than something done: no verb in it
+    but a copula, a share or 辖 (全市干部8850人, 辖166个乡镇, 女干部占12%)."""
+    lo, hi = subject_clause(doc.text, m, sentence)
+    for s, e in _tokens_in(doc, lo, hi):
+        if m.start <= s < m.end:
+            continue
+        word = doc.text[s:e]
+        if word in rules.event_markers or word in rules.untagged_verbs:
+            return False  # 顺利完成了换届: an aspect marker says something was done (任…的两人)
+        if tag_of(word).startswith("v") and word not in rules.stock_verbs:
+            return False
+    return True
+
+
 def topic_category(
-    doc: Document, pos: int, rules: Rules, keywords: KeywordIndex | None = None
+    doc: Document,
+    pos: int,
+    rules: Rules,
+    keywords: KeywordIndex | None = None,
+    stock: bool = False,
+    headings: list[tuple[int, int]] | None = None,
 ) -> str:
-    """The practice the paragraph around ``pos`` is about (the one it names most often),
-    else the one the headline names: a figure whose sentence names no practice is evidence
-    of it. A paragraph naming none (the composition of a cadre stock) has none."""
+    """The practice the paragraph around ``pos`` is about (the one it names most often);
+    for a heading line (38名干部沿海“取经”), the paragraph it heads; for a paragraph
+    naming none that refers back to a group named before (这20名高校毕业生，…其中男性9名),
+    the paragraph that named it; else the one the headline names: a figure whose sentence
+    names no practice is evidence of it. A paragraph naming none and referring to nothing
+    before (the composition of a cadre stock) has none. ``stock``: the figure states one
+    (states_stock): only a group referred back to, or one the paragraph says an event made
+    (新一届班子成员中), gives it a practice. After the headline, the heading lines opening
+    the text (``headings``: opening_headings(doc), computed once per document)."""
     text = doc.text
-    lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
-    for a, b in ((lo, hi if hi >= 0 else len(text)), (0, len(doc.title))):
+    lo, hi = _paragraph(text, pos)
+    own = [(lo, hi)]
+    if hi - lo <= rules.heading_chars and not any(ch in text[lo:hi] for ch in "。！？!?；;"):
+        own.append(_paragraph(text, hi + 1))
+    back: list[tuple[int, int]] = []
+    if rules.back_references.search(text, lo, pos):
+        start = lo
+        for _ in range(rules.back_paragraphs):
+            if start <= 0:
+                break
+            back.append(_paragraph(text, start - 1))
+            start = back[-1][0]
+    if headings is None:
+        headings = opening_headings(doc, rules)
+    stretches = [*own, *back, (0, len(doc.title)), *headings]
+    if stock and not rules.stock_of_event.search(text, lo, pos):
+        stretches = back  # a stock is evidence only of the practice of a group referred to
+    for a, b in stretches:
         counts: dict[str, int] = {}
         for _, w, c in keywords(a, b) if keywords else _keywords(text, a, b, rules):
             if _strong(w, c, rules):
@@ -235,6 +320,35 @@ def topic_category(
         if counts:
             return max(counts, key=lambda c: (counts[c], -list(rules.taxonomy).index(c)))
     return ""
+
+
+def opening_headings(doc: Document, rules: Rules) -> list[tuple[int, int]]:
+    """The heading lines (short, no full stop) among the first lines of the text: where a
+    page's headline stands when the one found is none or furniture (新闻中心 > 综合)."""
+    text, spans, start = doc.text, [], 0
+    for _ in range(rules.opening_lines):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start <= rules.heading_chars and not any(
+            ch in text[start:end] for ch in "。！？!?"
+        ):
+            spans.append((start, end))
+        if end >= len(text):
+            break
+        start = end + 1
+    return spans
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    """The line around ``pos``."""
+    lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    return lo, hi if hi >= 0 else len(text)
+
+
+def _opens_with_part(text: str, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
+    """Whether the sentence of ``m`` opens with 其中 (of them) before it: it counts part of
+    the group counted before."""
+    return text[sentence[0] : m.start].lstrip(" ，,").startswith(rules.part_openers)
 
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
@@ -246,12 +360,38 @@ def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) ->
     return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
 
 
-def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
+def planning_form(
+    doc: Document, rules: Rules, headings: list[tuple[int, int]] | None = None
+) -> bool:
+    """Whether the document is a speech, a plan or a notice: its headline says so, or, with
+    no headline found, one of the heading lines opening its text (a notice's 一、招考计划)."""
+    if doc.title:
+        return any(t in doc.title for t in rules.planning_titles)
+    for lo, hi in opening_headings(doc, rules) if headings is None else headings:
+        if any(t in doc.text[lo:hi] for t in rules.planning_titles):
+            return True
+    return False
+
+
+def find_modality(
+    doc: Document,
+    m: Measure,
+    sentence: tuple[int, int],
+    rules: Rules,
+    previous: str = "",
+    planning: bool | None = None,
+) -> str:
     """planned when the nearest cue before the measure in its sentence is a plan cue (每年,
     确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已, 占…); with no cue, a
     speech's or plan's figures are planned. The cue may stand in a clause before a ； of
-    the same sentence (目标是，…选拔200名；…选拔1000名)."""
+    the same sentence (目标是，…选拔200名；…选拔1000名). Posts and quotas counted (职位,
+    名额) are what a plan offers, whatever the verb (职位达到了197个). A sentence opening
+    with 其中 with no cue of its own counts part of the group before: its modality
+    ``previous`` (计划选调362名。其中，省直部门57名). ``planning``: planning_form(doc), computed
+    once per document by the caller."""
     text = doc.text
+    if m.subject.endswith(rules.offer_nouns):
+        return "planned"
     left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
     lead = text[left : m.start]
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
@@ -264,13 +404,26 @@ def find_modality(doc: Document, m: Measure, sentence: tuple[int, int], rules: R
         return "planned"
     if reported > planned:
         return "reported"
+    if previous and lead.lstrip(" ，,").startswith(rules.part_openers):
+        return previous
     follow = text[m.end : m.end + rules.planned_after_chars]
     follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
     if rules.planned_cues.search(follow):
         return "planned"  # 7名党外人士将安排到…挂职: the figure's own predicate is a plan
+    comma = SUBJECT_CLAUSE_END.search(text, m.end, sentence[1])
+    if (
+        comma
+        and text[comma.start()] in "，,"
+        and m.subject
+        and text[m.end : comma.start()].endswith(m.subject)
+        and rules.planned_cues.match(text, comma.end())
+    ):
+        return "planned"  # 逾300名…干部，将被选拔…: the predicate after its subject's comma
     if m.kind == "duration" and m.qualifier == "at_least":
         return "planned"  # 任职1年以上, 具有2年以上基层工作经历: a requirement
-    if any(t in doc.title for t in rules.planning_titles) and m.kind != "percentage":
+    if planning is None:
+        planning = planning_form(doc, rules)
+    if planning and m.kind != "percentage":
         return "planned"
     return "reported"
 
@@ -718,12 +871,16 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         )
     previous: Measure | None = None
     previous_category, previous_end = "", 0
+    headings = opening_headings(doc, rules)
+    planning = planning_form(doc, rules, headings)
     for m in doc.measures:
         sentence = doc.sentence_at(m.start)
         m.sentence = text[sentence[0] : sentence[1]]
         m.period = find_period(text, m.start, sentence, rules)
-        m.modality = find_modality(doc, m, sentence, rules)
         m.subject = find_subject(doc, m, sentence, rules)
+        m.modality = find_modality(
+            doc, m, sentence, rules, previous.modality if previous is not None else "", planning
+        )
         if not m.subject and previous is not None and _share_of(text, previous, m, rules):
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
         elif not m.subject and previous is not None and _part_of(text, previous, m, sentence):
@@ -731,21 +888,23 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         if previous is not None and _batches_of(text, previous, m, rules) and m.subject:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m
-        clause = clause_bounds(text, m.start, m.end, sentence)
+        clause = clause_bounds(text, m.start, m.end, sentence, m.subject)
         m.category = find_category(
             text, m.start, m.end, clause, rules, sentence, weak=False, keywords=keywords
         )
-        if (
-            not m.category
-            and previous_category
-            and not any(ch in text[previous_end : m.start] for ch in FULL_STOP_CHARS)
-        ):
-            m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
+        between = text[previous_end : m.start]
+        if not m.category and previous_category and "\n" not in between:
+            if not any(ch in between for ch in FULL_STOP_CHARS):
+                m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
+            elif _opens_with_part(text, m, sentence, rules):
+                m.category = previous_category  # 计划选调362名。其中，省直部门57名: of them
         # then the practice of the paragraph, before a field named near the figure (当中8人是
-        # 中共党员, in a paragraph on graduates sent to villages)
+        # 中共党员, in a paragraph on graduates sent to villages); a stock (辖166个乡镇) is no
+        # evidence of its paragraph's practice
+        stock = not m.category and states_stock(doc, m, sentence, rules)
         m.category = (
             m.category
-            or topic_category(doc, m.start, rules, keywords)
+            or topic_category(doc, m.start, rules, keywords, stock, headings)
             or find_category(text, m.start, m.end, clause, rules, sentence, keywords=keywords)
             or OTHER
         )

@@ -147,6 +147,18 @@ def test_period(body: str, periods: list[str]) -> None:
         ("市委组织部面向全国高校公开选拔优秀毕业生60名。", ["planned"]),  # an offer
         ("去年公开选拔了处级干部25名。", ["reported"]),
         ("到2027年将实现全市5000名干部轮训全覆盖。", ["planned"]),
+        # the future marker with an adverb or the passive between it and its verb
+        ("这批干部将全部派赴30个乡镇挂职。", ["planned"]),
+        ("这批干部将被选派到30个乡镇挂职。", ["planned"]),
+        # posts and quotas counted are what a plan offers, whatever the verb
+        ("公告中，选调生的职位达到了197个。", ["planned"]),
+        ("其余90个名额的遴选条件是80后。", ["planned"]),
+        # 其中 counts part of the group before, across the full stop
+        ("全省共计划选调362名。其中，省直部门57名，市直部门305名。", ["planned"] * 3),
+        ("去年录用公务员120名。其中，男性60名。", ["reported"] * 2),
+        # the predicate after the counted phrase's comma (a long subject, then 将…)
+        ("逾300名来自国家部委、央企的青年干部，将被选拔任职于街道。", ["planned"]),
+        ("选派20名干部到乡镇，将进一步加强管理。", ["reported"]),  # not the figure's
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
@@ -182,3 +194,66 @@ def test_a_paragraph_practice_outranks_a_field_named_near_the_figure() -> None:
 def test_category_of_a_paragraph_without_keyword_near_the_figure() -> None:
     body = "县委组织部举办年轻干部培训班，邀请专家授课。全县共有学员86人。\n全县有乡镇12个。"
     assert [c[4] for c in context(body)] == ["training", "other"]
+
+
+def test_a_figure_takes_the_practice_of_its_own_predicate_past_a_list_of_places() -> None:
+    body = "选派30名干部到信访一线锻炼，选派12名干部到国家、省直单位挂职。"
+    assert [c[4] for c in context(body)] == ["frontline", "secondment"]
+
+
+def test_a_figure_closing_a_list_item_keeps_its_own_practice() -> None:
+    body = "其中提拔重用45人、职级晋升159人、交流任职13人。"
+    assert [c[4] for c in context(body)] == ["promotion", "promotion", "rotation"]
+
+
+def test_a_paragraph_referring_back_takes_the_practice_of_the_group_it_names() -> None:
+    body = "县里公开招聘20名高校毕业生。\n这20名毕业生中，男性9名，女性11名。\n全县有乡镇12个。"
+    assert [c[4] for c in context(body, title="")] == ["recruitment"] * 3 + ["other"]
+
+
+def test_a_heading_line_takes_the_practice_of_the_paragraph_it_heads() -> None:
+    body = "38名干部沿海取经\n今年，湖南选派干部到广东挂职锻炼，学习经验。"
+    assert [c[4] for c in context(body, title="")] == ["secondment"]
+
+
+def test_a_recruitment_word_after_new_names_who_the_people_are() -> None:
+    # 新考录公务员: recruited before; what is done with them now is the practice
+    assert [c[4] for c in context("为55名新考录公务员与导师结对。")] == ["mentoring"]
+    assert [c[4] for c in context("今年新考录公务员55名。")] == ["recruitment"]
+    assert [c[4] for c in context("全年新发展党员900人。")] == ["party_building"]
+
+
+def test_without_a_headline_the_opening_heading_lines_say_the_documents_form() -> None:
+    notice = "湖北省招录选调生公告\n一、招录计划\n全省招录选调生800名。"
+    report = "湖北省选调生工作综述\n全省招录选调生800名。"
+    assert [c[3] for c in context(notice, title="")] == ["planned"]
+    assert [c[3] for c in context(report, title="")] == ["reported"]
+
+
+def test_a_stock_is_no_evidence_of_its_paragraphs_practice() -> None:
+    training = "县委组织部举办年轻干部培训班，培训学员120人次。全县干部队伍中，女干部800人。"
+    assert [c[4] for c in context(training, title="")] == ["training", "other"]
+    done = "县委组织部举办年轻干部培训班，邀请专家授课。全县100名干部顺利结业了。"
+    assert [c[4] for c in context(done, title="")] == ["training"]  # something was done
+    # …unless the group is the one the event made
+    made = "全市完成乡镇领导班子换届，提拔干部200名。新一届班子成员中，35岁以下的80名。"
+    assert [c[4] for c in context(made, title="")] == ["promotion", "promotion"]
+
+
+def test_a_sentence_opening_with_of_them_counts_part_of_the_group_before() -> None:
+    body = "全省培训干部500人次，轮训3期。计划选调362名。其中，省直部门57名，市直部门305名。"
+    categories = ["training", "training", "recruitment", "recruitment", "recruitment"]
+    assert [c[4] for c in context(body, title="")] == categories
+
+
+def test_in_a_speech_what_was_done_is_reported() -> None:
+    body = "过去一年，全县培训了干部500人次。为了提升能力，今年选派干部20名。"
+    assert [c[3] for c in context(body, title="在全县组织工作会议上的讲话")] == [
+        "reported",
+        "planned",
+    ]
+
+
+def test_after_a_furniture_headline_the_opening_heading_lines_give_the_practice() -> None:
+    body = "新闻中心 > 综合\n甘肃公开选拔100名年轻干部\n昨日，记者从省委组织部了解到，全省共有3200人报名参加。"
+    assert [c[4] for c in context(body, title="新闻中心 > 综合")] == ["promotion", "promotion"]
