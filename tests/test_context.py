@@ -123,6 +123,15 @@ def test_subject(body: str, subjects: list[str]) -> None:
         # how long (连续5年) yields to from when before it; alone it is the scope
         ("自2015年起实施，每年选派10名，连续5年共选派50名干部。", ["自2015年起", "自2015年起"]),
         ("全县连续3年选派干部60名。", ["连续3年"]),
+        # 全年 refers back to a year named before it; alone it is the scope
+        ("1993年，市委狠抓基层，全年发展党员1383人。", ["1993年"]),
+        ("全年发展党员1638人。", ["全年"]),
+        # a range from 从…开始: its start; a stock's date with its year (截止去年底)
+        ("从2011年7月开始，到2012年1月，全省12个市完成换届。", ["从2011年7月开始"]),
+        ("截止去年底，班子成员中40岁以下的只占1.8%。", ["截止去年底"]),
+        ("截至今年6月底，共选派干部45名。", ["截至今年6月底"]),
+        # 到目前 inside a clause: how many there are now, not at the first batch
+        ("接收机构从首批的64家，拓展到目前的135家。", ["", "到目前"]),
     ],
 )
 def test_period(body: str, periods: list[str]) -> None:
