@@ -26,6 +26,7 @@ OTHER = "other"  # no taxonomy keyword near the figure
 @dataclass(frozen=True)
 class Rules:
     periods: re.Pattern
+    practice_years: re.Pattern
     weak_period_starts: tuple[str, ...]
     planned_cues: re.Pattern
     reported_cues: re.Pattern
@@ -93,8 +94,11 @@ def load_rules(path: Path = DATA) -> Rules:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     try:
         periods = re.compile("|".join(f"(?:{p})" for p in raw["periods"]))
+        practice_years = re.compile(raw["practice_years"])
     except re.error as exc:
         raise ValueError(f"{path}: bad period pattern: {exc}") from exc
+    if "period" not in practice_years.groupindex:
+        raise ValueError(f"{path}: practice_years needs a group named period")
     taxonomy = {k: list(v) for k, v in raw["taxonomy"].items()}
     if not taxonomy or any(not words for words in taxonomy.values()):
         raise ValueError(f"{path}: every taxonomy category needs keywords")
@@ -103,6 +107,7 @@ def load_rules(path: Path = DATA) -> Rules:
     words = sorted({w for ws in taxonomy.values() for w in ws}, key=len, reverse=True)
     return Rules(
         periods=periods,
+        practice_years=practice_years,
         weak_period_starts=tuple(raw["weak_period_starts"]),
         planned_cues=_cue_pattern(path, raw, "planned_cues"),
         reported_cues=_cue_pattern(path, raw, "reported_cues"),
@@ -353,9 +358,18 @@ def _opens_with_part(text: str, m: Measure, sentence: tuple[int, int], rules: Ru
 
 def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) -> str:
     """The time scope given before ``pos`` in its sentence, up to 。！？； (2021年以来，…招录
-    484人): a scope stated in an earlier sentence does not carry over (the gold rule). A scope
-    of how long (连续5年) yields to one of from when before it (自2013年起…，连续5年共…)."""
-    before = [m.group(0) for m in rules.periods.finditer(text, sentence[0], pos)]
+    484人): a scope stated in an earlier sentence does not carry over (the gold rule). A year
+    inside a clause (practice_years) is one only right before a practice word (湖北省2022年
+    招录800名), not when it dates a noun (高校2017年应届毕业生) or an event (…被确定为). A
+    scope of how long (连续5年) or referring back (全年) yields to one before it (自2013年起…，
+    连续5年共…; 1993年，…全年发展党员…)."""
+    found = [(m.start(), m.group(0)) for m in rules.periods.finditer(text, sentence[0], pos)]
+    found += [
+        (m.start(), m.group("period"))
+        for m in rules.practice_years.finditer(text, sentence[0], pos)
+        if rules.category_words.match(text, m.end())  # the year of a practice: 2022年招录
+    ]
+    before = [p for _, p in sorted(found)]
     strong = [p for p in before if not p.startswith(rules.weak_period_starts)]
     return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
 

@@ -123,6 +123,28 @@ def test_subject(body: str, subjects: list[str]) -> None:
         # how long (连续5年) yields to from when before it; alone it is the scope
         ("自2015年起实施，每年选派10名，连续5年共选派50名干部。", ["自2015年起", "自2015年起"]),
         ("全县连续3年选派干部60名。", ["连续3年"]),
+        # 全年 refers back to a year named before it; alone it is the scope
+        ("1993年，市委狠抓基层，全年发展党员1383人。", ["1993年"]),
+        ("全年发展党员1638人。", ["全年"]),
+        # a range from 从…开始: its start; a stock's date with its year (截止去年底)
+        ("从2011年7月开始，到2012年1月，全省12个市完成换届。", ["从2011年7月开始"]),
+        ("截止去年底，班子成员中40岁以下的只占1.8%。", ["截止去年底"]),
+        ("截至今年6月底，共选派干部45名。", ["截至今年6月底"]),
+        # 到目前 inside a clause: how many there are now, not at the first batch
+        ("接收机构从首批的64家，拓展到目前的135家。", ["", "到目前"]),
+        # since a month, a body's founding; the election a clause opens with; 此前
+        ("今年3月以来，共选派干部45名。", ["今年3月以来"]),
+        ("学院成立以来，累计培训干部3000人次。", ["学院成立以来"]),
+        ("此次乡镇换届中，全市择优选拔112人进入班子。", ["此次乡镇换届中"]),
+        ("此前，已有15名干部到灾区任职。", ["此前"]),
+        ("上半年，全县共培训干部500人次。", ["上半年"]),
+        ("与去年相比，今年报名人数增加了300人。", ["今年"]),  # 去年 compared, 今年 the scope
+        ("与去年相比，报名人数增加了300人。", [""]),
+        # a year inside a clause: the scope of the practice right after it
+        ("湖北省2022年招录800名选调生。", ["2022年"]),
+        ("面向高校2017年应届毕业生招录1270名。", [""]),  # the graduates' year
+        ("该馆2012年被确定为基地，先后接纳学员9000多人次。", [""]),
+        ("全县2021年共选派干部120名，其中女干部30名。", ["2021年", "2021年"]),
     ],
 )
 def test_period(body: str, periods: list[str]) -> None:
