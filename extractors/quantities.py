@@ -23,7 +23,8 @@ QUALIFIERS = {"exact", "more_than", "at_least", "less_than", "at_most", "approx"
 
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_NUM = f"[{CN_DIGITS}十百千万亿]+|半"
-AR_NUM = r"\d+(?:\.\d+)?(?:[万千亿])?"
+# 1,200: a comma before exactly three digits groups thousands (a clause comma is followed by words)
+AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[万千亿])?"
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def load_rules(path: Path = DATA) -> Rules:
     )
     percent = re.compile(
         rf"{start}(?P<pre>{_alternation(quals['before'])})?"
-        rf"(?:(?P<num>{AR_NUM})\s*(?:{_alternation(r['percent_signs'])})"
+        rf"(?:(?P<num>{number})\s*(?:{_alternation(r['percent_signs'])})"  # 三个百分点 too
         rf"|百分之(?P<cnpct>{number})"
         rf"|(?P<den>{number})分之(?P<nom>{number})"
         rf"|(?P<tenths>[一二三四五六七八九])成(?=以上|左右|多|的|[,，。；;、]|$))"
@@ -140,7 +141,7 @@ def load_rules(path: Path = DATA) -> Rules:
 @lru_cache(maxsize=4096)  # the same numerals recur (两, 三, 100): cn2an checks each at length
 def parse_number(text: str) -> float | None:
     """Arabic or Chinese numeral → value: 1.5万 → 15000, 两 → 2, 百 → 100, 半 → 0.5."""
-    text = text.strip()
+    text = text.strip().replace(",", "")
     if not text:
         return None
     if text == "半":

@@ -166,6 +166,27 @@ CASES = [
     ("11市组织部长登台述职。", [("11市", "count", 11, None, "市", "exact")]),
     ("分别任武义、龙游两县县委书记。", []),
     ("共收录3966人(次)任免名录。", [("3966人(次)", "headcount", 3966, None, "人次", "exact")]),
+    # a comma before three digits groups thousands; a clause comma is followed by words
+    ("累计培训干部1,200名。", [("1,200名", "headcount", 1200, None, "人", "exact")]),
+    (
+        "举办培训3期,200名干部参加。",
+        [
+            ("3期", "count", 3, None, "期", "exact"),
+            ("200名", "headcount", 200, None, "人", "exact"),
+        ],
+    ),
+    # a share's change in points; measure words of lessons, sheets, volumes, sets and rounds
+    ("占比提高了5.2个百分点。", [("5.2个百分点", "percentage", 5.2, None, "%", "exact")]),
+    ("比例下降三个百分点。", [("三个百分点", "percentage", 3, None, "%", "exact")]),
+    ("邀请专家授课12堂。", [("12堂", "count", 12, None, "堂", "exact")]),
+    (
+        "发放明白卡3000张、读本500册。",
+        [
+            ("3000张", "count", 3000, None, "张", "exact"),
+            ("500册", "count", 500, None, "册", "exact"),
+        ],
+    ),
+    ("开展3轮集中巡察。", [("3轮", "count", 3, None, "轮", "exact")]),
 ]
 
 
