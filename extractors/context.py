@@ -305,7 +305,7 @@ def topic_category(
     if hi - lo <= rules.heading_chars and not any(ch in text[lo:hi] for ch in "。！？!?；;"):
         own.append(_paragraph(text, hi + 1))
     back: list[tuple[int, int]] = []
-    if rules.back_references.search(text, lo, pos):
+    if rules.back_references.search(text, lo, pos + 1):  # +1: 这 right before the figure
         start = lo
         for _ in range(rules.back_paragraphs):
             if start <= 0:

@@ -23,7 +23,8 @@ QUALIFIERS = {"exact", "more_than", "at_least", "less_than", "at_most", "approx"
 
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_NUM = f"[{CN_DIGITS}十百千万亿]+|半"
-AR_NUM = r"\d+(?:\.\d+)?(?:[万千亿])?"
+# 1,200: a comma before exactly three digits groups thousands (a clause comma is followed by words)
+AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[万千亿])?"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Rules:
     duration_blocked_before: tuple[str, ...]
     duration_blocked_after: tuple[str, ...]
     single_digit_units: frozenset[str]
+    digit_only_units: frozenset[str]
+    back_reference_before: tuple[str, ...]
+    title_brackets: re.Pattern  # a whole 《…》 title
     indefinite_one: bool
     idiom_at: re.Pattern  # the longest idiom starting at a position (a lookahead)
     idiom_max_len: int
@@ -92,11 +96,18 @@ def load_rules(path: Path = DATA) -> Rules:
     )
     percent = re.compile(
         rf"{start}(?P<pre>{_alternation(quals['before'])})?"
-        rf"(?:(?P<num>{AR_NUM})\s*(?:{_alternation(r['percent_signs'])})"
+        rf"(?:(?P<num>{number})\s*(?:{_alternation(r['percent_signs'])})"  # 三个百分点 too
         rf"|百分之(?P<cnpct>{number})"
         rf"|(?P<den>{number})分之(?P<nom>{number})"
         rf"|(?P<tenths>[一二三四五六七八九])成(?=以上|左右|多|的|[,，。；;、]|$))"
         rf"(?P<post>{_alternation(quals['after'])})?"
+    )
+    for pair in r["title_brackets"]:
+        if len(pair) != 2 or not all(isinstance(c, str) and len(c) == 1 for c in pair):
+            raise ValueError(f"{path}: title bracket {pair!r} is not an opening and a closing mark")
+    titles = "|".join(
+        rf"{re.escape(o)}[^{re.escape(o + c)}\n]{{1,{int(r['title_bracket_max'])}}}{re.escape(c)}"
+        for o, c in r["title_brackets"]
     )
     try:
         noise = [re.compile(p) for p in r["noise_patterns"]]
@@ -114,6 +125,9 @@ def load_rules(path: Path = DATA) -> Rules:
         duration_blocked_before=tuple(r["duration_blocked_before"]),
         duration_blocked_after=tuple(r["duration_blocked_after"]),
         single_digit_units=frozenset(r["single_digit_units"]),
+        digit_only_units=frozenset(r["digit_only_units"]),
+        back_reference_before=tuple(r["back_reference_before"]),
+        title_brackets=re.compile(titles or "(?!)"),
         indefinite_one=bool(r["indefinite_one"]),
         idiom_max_len=max(map(len, r["idioms"]), default=0),
         idiom_at=re.compile(f"(?=({_alternation(r['idioms'])}))" if r["idioms"] else "(?!)"),
@@ -127,7 +141,7 @@ def load_rules(path: Path = DATA) -> Rules:
 @lru_cache(maxsize=4096)  # the same numerals recur (两, 三, 100): cn2an checks each at length
 def parse_number(text: str) -> float | None:
     """Arabic or Chinese numeral → value: 1.5万 → 15000, 两 → 2, 百 → 100, 半 → 0.5."""
-    text = text.strip()
+    text = text.strip().replace(",", "")
     if not text:
         return None
     if text == "半":
@@ -172,6 +186,11 @@ def _noise_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for p in rules.noise for m in p.finditer(text)]
 
 
+def _title_spans(text: str, rules: Rules) -> tuple[tuple[int, int], ...]:
+    """Inner spans of 《…》 titles, in text order and not overlapping (for inside_any)."""
+    return tuple((m.start() + 1, m.end() - 1) for m in rules.title_brackets.finditer(text))
+
+
 def find_quantities(doc: Document) -> list[Measure]:
     """All measures in the body of doc.text (title line excluded), in text order."""
     rules = load_rules()
@@ -179,6 +198,7 @@ def find_quantities(doc: Document) -> list[Measure]:
     body_start = text.find("\n") + 1 if doc.title and text.startswith(doc.title) else 0
     noise = _noise_spans(text, rules)
     quotes = find_short_quotes(text)
+    titles = _title_spans(text, rules)
     found: list[Measure] = []
 
     def usable(start: int, end: int) -> bool:
@@ -186,7 +206,9 @@ def find_quantities(doc: Document) -> list[Measure]:
             return False
         if any(s < end and start < e for s, e in noise):
             return False
-        return not inside_any(quotes, start, end) and not _in_idiom(text, start, end, rules)
+        if inside_any(quotes, start, end) or inside_any(titles, start, end):
+            return False
+        return not _in_idiom(text, start, end, rules)
 
     for pattern in (rules.double_range, rules.pattern):
         for m in pattern.finditer(text):
@@ -206,6 +228,10 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
     kind, unit = rules.units[m.group("unit")]
     groups = m.groupdict()
     if groups.get("unit1") and rules.units[groups["unit1"]] != (kind, unit):
+        return None
+    if num_text[0] == "0" and num_text[1:2].isdigit():
+        return None  # 08年, 09级: a number written with a leading zero is a year or a code
+    if m.group("unit") in rules.digit_only_units and not num_text[0].isdigit():
         return None
     value = parse_number(num_text)
     if value is None or value == 0:
@@ -247,6 +273,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
     start = m.start()
     if _blocked(text, start, m.end(), rules):
         return None
+    if kind != "headcount" and text[start - 1 : start].endswith(rules.back_reference_before):
+        return None  # 这两个重要举措: things named before; 这5名拟任人选 is still a figure
     qualifier = "exact"
     for group, table in (("pre", rules.before), ("inner", rules.inner), ("inner2", rules.inner)):
         if groups.get(group):

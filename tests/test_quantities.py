@@ -145,6 +145,48 @@ CASES = [
     ("1.2014年毕业的高校毕业生。", []),
     ("下面，我讲两个问题。", []),
     ("坚持三位一体的工作理念。", []),
+    # a unit before 后备干部 or 后进村 is still a figure (后 blocks only ages such as 80后)
+    ("确定了50名后备干部。", [("50名", "headcount", 50, None, "人", "exact")]),
+    ("全市127个后进村支部。", [("127个", "count", 127, None, "个", "exact")]),
+    # 这/那: a headcount counts, a count or duration points back to things named
+    ("这5名拟任人选都是年轻人。", [("5名", "headcount", 5, None, "人", "exact")]),
+    ("这两个重要举措，加上之前的安排。", []),
+    ("就在这一天，她来到了村里。", []),
+    # 满 before a duration: the threshold reached
+    ("在基层服务满两年且表现优秀。", [("满两年", "duration", 2, None, "年", "at_least")]),
+    # a number with a leading zero is a year (08年毕业) or a code
+    ("招聘的就是08年和09年毕业的学生。", []),
+    # a figure inside a title of a work names it
+    ("党校教师讲授《在延安十三年》。", []),
+    # places counted after digits; a Chinese numeral sums up the places just named
+    (
+        "延安市辖1区12县。",
+        [("1区", "count", 1, None, "区", "exact"), ("12县", "count", 12, None, "县", "exact")],
+    ),
+    ("11市组织部长登台述职。", [("11市", "count", 11, None, "市", "exact")]),
+    ("分别任武义、龙游两县县委书记。", []),
+    ("共收录3966人(次)任免名录。", [("3966人(次)", "headcount", 3966, None, "人次", "exact")]),
+    # a comma before three digits groups thousands; a clause comma is followed by words
+    ("累计培训干部1,200名。", [("1,200名", "headcount", 1200, None, "人", "exact")]),
+    (
+        "举办培训3期,200名干部参加。",
+        [
+            ("3期", "count", 3, None, "期", "exact"),
+            ("200名", "headcount", 200, None, "人", "exact"),
+        ],
+    ),
+    # a share's change in points; measure words of lessons, sheets, volumes, sets and rounds
+    ("占比提高了5.2个百分点。", [("5.2个百分点", "percentage", 5.2, None, "%", "exact")]),
+    ("比例下降三个百分点。", [("三个百分点", "percentage", 3, None, "%", "exact")]),
+    ("邀请专家授课12堂。", [("12堂", "count", 12, None, "堂", "exact")]),
+    (
+        "发放明白卡3000张、读本500册。",
+        [
+            ("3000张", "count", 3000, None, "张", "exact"),
+            ("500册", "count", 500, None, "册", "exact"),
+        ],
+    ),
+    ("开展3轮集中巡察。", [("3轮", "count", 3, None, "轮", "exact")]),
 ]
 
 
