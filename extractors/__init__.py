@@ -16,9 +16,11 @@ def find_facts(doc: Document) -> Document:
     from orgwork.extractors.region import resolve_region
 
     extract_metadata(doc)
+    # Where an article is about, whether or not it passes the relevance gate: a report the
+    # gate misses (a short one, a recruitment notice) still says which unit it is about.
+    doc.region = resolve_region(doc)
     if not doc.relevant:
         return doc  # other articles and ads on the page: recorded, never mined
-    doc.region = resolve_region(doc)
     doc.programs = find_programs(doc)
     assign_program_ids(doc)
     doc.measures = find_quantities(doc)

@@ -463,3 +463,15 @@ def test_a_name_that_reads_as_a_function_word_needs_its_parent() -> None:
     assert resolve_region(make_doc(body)) is None
     named = resolve_region(make_doc("马鞍山市和县选派干部20名到基层挂职。"))
     assert named is not None and named.name == "和县" and named.adcode == "340523"
+
+
+def test_an_article_the_relevance_gate_drops_still_has_its_region() -> None:
+    """A short report the gate misses (a recruitment notice) is not mined, but it says which
+    unit it is about."""
+    from orgwork.extractors import find_facts
+    from orgwork.pipeline.document import Document
+
+    text = "深圳市盐田区2011年公开招考事业单位职员公告\n盐田区事业单位拟公开招考职员77名。\n"
+    doc = find_facts(Document(source="t.txt", text=text, title=text.split("\n")[0]))
+    assert not doc.relevant and doc.measures == []
+    assert doc.region is not None and (doc.region.name, doc.region.adcode) == ("盐田区", "440308")
