@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -463,15 +463,23 @@ class SubjectPhrase:
     person_heads: tuple[str, ...]
     copulas: tuple[str, ...]
     event_units: frozenset[str]
+    range_from: re.Pattern
+    range_turn: re.Pattern
+    range_to: re.Pattern
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
+    try:
+        ranges = {key: re.compile(raw[key]) for key in ("range_from", "range_turn", "range_to")}
+    except re.error as exc:
+        raise ValueError(f"{DATA}: bad range pattern in [subject_phrase]: {exc}") from exc
     return SubjectPhrase(
         coordinators=frozenset(raw["coordinators"]),
         predicate_nouns=frozenset(raw["predicate_nouns"]),
         person_heads=tuple(raw["person_heads"]),
         copulas=tuple(sorted(raw["copulas"], key=len, reverse=True)),
         event_units=frozenset(raw["event_units"]),
+        **ranges,
     )
 
 
@@ -828,13 +836,60 @@ def _part_of(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]
 
 def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
     """What is counted: the noun phrase after the unit, else the one right before the figure
-    (the gold's rule: it may stand after the unit or before the figure)."""
+    (the gold's rule: it may stand after the unit or before the figure); for an end of a
+    range (从64家，拓展到135家) with no noun after it, what changes, named before 从."""
     clause_start, clause_end = subject_clause(doc.text, m, sentence)
     if m.kind == "duration" and m.qualifier == "at_least":
         before = _tokens_in(doc, clause_start, m.start)
         if before and doc.text[before[-1][0] : before[-1][1]] in rules.subject_lasting_verbs:
             return doc.text[before[-1][0] : before[-1][1]]  # 任职1年以上的副职: the tenure lasts
-    return subject_after(doc, m, clause_end, rules) or subject_before(doc, m, clause_start, rules)
+    after = subject_after(doc, m, clause_end, rules)
+    if not after or m.kind == "duration":  # 从一般1年调整为2年: the practice after is the turn
+        topic = range_topic(doc, m, sentence, rules)
+        if topic:
+            return topic
+    return after or subject_before(doc, m, clause_start, rules)
+
+
+def _range_origin(text: str, m: Measure, sentence: tuple[int, int], phrase: SubjectPhrase) -> int:
+    """Where 从 opens a range ``m`` is an end of (从首批的64家，拓展到135家), else -1."""
+    lo, hi = sentence
+    found = phrase.range_from.search(text, max(lo, m.start - 7), m.start)
+    if found and phrase.range_turn.match(text, m.end, hi):
+        return found.start()
+    found = phrase.range_to.search(text, max(lo, m.start - 40), m.start)
+    return found.start() if found else -1
+
+
+def _range_topic_span(
+    text: str, m: Measure, sentence: tuple[int, int], phrase: SubjectPhrase
+) -> tuple[int, int, bool] | None:
+    """Where what a range changes is named: (start, end, whether it opens that stretch): the
+    clause before 从 up to it, or the clause before when 从 opens its own; else None."""
+    origin = _range_origin(text, m, sentence, phrase)
+    if origin < 0:
+        return None
+    start = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], origin):
+        start = brk.end()
+    if text[start:origin].strip() or start == sentence[0]:
+        return start, origin, False
+    before = sentence[0]  # 援藏干部人才选派数量逐批增加，从第一批622名…
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], start - 1):
+        before = brk.end()
+    return before, start - 1, True
+
+
+def range_topic(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
+    """What a range ``m`` is an end of changes (深圳接收实训机构从首批的64家 → 实训机构;
+    援藏干部人才选派数量逐批增加，从第一批622名… → 援藏干部人才), else ""."""
+    span = _range_topic_span(doc.text, m, sentence, rules.phrase)
+    if span is None:
+        return ""
+    lo, hi, opens = span
+    if opens:
+        return _noun_phrase(doc, lo, hi, rules, activity=True)  # a clause's subject opens it
+    return subject_before(doc, replace(m, start=hi, end=hi, kind="count"), lo, rules)
 
 
 def _subject_role(word: str, rules: Rules) -> str:
@@ -855,7 +910,8 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
     segment exactly as inside the whole text (tests compare the records of both)."""
     lo, hi = subject_clause(text, m, sentence)
     named = pool_clause(text, lo, sentence)  # 从X中，择优选拔N人: X is read too
-    return (named[0] - 1 if named else lo), hi
+    topic = _range_topic_span(text, m, sentence, load_rules().phrase)  # …and what a range changes
+    return min(named[0] - 1 if named else lo, topic[0] if topic else lo), hi
 
 
 def find_program(m: Measure, programs: list[Program], sentence: tuple[int, int]) -> str:

@@ -95,6 +95,11 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("一些岗位延长到3年。", [""]),  # a preposition alone names nothing
         # a share of a total right after a figure is a share of its group
         ("参加过学习的少数民族干部8000多人,占干部培训总数的30%以上。", ["少数民族干部"] * 2),
+        # the ends of a range count what changes, named before 从 or opening the clause before
+        ("深圳接收机构从首批的64家，拓展到目前的135家。", ["机构", "机构"]),
+        ("援藏干部选派数量逐批增加，从第一批622名增加到第十批2117名。", ["援藏干部选派数量"] * 2),
+        ("挂职时间从此前的一般1年调整为一般2年，一些岗位延长到3年。", ["挂职", "挂职", ""]),
+        ("从3名干部中选拔2人到乡镇。", ["干部", ""]),  # a pool, no range
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
