@@ -466,11 +466,15 @@ class SubjectPhrase:
     range_from: re.Pattern
     range_turn: re.Pattern
     range_to: re.Pattern
+    growth: re.Pattern
+    modifier_suffixes: tuple[str, ...]
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
     try:
-        ranges = {key: re.compile(raw[key]) for key in ("range_from", "range_turn", "range_to")}
+        ranges = {
+            key: re.compile(raw[key]) for key in ("range_from", "range_turn", "range_to", "growth")
+        }
     except re.error as exc:
         raise ValueError(f"{DATA}: bad range pattern in [subject_phrase]: {exc}") from exc
     return SubjectPhrase(
@@ -479,6 +483,7 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         person_heads=tuple(raw["person_heads"]),
         copulas=tuple(sorted(raw["copulas"], key=len, reverse=True)),
         event_units=frozenset(raw["event_units"]),
+        modifier_suffixes=tuple(raw["modifier_suffixes"]),
         **ranges,
     )
 
@@ -547,6 +552,9 @@ def _role(text: str, token: tuple[int, int, str], rules: Rules) -> str:
     if word in rules.subject_stops or word in rules.phrase.predicate_nouns:
         return "end"
     role = _subject_role(word, rules)
+    suffixed = len(word) > 1 and word.endswith(rules.phrase.modifier_suffixes)
+    if role == "end" and suffixed and tag_of(word) in ("", "v"):
+        return "modifier"  # 处级, 区直: a rank or an affiliation jieba calls a verb
     if role == "end" and tag_of(word).startswith("v"):
         if word.endswith(rules.phrase.person_heads) and len(word) > 1:
             return "noun"  # 正职, 副职: jieba tags them verbs
@@ -780,6 +788,12 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
             lo, hi = named  # 从X中，择优选拔N人: the pool in the clause before
             return _pool_phrase(text, _with_ages(text, _tokens_in(doc, lo, hi), lo, hi), rules)
         return ""  # 增补3名, 录用488人: the verb says what was done, not who
+    if (
+        not has_noun
+        and m.kind == "percentage"
+        and rules.phrase.growth.search(text[clause_start : m.start])
+    ):
+        return ""  # 比去年增长了27.9%: how much more, of no group named
     return text[picked[0][0] : picked[-1][1]]
 
 
@@ -817,6 +831,8 @@ def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
     between = text[previous.end : m.start].strip("，,、 ")  # 35岁以下的1541人、占76.7%
     if m.kind != "percentage":
         return False
+    if rules.phrase.growth.search(between):
+        return True  # 研究生121名，比去年增长了72.8%: the group grew
     # …or of a total: 8000多人,占干部培训总数的30%以上
     return between in rules.share_words or (
         between.startswith(tuple(rules.share_words))

@@ -100,6 +100,12 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("援藏干部选派数量逐批增加，从第一批622名增加到第十批2117名。", ["援藏干部选派数量"] * 2),
         ("挂职时间从此前的一般1年调整为一般2年，一些岗位延长到3年。", ["挂职", "挂职", ""]),
         ("从3名干部中选拔2人到乡镇。", ["干部", ""]),  # a pool, no range
+        # a growth right after a figure is of its group; alone, of no group named
+        ("其中研究生121名，比去年增长了72.8%。", ["研究生", "研究生"]),
+        ("共有2441名应届高校毕业生报考，比去年增长了27.9%。", ["应届高校毕业生", ""]),
+        # ranks and affiliations jieba tags verbs qualify the noun; 专门面向 ends the phrase
+        ("拿出200余个处级和副处级职位专门面向全国选聘。", ["副处级职位"]),
+        ("到55个区直单位的有关岗位锻炼。", ["区直单位"]),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
