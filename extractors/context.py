@@ -468,6 +468,8 @@ class SubjectPhrase:
     range_to: re.Pattern
     growth: re.Pattern
     modifier_suffixes: tuple[str, ...]
+    composition_marker: str
+    composition_verbs: tuple[str, ...]
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
@@ -484,6 +486,8 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         copulas=tuple(sorted(raw["copulas"], key=len, reverse=True)),
         event_units=frozenset(raw["event_units"]),
         modifier_suffixes=tuple(raw["modifier_suffixes"]),
+        composition_marker=str(raw["composition_marker"]),
+        composition_verbs=tuple(raw["composition_verbs"]),
         **ranges,
     )
 
@@ -734,6 +738,10 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1
+    if j and _unknown_word(words[j - 1]) and words[j - 1][-1] in rules.subject_lead_skip:
+        start, stop, age = tokens[j - 1]  # 培训面均在90%以上: jieba's guess 面均 hides 均
+        if tag_of(text[start : stop - 1]):
+            tokens[j - 1], words[j - 1] = (start, stop - 1, age), text[start : stop - 1]
     end = j
     has_noun = has_verb = False
     noun_chars = 0
@@ -770,7 +778,12 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         or tag_of(text[picked[0][0] : picked[0][1]]) == "f"
     ):
         picked = picked[1:]  # 以下干部 without its age, 的… : no phrase starts with them
-    if has_noun and len(picked) > 1 and text[picked[0][0] : picked[0][1]] in rules.word_category:
+    if (
+        has_noun
+        and len(picked) > 1
+        and text[picked[0][0] : picked[0][1]] in rules.word_category
+        and picked[-1][1] - picked[1][0] > 1  # 培训面: a one-character head makes one word
+    ):
         picked = picked[1:]  # 培训科级干部: the practice is the verb, the cadres are counted
     if not picked:
         return ""
@@ -859,6 +872,12 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         before = _tokens_in(doc, clause_start, m.start)
         if before and doc.text[before[-1][0] : before[-1][1]] in rules.subject_lasting_verbs:
             return doc.text[before[-1][0] : before[-1][1]]  # 任职1年以上的副职: the tenure lasts
+    phrase = rules.phrase
+    marker = m.start - len(phrase.composition_marker)
+    if doc.text.startswith(phrase.composition_verbs, m.end) and doc.text.startswith(
+        phrase.composition_marker, marker
+    ):  # 常务委员会由13人组成: the body is counted
+        return subject_before(doc, replace(m, start=marker, end=marker), clause_start, rules)
     after = subject_after(doc, m, clause_end, rules)
     if not after or m.kind == "duration":  # 从一般1年调整为2年: the practice after is the turn
         topic = range_topic(doc, m, sentence, rules)

@@ -106,6 +106,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # ranks and affiliations jieba tags verbs qualify the noun; 专门面向 ends the phrase
         ("拿出200余个处级和副处级职位专门面向全国选聘。", ["副处级职位"]),
         ("到55个区直单位的有关岗位锻炼。", ["区直单位"]),
+        # a body made of a headcount is counted; a rate jieba runs into 均 (面均) is its phrase
+        ("常务委员会由13人组成。", ["常务委员会"]),
+        ("全县科级干部集中培训面均在90%以上。", ["培训面"]),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
