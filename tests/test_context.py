@@ -181,6 +181,12 @@ def test_period(body: str, periods: list[str]) -> None:
         # the predicate after the counted phrase's comma (a long subject, then 将…)
         ("逾300名来自国家部委、央企的青年干部，将被选拔任职于街道。", ["planned"]),
         ("选派20名干部到乡镇，将进一步加强管理。", ["reported"]),  # not the figure's
+        # a quantity word states a fact, but not a target's figure after 力争, 确保…
+        ("全县女干部比例达到20%。", ["reported"]),
+        ("力争到2025年，全县女干部比例达到20%。", ["planned"]),
+        ("确保年轻干部占班子成员的30%。", ["planned"]),
+        ("全市年轻干部总数将达到500名。", ["planned"]),
+        ("现在，每年调训的干部就达3000多人。", ["reported"]),  # a habit's figure: a fact
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
