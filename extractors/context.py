@@ -412,7 +412,7 @@ def find_modality(
     if m.subject.endswith(rules.offer_nouns):
         return "planned"
     left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
-    lead = text[left : m.start]
+    lead = text[left : m.end]  # with the figure's own qualifier (不少于5天)
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
         if lo < hi:

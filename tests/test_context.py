@@ -187,6 +187,11 @@ def test_period(body: str, periods: list[str]) -> None:
         ("确保年轻干部占班子成员的30%。", ["planned"]),
         ("全市年轻干部总数将达到500名。", ["planned"]),
         ("现在，每年调训的干部就达3000多人。", ["reported"]),  # a habit's figure: a fact
+        # a rule's requirement, before the figure or in its own qualifier
+        ("每个乡镇领导班子至少配备1名35岁以下干部。", ["planned"]),
+        ("原则上每个村配备1名第一书记。", ["planned"]),
+        ("干部每年参加培训的时间累计不少于110学时。", ["planned"]),
+        ("全县90%以上的党员参加了培训。", ["reported"]),  # 以上 alone is no requirement
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
