@@ -192,6 +192,8 @@ def test_period(body: str, periods: list[str]) -> None:
         ("原则上每个村配备1名第一书记。", ["planned"]),
         ("干部每年参加培训的时间累计不少于110学时。", ["planned"]),
         ("全县90%以上的党员参加了培训。", ["reported"]),  # 以上 alone is no requirement
+        ("近期将由各镇与20名毕业生签订合同。", ["planned"]),  # 将由: will be done by
+        ("全年计划培训1000人次，实际培训1200人次。", ["planned", "reported"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
@@ -255,6 +257,17 @@ def test_a_recruitment_word_after_new_names_who_the_people_are() -> None:
     assert [c[4] for c in context("为55名新考录公务员与导师结对。")] == ["mentoring"]
     assert [c[4] for c in context("今年新考录公务员55名。")] == ["recruitment"]
     assert [c[4] for c in context("全年新发展党员900人。")] == ["party_building"]
+
+
+def test_a_speechs_account_of_the_past_is_reported_its_targets_planned() -> None:
+    speech = "在全市组织工作会议上的讲话"
+    past = ["去年，全市共培训干部1000人次。", "换届以来，全市新提拔干部300名。",
+            "五年来，全市共发展党员5万名。", "过去一年，全市选派干部200名。"]  # fmt: skip
+    for body in past:
+        assert [c[3] for c in context(body, title=speech)] == ["reported"], body
+    plans = ["今年，全市选派干部100名。", "今年选派干部人数要比去年增加100名。"]
+    for body in plans:  # a comparison's year is no scope of what was done
+        assert [c[3] for c in context(body, title=speech)] == ["planned"], body
 
 
 def test_without_a_headline_the_opening_heading_lines_say_the_documents_form() -> None:
