@@ -194,6 +194,15 @@ def test_period(body: str, periods: list[str]) -> None:
         ("全县90%以上的党员参加了培训。", ["reported"]),  # 以上 alone is no requirement
         ("近期将由各镇与20名毕业生签订合同。", ["planned"]),  # 将由: will be done by
         ("全年计划培训1000人次，实际培训1200人次。", ["planned", "reported"]),
+        # the verbs of a plan after 要 and 将; the length of a term a rule sets
+        ("每个村要配备1名专职党务工作者。", ["planned"]),
+        ("全市今年将新增年轻干部200名。", ["planned"]),
+        ("新录用公务员试用期为1年。", ["planned"]),
+        ("选调生服务期为5年。", ["planned"]),
+        ("研修班学制3天。", ["reported"]),  # a course's length
+        ("服务期满的选调生120名全部留任。", ["reported"]),  # a term served
+        # a list detailing the group before, across the full stop
+        ("今年将选派干部100名。具体为：乡镇50名，县直50名。", ["planned"] * 3),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
