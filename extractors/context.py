@@ -30,6 +30,8 @@ class Rules:
     weak_period_starts: tuple[str, ...]
     planned_cues: re.Pattern
     reported_cues: re.Pattern
+    quantity_cues: re.Pattern
+    target_cues: re.Pattern
     planned_after_chars: int
     planning_titles: list[str]
     offer_nouns: tuple[str, ...]
@@ -111,6 +113,8 @@ def load_rules(path: Path = DATA) -> Rules:
         weak_period_starts=tuple(raw["weak_period_starts"]),
         planned_cues=_cue_pattern(path, raw, "planned_cues"),
         reported_cues=_cue_pattern(path, raw, "reported_cues"),
+        quantity_cues=_cue_pattern(path, raw, "quantity_cues"),
+        target_cues=_cue_pattern(path, raw, "target_cues"),
         planned_after_chars=int(raw["planned_after_chars"]),
         planning_titles=raw["planning_titles"],
         offer_nouns=tuple(raw["offer_nouns"]),
@@ -396,7 +400,8 @@ def find_modality(
     planning: bool | None = None,
 ) -> str:
     """planned when the nearest cue before the measure in its sentence is a plan cue (每年,
-    确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已, 占…); with no cue, a
+    确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已…) or a quantity word (占,
+    达到) with no target cue before it (力争…比例达到20% is a target); with no cue, a
     speech's or plan's figures are planned. The cue may stand in a clause before a ； of
     the same sentence (目标是，…选拔200名；…选拔1000名). Posts and quotas counted (职位,
     名额) are what a plan offers, whatever the verb (职位达到了197个). A sentence opening
@@ -407,13 +412,16 @@ def find_modality(
     if m.subject.endswith(rules.offer_nouns):
         return "planned"
     left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
-    lead = text[left : m.start]
+    lead = text[left : m.end]  # with the figure's own qualifier (不少于5天)
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
         if lo < hi:
             lead = lead[:lo] + " " * (hi - lo) + lead[hi:]
     planned = _last_match(rules.planned_cues, lead)
     reported = _last_match(rules.reported_cues, lead)
+    if not rules.target_cues.search(lead):
+        # a quantity word (达到, 占) states a fact, but not after a target's cue (力争…达到)
+        reported = max(reported, _last_match(rules.quantity_cues, lead))
     if planned > reported:
         return "planned"
     if reported > planned:

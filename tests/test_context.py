@@ -195,6 +195,28 @@ def test_period(body: str, periods: list[str]) -> None:
         # the predicate after the counted phrase's comma (a long subject, then 将…)
         ("逾300名来自国家部委、央企的青年干部，将被选拔任职于街道。", ["planned"]),
         ("选派20名干部到乡镇，将进一步加强管理。", ["reported"]),  # not the figure's
+        # a quantity word states a fact, but not a target's figure after 力争, 确保…
+        ("全县女干部比例达到20%。", ["reported"]),
+        ("力争到2025年，全县女干部比例达到20%。", ["planned"]),
+        ("确保年轻干部占班子成员的30%。", ["planned"]),
+        ("全市年轻干部总数将达到500名。", ["planned"]),
+        ("现在，每年调训的干部就达3000多人。", ["reported"]),  # a habit's figure: a fact
+        # a rule's requirement, before the figure or in its own qualifier
+        ("每个乡镇领导班子至少配备1名35岁以下干部。", ["planned"]),
+        ("原则上每个村配备1名第一书记。", ["planned"]),
+        ("干部每年参加培训的时间累计不少于110学时。", ["planned"]),
+        ("全县90%以上的党员参加了培训。", ["reported"]),  # 以上 alone is no requirement
+        ("近期将由各镇与20名毕业生签订合同。", ["planned"]),  # 将由: will be done by
+        ("全年计划培训1000人次，实际培训1200人次。", ["planned", "reported"]),
+        # the verbs of a plan after 要 and 将; the length of a term a rule sets
+        ("每个村要配备1名专职党务工作者。", ["planned"]),
+        ("全市今年将新增年轻干部200名。", ["planned"]),
+        ("新录用公务员试用期为1年。", ["planned"]),
+        ("选调生服务期为5年。", ["planned"]),
+        ("研修班学制3天。", ["reported"]),  # a course's length
+        ("服务期满的选调生120名全部留任。", ["reported"]),  # a term served
+        # a list detailing the group before, across the full stop
+        ("今年将选派干部100名。具体为：乡镇50名，县直50名。", ["planned"] * 3),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
@@ -258,6 +280,17 @@ def test_a_recruitment_word_after_new_names_who_the_people_are() -> None:
     assert [c[4] for c in context("为55名新考录公务员与导师结对。")] == ["mentoring"]
     assert [c[4] for c in context("今年新考录公务员55名。")] == ["recruitment"]
     assert [c[4] for c in context("全年新发展党员900人。")] == ["party_building"]
+
+
+def test_a_speechs_account_of_the_past_is_reported_its_targets_planned() -> None:
+    speech = "在全市组织工作会议上的讲话"
+    past = ["去年，全市共培训干部1000人次。", "换届以来，全市新提拔干部300名。",
+            "五年来，全市共发展党员5万名。", "过去一年，全市选派干部200名。"]  # fmt: skip
+    for body in past:
+        assert [c[3] for c in context(body, title=speech)] == ["reported"], body
+    plans = ["今年，全市选派干部100名。", "今年选派干部人数要比去年增加100名。"]
+    for body in plans:  # a comparison's year is no scope of what was done
+        assert [c[3] for c in context(body, title=speech)] == ["planned"], body
 
 
 def test_without_a_headline_the_opening_heading_lines_say_the_documents_form() -> None:
