@@ -250,6 +250,21 @@ def test_split_keeps_one_tail_part() -> None:
     assert split_articles(lines, load_rules())[1:] == [lines[3:]]
 
 
+def test_headline_above_source_lines_opens_its_article() -> None:
+    """Source and date lines between a headline and its dateline go with the headline; a
+    trail of links (地方网 > 陕西 > …) is furniture."""
+    lines = clean_lines(
+        "宝鸡新闻 凤县新闻 麟游新闻 千阳新闻 陇县新闻\n地方网 > 陕西 > 宝鸡市 > 陇县新闻 > 正文\n"
+        "陇县选派108名优秀干部到村任第一书记\n来源：陕西农村报 2015-08-21 19:02\n"
+        "本报讯（特约通讯员 梁会平）日前，陇县再次向108个村选派了第一书记。\n",
+        load_rules(),
+    )
+    assert not any("正文" in line for line in lines)
+    parts = split_articles(lines, load_rules())
+    assert parts[-1][0] == "陇县选派108名优秀干部到村任第一书记"
+    assert parts[-1][1].startswith("来源") and parts[-1][2].startswith("本报讯")
+
+
 def test_utf16_bom_constant() -> None:
     # detect_binary must not mistake UTF-16 (NUL bytes) for binary data.
     assert detect_binary(codecs.BOM_UTF16_LE + REPORT.encode("utf-16-le")) is None

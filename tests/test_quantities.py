@@ -187,6 +187,12 @@ CASES = [
         ],
     ),
     ("开展3轮集中巡察。", [("3轮", "count", 3, None, "轮", "exact")]),
+    # a time of day is no count, even with a unit word after it on the next line
+    (
+        "2010年08月07日19:33\n人民网南宁8月7日电，选派干部120人。",
+        [("120人", "headcount", 120, None, "人", "exact")],
+    ),
+    ("上午8:30，200名学员参加开班式。", [("200名", "headcount", 200, None, "人", "exact")]),
 ]
 
 
