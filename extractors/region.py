@@ -231,6 +231,8 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     rows |= _missing_units(raw.get("missing_units", {}), rows, path)
     units = {code: _unit(code, name, rows) for code, name in rows.items()}
     past = _historic_rows(historic, rows)
+    blocked = set(raw["blocked_short_names"])
+    max_freq = int(raw["max_short_name_frequency"])
     # Names of the time for parents that are themselves historic (巢湖地区).
     names = {r["adcode"]: r["name"] for r in past} | rows
     latest: set[tuple[str, str]] = set()
@@ -244,19 +246,21 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
             units[r["adcode"]] = _unit(
                 r["adcode"], r["name"], names, current=r["current_adcode"], historic=True
             )
-    blocked = set(raw["blocked_short_names"])
-    max_freq = int(raw["max_short_name_frequency"])
+
     aliases: dict[str, list[str]] = defaultdict(list)
     common = set()
     current_names = {u.name for u in units.values() if not u.historic}
     for unit in sorted(units.values(), key=lambda u: u.historic):  # current units first
         if unit.historic and (
             unit.name in current_names
+            or unit.name in blocked
             or (
                 tag_of(unit.name) != "ns" and frequency_of(unit.name) >= rules.common_word_frequency
             )
         ):
-            continue  # 郊区, 城区 of old: the current unit of that name, or a word, is meant
+            # 郊区, 城区 of old: the current unit of that name, or a word, is meant; 新区 (唐山's
+            # district until 2001) is the word for any new district
+            continue
         aliases[unit.name].append(unit.adcode)
         if unit.historic:
             continue  # by full name only: 松花江 is a river, 松花江地区 the unit of old

@@ -105,6 +105,17 @@ def test_place_mentions_are_whole_names_longest_first() -> None:
     assert find_place_mentions("", gaz) == [] and find_place_mentions("晋", gaz) == []
 
 
+def test_a_generic_word_is_no_unit_of_old() -> None:
+    """新区, 城区, 矿区, 郊区 name any new district, town centre, mining area or suburb: a unit
+    of old named so (唐山's 新区 until 2001) is not found by that word alone."""
+    from orgwork.extractors.region import load_gazetteer
+
+    aliases = load_gazetteer().aliases
+    assert "新区" not in aliases
+    region = resolve_region(make_doc("为浙江舟山群岛新区（以下简称“新区”）提供支撑，新区引进人才。"))
+    assert region is None or region.adcode != "130206"
+
+
 DATONG_QH = ("大通回族土族自治县", "630121", "青海省", "西宁市", "大通回族土族自治县", "county")
 
 
