@@ -112,7 +112,9 @@ def test_a_generic_word_is_no_unit_of_old() -> None:
 
     aliases = load_gazetteer().aliases
     assert "新区" not in aliases
-    region = resolve_region(make_doc("为浙江舟山群岛新区（以下简称“新区”）提供支撑，新区引进人才。"))
+    region = resolve_region(
+        make_doc("为浙江舟山群岛新区（以下简称“新区”）提供支撑，新区引进人才。")
+    )
     assert region is None or region.adcode != "130206"
 
 
