@@ -114,3 +114,22 @@ def test_bootstrap_intervals_resample_documents() -> None:
     assert bootstrap_intervals(report, resamples=500) == intervals  # fixed seed
     same = {"documents": {k: doc(1, 5, 0, 0) for k in "abc"}}
     assert bootstrap_intervals(same)["region_accuracy"] == {"score": 1.0, "low": 1.0, "high": 1.0}
+
+
+def test_quality_table_scores_the_samples() -> None:
+    """tools/quality_table.py (the README's table) scores a set as orgwork eval does."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "quality_table", ROOT / "tools" / "quality_table.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    report = tool.score_set("gold")
+    table = tool.quality_table(["gold"]).splitlines()
+    assert table[0] == "| measure | samples (3) | target |"
+    f1 = report["summary"]["measures"]["f1"]
+    assert table[2].startswith("| measures F1 (P / R) | ") and f"{f1:.3f}" in table[2]
+    assert table[8].startswith("| subject accuracy | ") and table[8].endswith(" | ≥ 0.85 |")
