@@ -163,6 +163,51 @@ def load_rules(path: Path = DATA) -> Rules:
     )
 
 
+@dataclass(frozen=True)
+class CategoryRules:
+    """[category_rules] of context.toml: how far the category rules look, beyond [taxonomy]."""
+
+    title_open: str
+    title_close: str
+    title_chars: int
+    member_categories: set[str]
+
+
+@lru_cache(maxsize=4)
+def load_category_rules(path: Path = DATA) -> CategoryRules:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))["category_rules"]
+    rules = CategoryRules(
+        title_open=str(raw["title_open"]),
+        title_close=str(raw["title_close"]),
+        title_chars=int(raw["title_chars"]),
+        member_categories=set(raw["member_categories"]),
+    )
+    if not rules.member_categories <= set(load_rules(path).taxonomy):
+        raise ValueError(f"{path}: member_categories must be taxonomy categories")
+    if not rules.title_open or not rules.title_close or rules.title_chars < 1:
+        raise ValueError(f"{path}: title_open, title_close and title_chars are needed")
+    return rules
+
+
+def in_title(text: str, start: int, end: int, extra: CategoryRules) -> bool:
+    """Whether [start, end) lies inside a cited title (《关于后备干部队伍建设问题的思考》):
+    a document's title names what it is about, not the practice of a figure near it."""
+    opened = text.rfind(extra.title_open, max(0, start - extra.title_chars), start)
+    if opened < 0 or extra.title_close in text[opened:start]:
+        return False
+    return extra.title_close in text[end : end + extra.title_chars]
+
+
+def member_category(subject: str, rules: Rules) -> str:
+    """The category a counted phrase names its people by when they are members of a
+    practice's pool (105名村两委主要负责人后备干部: reserve_pool), else ""."""
+    extra = load_category_rules()
+    for m in rules.category_words.finditer(subject):
+        if rules.word_category[m.group(0)] in extra.member_categories:
+            return rules.word_category[m.group(0)]
+    return ""
+
+
 def clause_bounds(
     text: str, start: int, end: int, sentence: tuple[int, int], counted: str = ""
 ) -> tuple[int, int]:
@@ -206,10 +251,18 @@ class KeywordIndex:
     figure reads its clause, sentence and paragraph, which a pass each cost a tenth of
     extraction. A keyword counts in a stretch when it lies wholly inside it."""
 
-    def __init__(self, text: str, rules: Rules):
-        self.found = _keywords(text, 0, len(text), rules)
+    def __init__(self, text: str, rules: Rules, found: list | None = None):
+        self.text = text
+        self.found = _keywords(text, 0, len(text), rules) if found is None else found
         self.starts = [pos for pos, _, _ in self.found]
         self.ends = [pos + len(w) for pos, w, _ in self.found]
+
+    def outside_titles(self, rules: Rules) -> KeywordIndex:
+        """The same keywords but those inside a cited title (in_title): what a figure's
+        category reads (a programme's may be named in one: 《…“211”工程的实施意见》)."""
+        extra = load_category_rules()
+        kept = [k for k in self.found if not in_title(self.text, k[0], k[0] + len(k[1]), extra)]
+        return KeywordIndex(self.text, rules, kept)
 
     def __call__(self, lo: int, hi: int) -> list[tuple[int, str, str]]:
         i = bisect.bisect_left(self.starts, lo)
@@ -984,6 +1037,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         )
     previous: Measure | None = None
     previous_category, previous_end = "", 0
+    keywords = keywords.outside_titles(rules)  # measures' categories from here on
     headings = opening_headings(doc, rules)
     planning = planning_form(doc, rules, headings)
     for m in doc.measures:
@@ -1002,7 +1056,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence, m.subject)
-        m.category = find_category(
+        m.category = member_category(m.subject, rules) or find_category(
             text, m.start, m.end, clause, rules, sentence, weak=False, keywords=keywords
         )
         between = text[previous_end : m.start]

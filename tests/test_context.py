@@ -327,3 +327,35 @@ def test_in_a_speech_what_was_done_is_reported() -> None:
 def test_after_a_furniture_headline_the_opening_heading_lines_give_the_practice() -> None:
     body = "新闻中心 > 综合\n甘肃公开选拔100名年轻干部\n昨日，记者从省委组织部了解到，全省共有3200人报名参加。"
     assert [c[4] for c in context(body, title="新闻中心 > 综合")] == ["promotion", "promotion"]
+
+
+def test_a_keyword_inside_a_cited_title_is_no_evidence_of_a_figures_practice() -> None:
+    cited = "全县撰写调研报告60余篇，其中《关于后备干部队伍建设问题的思考》被采用。"
+    assert [c[4] for c in context(cited)] == ["other"]
+    assert [c[4] for c in context(cited.replace("《", "").replace("》", ""))] == ["reserve_pool"]
+    # …but a programme named inside a title still takes the practice its title names
+    doc = extract_document(make_doc("省委印发《关于培养选拔优秀年轻干部“211”工程的实施意见》。"))
+    assert [(p.name, p.category) for p in doc.programs] == [("211", "promotion")]
+
+
+def test_a_counted_phrase_of_pool_members_gives_the_pools_practice() -> None:
+    # the verb (选拔, 遴选) says how the pool is filled; the people are reserve cadres
+    assert [c[4] for c in context("选拔培养了105名村两委主要负责人后备干部。")] == ["reserve_pool"]
+    assert [c[4] for c in context("遴选乡镇党政领导班子正职后备人选70名。")] == ["reserve_pool"]
+    assert [c[4] for c in context("选拔优秀年轻干部70名。")] == ["promotion"]
+
+
+@pytest.mark.parametrize(
+    ("body", "categories"),
+    [
+        ("全省派出选调生4300多名，其中已有26人走上厅级领导岗位。", ["recruitment", "promotion"]),
+        ("全省12个省辖市顺利完成了换届。", ["promotion"]),
+        ("全省582个贫困村有了省直单位派来的第一书记。", ["frontline"]),
+        ("全市选派干部4137名，实现对1848个行政村的包联。", ["frontline", "frontline"]),
+        ("深圳接收实训机构64家。", ["training"]),
+    ],
+)
+def test_category_vocabulary_of_posts_villages_and_practical_training(
+    body: str, categories: list[str]
+) -> None:
+    assert [c[4] for c in context(body)] == categories
