@@ -359,3 +359,12 @@ def test_category_vocabulary_of_posts_villages_and_practical_training(
     body: str, categories: list[str]
 ) -> None:
     assert [c[4] for c in context(body)] == categories
+
+
+def test_a_relative_clause_before_the_counted_people_says_who_they_are() -> None:
+    # 遴选出来的: how the people were chosen; 训练: what the figure counts them doing
+    body = "100名从科局、镇街遴选出来的年轻干部参加强化训练。"
+    assert [c[4] for c in context(body)] == ["training"]
+    assert [c[4] for c in context("从科局遴选年轻干部100名。")] == ["recruitment"]
+    # a duration's phrase after 的 is the practice itself (为期5天的培训)
+    assert [c[4] for c in context("选派干部挂职，并进行为期5天的培训。")] == ["training"]
