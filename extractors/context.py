@@ -294,6 +294,7 @@ def find_category(
     outer: tuple[int, int] | None = None,
     weak: bool = True,
     keywords: KeywordIndex | None = None,
+    counted_end: int | None = None,
 ) -> str:
     """Category of the practice a figure (or a name) at [start, end) is evidence of.
 
@@ -301,7 +302,9 @@ def find_category(
     nearest practice keyword before it in ``scope`` (its clause), then after it, then the same
     in ``outer`` (its sentence). Practices (培训, 挂职 …) outrank sending words (选派: the
     destination says what it is) and those the fields they happen in (村党组织, 人才): in
-    培训村党组织书记1200人次 the figure is training. ``weak=False``: no field keyword."""
+    培训村党组织书记1200人次 the figure is training. ``weak=False``: no field keyword.
+    ``counted_end``: where the counted phrase after the figure ends (relative_clause_end):
+    the keywords after the figure are read from there."""
 
     def found(lo: int, hi: int) -> list[tuple[int, str, str]]:
         return keywords(lo, hi) if keywords else _keywords(text, lo, hi, rules)
@@ -314,7 +317,7 @@ def find_category(
     ordered: list[tuple[str, str]] = []
     for lo, hi in scopes:
         before = found(lo, start)[::-1]
-        after = found(end, hi)
+        after = found(max(end, counted_end or end), hi)  # past a relative clause
         ordered += [(w, c) for _, w, c in before + after]
     ranks = [
         lambda w, c: _strong(w, c, rules),
@@ -1074,12 +1077,13 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         m.category = member_category(m.subject, rules) or find_category(
             text,
             m.start,
-            relative_clause_end(text, m, clause, rules),
+            m.end,
             clause,
             rules,
             sentence,
             weak=False,
             keywords=keywords,
+            counted_end=relative_clause_end(text, m, clause, rules),
         )
         between = text[previous_end : m.start]
         if not m.category and previous_category and "\n" not in between:
