@@ -368,3 +368,9 @@ def test_a_relative_clause_before_the_counted_people_says_who_they_are() -> None
     assert [c[4] for c in context("从科局遴选年轻干部100名。")] == ["recruitment"]
     # a duration's phrase after 的 is the practice itself (为期5天的培训)
     assert [c[4] for c in context("选派干部挂职，并进行为期5天的培训。")] == ["training"]
+
+
+def test_being_tempered_in_general_is_no_posting_to_the_front_line() -> None:
+    body = "干部能力在学习和实践中不断得到锻炼，全县班子成员中8人获得研究生学历。"
+    assert [c[4] for c in context(body)] == ["training"]
+    assert [c[4] for c in context("选派40名年轻干部到信访一线锻炼。")] == ["frontline"]
