@@ -353,6 +353,7 @@ def test_a_counted_phrase_of_pool_members_gives_the_pools_practice() -> None:
         ("全省582个贫困村有了省直单位派来的第一书记。", ["frontline"]),
         ("全市选派干部4137名，实现对1848个行政村的包联。", ["frontline", "frontline"]),
         ("深圳接收实训机构64家。", ["training"]),
+        ("组织新录用公务员现场观摩10次。", ["training"]),  # what they do, not who they are
     ],
 )
 def test_category_vocabulary_of_posts_villages_and_practical_training(
