@@ -165,37 +165,18 @@ def load_rules(path: Path = DATA) -> Rules:
 
 @dataclass(frozen=True)
 class CategoryRules:
-    """[category_rules] of context.toml: how far the category rules look, beyond [taxonomy]."""
+    """[category_rules] of context.toml: category rules beyond the [taxonomy] keywords."""
 
-    title_open: str
-    title_close: str
-    title_chars: int
     member_categories: set[str]
 
 
 @lru_cache(maxsize=4)
 def load_category_rules(path: Path = DATA) -> CategoryRules:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))["category_rules"]
-    rules = CategoryRules(
-        title_open=str(raw["title_open"]),
-        title_close=str(raw["title_close"]),
-        title_chars=int(raw["title_chars"]),
-        member_categories=set(raw["member_categories"]),
-    )
+    rules = CategoryRules(member_categories=set(raw["member_categories"]))
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
-    if not rules.title_open or not rules.title_close or rules.title_chars < 1:
-        raise ValueError(f"{path}: title_open, title_close and title_chars are needed")
     return rules
-
-
-def in_title(text: str, start: int, end: int, extra: CategoryRules) -> bool:
-    """Whether [start, end) lies inside a cited title (《关于后备干部队伍建设问题的思考》):
-    a document's title names what it is about, not the practice of a figure near it."""
-    opened = text.rfind(extra.title_open, max(0, start - extra.title_chars), start)
-    if opened < 0 or extra.title_close in text[opened:start]:
-        return False
-    return extra.title_close in text[end : end + extra.title_chars]
 
 
 def member_category(subject: str, rules: Rules) -> str:
@@ -251,18 +232,10 @@ class KeywordIndex:
     figure reads its clause, sentence and paragraph, which a pass each cost a tenth of
     extraction. A keyword counts in a stretch when it lies wholly inside it."""
 
-    def __init__(self, text: str, rules: Rules, found: list | None = None):
-        self.text = text
-        self.found = _keywords(text, 0, len(text), rules) if found is None else found
+    def __init__(self, text: str, rules: Rules):
+        self.found = _keywords(text, 0, len(text), rules)
         self.starts = [pos for pos, _, _ in self.found]
         self.ends = [pos + len(w) for pos, w, _ in self.found]
-
-    def outside_titles(self, rules: Rules) -> KeywordIndex:
-        """The same keywords but those inside a cited title (in_title): what a figure's
-        category reads (a programme's may be named in one: 《…“211”工程的实施意见》)."""
-        extra = load_category_rules()
-        kept = [k for k in self.found if not in_title(self.text, k[0], k[0] + len(k[1]), extra)]
-        return KeywordIndex(self.text, rules, kept)
 
     def __call__(self, lo: int, hi: int) -> list[tuple[int, str, str]]:
         i = bisect.bisect_left(self.starts, lo)
@@ -1055,7 +1028,6 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         )
     previous: Measure | None = None
     previous_category, previous_end = "", 0
-    keywords = keywords.outside_titles(rules)  # measures' categories from here on
     headings = opening_headings(doc, rules)
     planning = planning_form(doc, rules, headings)
     for m in doc.measures:

@@ -329,15 +329,6 @@ def test_after_a_furniture_headline_the_opening_heading_lines_give_the_practice(
     assert [c[4] for c in context(body, title="新闻中心 > 综合")] == ["promotion", "promotion"]
 
 
-def test_a_keyword_inside_a_cited_title_is_no_evidence_of_a_figures_practice() -> None:
-    cited = "全县撰写调研报告60余篇，其中《关于后备干部队伍建设问题的思考》被采用。"
-    assert [c[4] for c in context(cited)] == ["other"]
-    assert [c[4] for c in context(cited.replace("《", "").replace("》", ""))] == ["reserve_pool"]
-    # …but a programme named inside a title still takes the practice its title names
-    doc = extract_document(make_doc("省委印发《关于培养选拔优秀年轻干部“211”工程的实施意见》。"))
-    assert [(p.name, p.category) for p in doc.programs] == [("211", "promotion")]
-
-
 def test_a_counted_phrase_of_pool_members_gives_the_pools_practice() -> None:
     # the verb (选拔, 遴选) says how the pool is filled; the people are reserve cadres
     assert [c[4] for c in context("选拔培养了105名村两委主要负责人后备干部。")] == ["reserve_pool"]
