@@ -168,12 +168,16 @@ class CategoryRules:
     """[category_rules] of context.toml: category rules beyond the [taxonomy] keywords."""
 
     member_categories: set[str]
+    people_words: set[str]
 
 
 @lru_cache(maxsize=4)
 def load_category_rules(path: Path = DATA) -> CategoryRules:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))["category_rules"]
-    rules = CategoryRules(member_categories=set(raw["member_categories"]))
+    rules = CategoryRules(
+        member_categories=set(raw["member_categories"]),
+        people_words=set(raw["people_words"]),
+    )
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
     return rules
@@ -282,16 +286,23 @@ def find_category(
     def found(lo: int, hi: int) -> list[tuple[int, str, str]]:
         return keywords(lo, hi) if keywords else _keywords(text, lo, hi, rules)
 
-    follow = [c for _, w, c in found(end, min(end + rules.follow_chars, scope[1]))
-              if _strong(w, c, rules)]  # fmt: skip
+    follow_end = min(end + rules.follow_chars, scope[1])
+    people = load_category_rules().people_words
+    follow = [c for _, w, c in found(end, follow_end) if _strong(w, c, rules) and w not in people]
     if follow:
         return follow[0]
     scopes = [scope] + ([outer] if outer and outer != scope else [])
     ordered: list[tuple[str, str]] = []
+    counted: list[tuple[str, str]] = []  # 20名选调生驻村: who they are, after what they do
     for lo, hi in scopes:
         before = found(lo, start)[::-1]
         after = found(max(end, counted_end or end), hi)  # past a relative clause
-        ordered += [(w, c) for _, w, c in before + after]
+        for p, w, c in before + after:
+            if w in people and end <= p < follow_end:
+                counted += [(w, c)] if (w, c) not in counted else []
+            else:
+                ordered.append((w, c))
+    ordered += counted
     ranks = [
         lambda w, c: _strong(w, c, rules),
         lambda w, c: c not in rules.weak_categories or w in rules.strong_words,

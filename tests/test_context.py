@@ -366,3 +366,10 @@ def test_being_tempered_in_general_is_no_posting_to_the_front_line() -> None:
     body = "干部能力在学习和实践中不断得到锻炼，全县班子成员中8人获得研究生学历。"
     assert [c[4] for c in context(body)] == ["training"]
     assert [c[4] for c in context("选派40名年轻干部到信访一线锻炼。")] == ["frontline"]
+
+
+def test_selected_graduates_right_after_a_headcount_say_who_they_are() -> None:
+    # 选调生 after the figure: the people; what they are sent to do is the practice
+    assert [c[4] for c in context("先后选派9名选调生驻村任职。")] == ["frontline"]
+    assert [c[4] for c in context("今年招录选调生20名。")] == ["recruitment"]
+    assert [c[4] for c in context("全省共有20名选调生。")] == ["recruitment"]
