@@ -58,6 +58,8 @@ class Rules:
     type_blockers: list[str]
     name_closers: str
     type_gap_stops: str
+    tight_types: frozenset[str]  # right after a quotation, they make even a word a name
+    gap_verbs: tuple[str, ...]  # verbs that open a new clause after a quotation
     head_chars: frozenset[str]
     head_blockers: frozenset[str]
     head_numerals: str
@@ -145,6 +147,10 @@ def load_rules(path: Path = DATA) -> Rules:
         type_blockers=raw["type_blockers"],
         name_closers=raw["name_closers"],
         type_gap_stops=raw["type_gap_stops"],
+        tight_types=frozenset(raw["tight_type_words"]),
+        gap_verbs=tuple(
+            sorted(set(raw["initiative_verbs"]) | set(raw["gap_verbs"]), key=len, reverse=True)
+        ),
         head_chars=frozenset(raw["type_head_chars"]),
         head_blockers=frozenset(raw["type_head_blockers"]),
         head_numerals=raw["type_head_numerals"],
@@ -185,6 +191,8 @@ def _type_after(text: str, pos: int, rules: Rules) -> tuple[str, int]:
         ch = window[i]
         if not ("\u4e00" <= ch <= "\u9fff") or ch in rules.type_gap_stops:
             break
+        if i and any(window.startswith(v, i) for v in rules.gap_verbs):
+            break  # a new clause: “青春心向党”为主题开展演讲比赛 names no 比赛
         for n in rules.type_lengths:
             t = window[i : i + n]
             if len(t) < n or t not in rules.type_set:
@@ -280,8 +288,9 @@ def find_programs(doc: Document) -> list[Program]:
                 continue  # a word of the dictionary before a verb: its manner (“手把手”帮带)
             if not (own or shared_type or verb_before or named):
                 continue
-            if not own and (tag_of(name) in rules.rhetoric_tags):
-                continue  # “三位一体”互动平台, 开展“充电”
+            tight = shared_type in rules.tight_types and type_end == last_close + len(shared_type)
+            if not own and not tight and tag_of(name) in rules.rhetoric_tags:
+                continue  # “三位一体”互动平台, 开展“充电”; but “蹲苗”计划 names a plan
             if not shared_type and rules.bare_number.match(name):
                 continue  # “80”后, “五个”: only a type word after a number makes it a name
             is_last = (s, e) == group[-1]

@@ -218,6 +218,14 @@ CASES = [
         "实施了年轻干部递进培养计划,选拔20人。",
         [("年轻干部递进培养计划", "年轻干部递进培养计划", "计划")],
     ),
+    # a dictionary word right before a plan's type word names the plan (no verb before it) …
+    ("开展年轻干部“蹲苗”计划,选派20人。", [("蹲苗", "蹲苗计划", "计划")]),
+    ("推出青年人才“领航”工程。", [("领航", "领航工程", "工程")]),
+    # … but not with words between (“三位一体”互动平台), nor before a type word of its own
+    ("搭建“三位一体”互动平台。", []),
+    # a type word after a verb belongs to a new clause, not to the quotation before it
+    ("以“青春心向党”为主题开展演讲比赛。", []),
+    ("在“在历练中成长”主题演讲中获一等奖。", []),
 ]
 
 
