@@ -74,6 +74,10 @@ class Rules:
     min_name_chars: int
     repeat_min: int
     subject_after: re.Pattern
+    loose_types: frozenset[str]  # unquoted type words a name needs a specific modifier for
+    loose_modifier_chars: int
+    activity_words: re.Pattern  # words any activity is described by
+    run_after: re.Pattern  # after a quotation: it was set up or run (“青蓝接力”实施以来)
     document: re.Pattern
 
 
@@ -87,6 +91,8 @@ def load_rules(path: Path = DATA) -> Rules:
     types = sorted(set(raw["type_words"]), key=len, reverse=True)
     verbs = sorted(raw["initiative_verbs"], key=len, reverse=True)
     unquoted_types = sorted(raw["unquoted_type_words"], key=len, reverse=True)
+    if not set(raw["loose_unquoted_type_words"]) <= set(unquoted_types):
+        raise ValueError(f"{path}: loose_unquoted_type_words must be unquoted_type_words too")
     if not set(unquoted_types) <= set(types):
         raise ValueError(f"{path}: unquoted_type_words must be type_words too")
     for key in ("class_type_words", "venue_type_words"):
@@ -112,6 +118,7 @@ def load_rules(path: Path = DATA) -> Rules:
             f"{_alternation(raw['name_start_words'])}|{raw['name_start_pattern']}"
         )
         subject_after = re.compile(raw["subject_after_pattern"])
+        run_after = re.compile(raw["run_after_pattern"])
         document = re.compile(
             f"(?:{_alternation(raw['document_issue_verbs'])})[了的]?"
             f"《(?P<name>[^《》\n{QUOTE_MARKS}]{{4,{raw['max_document_chars']}}}?"
@@ -165,6 +172,10 @@ def load_rules(path: Path = DATA) -> Rules:
         min_name_chars=int(raw["min_name_chars"]),
         repeat_min=int(raw["repeated_quote_min"]),
         subject_after=subject_after,
+        run_after=run_after,
+        loose_types=frozenset(raw["loose_unquoted_type_words"]),
+        loose_modifier_chars=int(raw["loose_modifier_chars"]),
+        activity_words=re.compile(_alternation(raw["activity_words"])),
         document=document,
     )
 
@@ -271,6 +282,7 @@ def find_programs(doc: Document) -> list[Program]:
         loose_label = text.startswith(rules.loose_label_heads, last_close)
         subject = rules.subject_after.match(text, last_close) is not None
         verb_after = _word_tag(text[last_close : last_close + 4], last=False) == "v"
+        run_after = rules.run_after.match(text, last_close) is not None
         for s, e in group:
             name = text[s:e].strip()
             if label or not _acceptable(name, rules):
@@ -284,9 +296,9 @@ def find_programs(doc: Document) -> list[Program]:
             named = returned and not frequency_of(name)
             if verb_after and shared_type and not own and _word_tag(name, True) == "v":
                 continue  # the manner of the verb after it: “量身定制”帮带计划
-            if verb_after and not shared_type and not own and frequency_of(name):
+            if verb_after and not (shared_type or own or run_after) and frequency_of(name):
                 continue  # a word of the dictionary before a verb: its manner (“手把手”帮带)
-            if not (own or shared_type or verb_before or named):
+            if not (own or shared_type or verb_before or named or run_after):
                 continue
             tight = shared_type in rules.tight_types and type_end == last_close + len(shared_type)
             if not own and not tight and tag_of(name) in rules.rhetoric_tags:
@@ -306,6 +318,8 @@ def find_programs(doc: Document) -> list[Program]:
         if doc.is_unusable(m.start(), m.end()):
             continue
         name = m.group("name")
+        if m.group("type") in rules.loose_types and not _specific(name, m.group("type"), rules):
+            continue  # 开展特色活动, 进行学习考察活动: a description, not a name
         found.append(_program(doc, name, name, m.group("type"), m.start("name"), m.end("name")))
     for m in rules.document.finditer(text):  # a policy the report's unit issued
         start = m.start("name") - 1  # its 《
@@ -381,6 +395,19 @@ def _anchored_names(
     return out
 
 
+def _specific(name: str, type_: str, rules: Rules) -> bool:
+    """Whether an unquoted name of a loose type word (活动) says which one it is: a modifier of
+    loose_modifier_chars or more that is more than words any activity is described by (学习考察,
+    健康文体, 特色) and opens with no manner word (多样化)."""
+    modifier = name[: -len(type_)]
+    if len(modifier) < rules.loose_modifier_chars or _descriptive(modifier, rules):
+        return False  # 多样化人才交流活动: a manner, not a name
+    if any(c in modifier for c in "的及和与"):
+        return False  # 一场别开生面的座谈交流活动, 理论学习及联谊活动: described activities
+    rest = rules.activity_words.sub("", modifier)
+    return len(rest) >= 2
+
+
 def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: Rules) -> bool:
     """Whether a class, camp or forum is named right after the verb that sets it up (开办乡村
     振兴大讲堂, 举办周末理论夜校): its modifier then names it without a word of the trade's
@@ -388,7 +415,11 @@ def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: R
     return (
         type_ in rules.venue_types
         and modifier_chars >= rules.venue_modifier_chars
-        and any(text[max(0, cut - n) : cut] in rules.set_up_verbs for n in (3, 2))
+        and any(
+            text[max(0, end - n) : end] in rules.set_up_verbs
+            for end in (cut, cut - (cut > 0 and text[cut - 1] == "了"))  # 成立了
+            for n in (3, 2)
+        )
     )
 
 

@@ -226,6 +226,22 @@ CASES = [
     # a type word after a verb belongs to a new clause, not to the quotation before it
     ("以“青春心向党”为主题开展演讲比赛。", []),
     ("在“在历练中成长”主题演讲中获一等奖。", []),
+    # an unquoted activity after its verb, when its modifier says which one …
+    (
+        "深入开展万名干部进万家活动,走访群众。",
+        [("万名干部进万家活动", "万名干部进万家活动", "活动")],
+    ),
+    # … not one any activity is described by
+    ("开展健康文体活动,丰富生活。", []),
+    ("进行学习考察活动。", []),
+    ("开展特色活动。", []),
+    ("开展了一场别开生面的座谈交流活动。", []),
+    ("组织政治理论学习及联络联谊活动。", []),
+    # a quotation the text says was run or opened names an initiative
+    ("“青蓝接力”实施以来,共结对120对。", [("青蓝接力", "青蓝接力", "")]),
+    ("“红色头雁”正式开班,学员50名。", [("红色头雁", "红色头雁", "")]),
+    # a venue set up with 了 after the verb
+    ("成立了乡村振兴学院,培训村干部。", [("乡村振兴学院", "乡村振兴学院", "学院")]),
 ]
 
 
