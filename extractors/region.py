@@ -596,7 +596,12 @@ def _decide(
             prominent.add(code)
     # A province or municipality named only in the body is where people went (赴北京培训,
     # 分赴上海、浙江), not the subject; it still is as the level the text speaks at (below).
-    candidates = [c for c in scores if c in prominent or gaz.units[c].level != "province"]
+    # … unless it is the only province the text names: then it is the report's own (江西 of a
+    # provincial report whose title names no place).
+    provinces = [c for c in scores if gaz.units[c].level == "province"]
+    candidates = [
+        c for c in scores if c in prominent or gaz.units[c].level != "province" or provinces == [c]
+    ]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (scores[c], c in in_title, len(c)))

@@ -331,6 +331,9 @@ def test_a_province_named_only_in_the_body_is_where_people_went() -> None:
     assert region("甘谷县干部培训再上新台阶", body)[:2] == ("甘谷县", "620523")
     # named in the title, a province is the subject
     assert region("北京市举办干部培训班", body)[:2] == ("北京市", "110000")
+    # … and named only in the body, when it is the only province the text names
+    own = f"全省开展干部培训。{filler}江西各地选派干部参加培训，江西共办班20期，江西干部参加。"
+    assert region("干部培训再上新台阶", own)[:2] == ("江西省", "360000")
 
 
 FILLER = "会议强调，要把干部教育培训作为基础性、战略性工程抓紧抓好，不断提高干部队伍整体素质。"
