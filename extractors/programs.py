@@ -35,6 +35,7 @@ class Rules:
     type_lengths: tuple[int, ...]  # the lengths of type words, longest first
     unquoted: re.Pattern
     anchored: re.Pattern  # type words of unquoted names found by their modifier
+    anchored_set: frozenset[str]
     practice_types: frozenset[str]  # type words only before one of practice_followers
     practice_followers: tuple[str, ...]
     this_words: tuple[str, ...]
@@ -131,6 +132,7 @@ def load_rules(path: Path = DATA) -> Rules:
         type_lengths=tuple(sorted({len(t) for t in types}, reverse=True)),
         unquoted=unquoted,
         anchored=re.compile(_alternation(raw["anchored_type_words"] + raw["practice_type_words"])),
+        anchored_set=frozenset(raw["anchored_type_words"]),
         practice_types=frozenset(raw["practice_type_words"]),
         practice_followers=tuple(raw["practice_followers"]),
         this_words=tuple(raw["practice_demonstratives"]),
@@ -285,6 +287,13 @@ def find_programs(doc: Document) -> list[Program]:
         run_after = rules.run_after.match(text, last_close) is not None
         for s, e in group:
             name = text[s:e].strip()
+            if len(group) == 1 and name in rules.anchored_set and name not in rules.self_named:
+                # 村党组织书记“擂台赛”, 青年干部“夜校”: a bare type word named by the
+                # modifier before it, as an unquoted name would be
+                named_type = _modifier_name(doc, rules, s - 1, name)
+                if named_type:
+                    found.append(named_type)
+                continue
             if label or not _acceptable(name, rules):
                 continue
             own = _own_type(name, rules)
@@ -406,6 +415,26 @@ def _specific(name: str, type_: str, rules: Rules) -> bool:
         return False  # 一场别开生面的座谈交流活动, 理论学习及联谊活动: described activities
     rest = rules.activity_words.sub("", modifier)
     return len(rest) >= 2
+
+
+def _modifier_name(doc: Document, rules: Rules, open_at: int, type_: str) -> Program | None:
+    """The name a modifier before a quoted bare type word gives it (村党组织书记“擂台赛”): the
+    modifier runs back to the last start word, holds a word of the trade's people and is no
+    generic word, as for unquoted names."""
+    text = doc.text
+    lo = open_at
+    while lo > max(0, open_at - rules.max_name_chars) and "\u4e00" <= text[lo - 1] <= "\u9fff":
+        lo -= 1
+    cut = _modifier_start(text, lo, open_at, rules)
+    modifier = text[cut:open_at]
+    if len(modifier) < rules.min_name_chars or modifier in rules.generic_modifiers:
+        return None
+    if modifier.endswith(rules.modifier_blockers) or _descriptive(modifier, rules):
+        return None
+    if not rules.anchors.search(modifier) or doc.is_unusable(cut, open_at + len(type_) + 2):
+        return None  # 晚上“夜校”: no name
+    end = open_at + len(type_) + 2  # past the closing quote
+    return _program(doc, modifier + type_, modifier + type_, type_, cut, end)
 
 
 def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: Rules) -> bool:
