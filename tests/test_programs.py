@@ -134,6 +134,9 @@ CASES = [
     ("领导化身导师“进课堂”,开展授课。", []),
     ("入选“双一流”院校的毕业生。", []),
     ("这是园区成立以来“签约最快、投产最快”的项目。", []),
+    # a rank said of a priority, and labels of kinds of villages, are no programmes
+    ("使换届选举成为今年基层党建工作的“一号工程”。", []),
+    ("整顿软弱涣散“问题村”、产业发展“滞后村”、项目推进“困难村”。", []),
     ("他们在“体悟?qū实训”中成长。", []),
     # a quotation the text defines with 是, unless it is a word of the dictionary
     ("“‘三同四一’是年轻干部培训的规定动作。", [("三同四一", "三同四一", "")]),
