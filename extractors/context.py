@@ -367,15 +367,32 @@ def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) ->
     招录800名), not when it dates a noun (高校2017年应届毕业生) or an event (…被确定为). A
     scope of how long (连续5年) or referring back (全年) yields to one before it (自2013年起…，
     连续5年共…; 1993年，…全年发展党员…)."""
-    found = [(m.start(), m.group(0)) for m in rules.periods.finditer(text, sentence[0], pos)]
-    found += [
-        (m.start(), m.group("period"))
-        for m in rules.practice_years.finditer(text, sentence[0], pos)
-        if rules.category_words.match(text, m.end())  # the year of a practice: 2022年招录
-    ]
-    before = [p for _, p in sorted(found)]
+    before = _periods_in(text, sentence[0], pos, rules)
+    if not before and _opens_with_practice_verb(text, sentence[0], rules):
+        # 从今年起到2018年，选拔200名…；选拔1000名…: a clause after ； with no subject of its
+        # own goes on with the one before, in its scope (not 常务委员会由13人组成: its own)
+        left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
+        before = _periods_in(text, left, sentence[0], rules) if left < sentence[0] else []
     strong = [p for p in before if not p.startswith(rules.weak_period_starts)]
     return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
+
+
+def _opens_with_practice_verb(text: str, pos: int, rules: Rules) -> bool:
+    """Whether the clause at ``pos`` opens with a practice verb (选拔, 培训): no subject."""
+    head = text[pos : pos + 8]
+    word = rules.category_words.match(text, pos + len(head) - len(head.lstrip()))
+    return bool(word) and tag_of(word.group(0)).startswith("v")
+
+
+def _periods_in(text: str, lo: int, hi: int, rules: Rules) -> list[str]:
+    """The time scopes in text[lo:hi], in order (find_period's rules)."""
+    found = [(m.start(), m.group(0)) for m in rules.periods.finditer(text, lo, hi)]
+    found += [
+        (m.start(), m.group("period"))
+        for m in rules.practice_years.finditer(text, lo, hi)
+        if rules.category_words.match(text, m.end())  # the year of a practice: 2022年招录
+    ]
+    return [p for _, p in sorted(found)]
 
 
 def planning_form(

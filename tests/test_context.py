@@ -109,6 +109,8 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a body made of a headcount is counted; a rate jieba runs into 均 (面均) is its phrase
         ("常务委员会由13人组成。", ["常务委员会"]),
         ("全县科级干部集中培训面均在90%以上。", ["培训面"]),
+        # a year-on-year growth right after a figure is of its group too
+        ("全县今年共培训干部5000人次，同比增长15%。", ["干部", "干部"]),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
@@ -159,6 +161,26 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("面向高校2017年应届毕业生招录1270名。", [""]),  # the graduates' year
         ("该馆2012年被确定为基地，先后接纳学员9000多人次。", [""]),
         ("全县2021年共选派干部120名，其中女干部30名。", ["2021年", "2021年"]),
+        # the other common forms of a scope: a year's accounts, ranges of months and years,
+        # the past N years, the present term, an event's start, a plan period's end, 至 a year
+        ("2023年度，全县共培训干部500人次。", ["2023年度"]),
+        ("上年度，全县录用公务员56人。", ["上年度"]),
+        ("1-10月，全县选派干部35名到乡镇挂职。", ["1-10月"]),
+        ("今年1至6月，全市共培训干部1200人次。", ["今年1至6月"]),
+        ("2022年1月至6月，共举办培训班12期。", ["2022年1月至6月"]),
+        ("2018年至2022年，全县共选派干部200名。", ["2018年至2022年"]),
+        ("过去五年，全县共培训干部3万人次。", ["过去五年"]),
+        ("本届任期内，全县累计调整干部300人次。", ["本届任期内"]),
+        ("党的二十大召开以来，全市选派干部300名。", ["党的二十大召开以来"]),
+        ("此次换届，全县共选拔年轻干部60名。", ["此次换届"]),
+        ("“十四五”末，全县年轻干部比例要达到30%。", ["“十四五”末"]),
+        ("至2025年，全县要培养年轻干部200名。", ["至2025年"]),
+        ("全县2018年至2022年共选派干部200名。", ["2018年至2022年"]),  # inside a clause too
+        # a clause after ； with no subject of its own goes on in the scope of the one before
+        (
+            "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",
+            ["从今年起到2018年"] * 2,
+        ),
     ],
 )
 def test_period(body: str, periods: list[str]) -> None:
@@ -217,6 +239,18 @@ def test_period(body: str, periods: list[str]) -> None:
         ("服务期满的选调生120名全部留任。", ["reported"]),  # a term served
         # a list detailing the group before, across the full stop
         ("今年将选派干部100名。具体为：乡镇50名，县直50名。", ["planned"] * 3),
+        # plan language in its other common forms: 将/要 before any plan's verb or manner, a
+        # target's year (its quantity word no fact), within N years, a deadline, next year,
+        # what ought to be; a range of past years is no target
+        ("按照方案，今年将分三批选派90名干部到基层挂职。", ["planned", "planned"]),
+        ("每名新录用公务员要到村里锻炼1年。", ["planned"]),
+        ("到2025年，全县35岁以下干部占比达到25%以上。", ["planned"]),
+        ("努力在三年内培养100名乡村振兴带头人。", ["planned"]),
+        ("2025年前，全市培养选拔优秀年轻干部500名。", ["planned"]),
+        ("明年全县再选派30名干部驻村。", ["planned"]),
+        ("各乡镇应当配备1名专职组织员。", ["planned"]),
+        ("2018年至2022年，全县共选派干部200名。", ["reported"]),
+        ("主要从乡镇选拔30名干部。", ["reported"]),  # 主要 is no 要
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
