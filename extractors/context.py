@@ -600,7 +600,8 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     text = doc.text
     if m.kind == "duration" and not text.startswith("的", m.end):
         found = _noun_phrase(doc, m.end, clause_end, rules, activity=True)
-        if found in rules.word_category or found.endswith(rules.subject_duration_heads):
+        practice = found in rules.word_category and not found.endswith(rules.phrase.person_heads)
+        if practice or found.endswith(rules.subject_duration_heads):
             return found  # 2年以上基层工作经历, 进行5天培训: the experience, the practice
         return ""
     if m.kind == "percentage" and not text.startswith("的", m.end):
@@ -888,6 +889,21 @@ def _part_of(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]
     return between.lstrip("，, ").startswith("其中") and "，" not in between.lstrip("，, ")[2:]
 
 
+def _next_part(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]) -> bool:
+    """Whether ``m`` opens its clause with no phrase, right after a headcount of part of a
+    group (其中已有26人走上厅级岗位，166人走上处级岗位; 班子成员中8人…，15人…): another part."""
+    if previous.end <= sentence[0] or not previous.subject or m.kind != "headcount":
+        return False
+    if previous.kind != m.kind:
+        return False
+    lo, _ = subject_clause(text, m, sentence)
+    plo, phi = subject_clause(text, previous, sentence)
+    if text[lo : m.start].strip() or text[phi + 1 : lo].strip() or phi >= lo:
+        return False  # not the clause right after the part's, or a phrase of its own
+    lead = text[plo : previous.start]
+    return lead.startswith(("其中", "当中")) or lead.endswith(("中", "中有", "中已有"))
+
+
 def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
     """What is counted: the noun phrase after the unit, else the one right before the figure
     (the gold's rule: it may stand after the unit or before the figure); for an end of a
@@ -903,12 +919,35 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         phrase.composition_marker, marker
     ):  # 常务委员会由13人组成: the body is counted
         return subject_before(doc, replace(m, start=marker, end=marker), clause_start, rules)
+    lasting = _lasting_clause(doc.text, m, clause_start, sentence)
+    if lasting:  # 举办青年干部培训班，为期3天: what lasts ends the clause before
+        lo, hi = lasting
+        return subject_before(doc, replace(m, start=hi, end=hi, kind="count"), lo, rules)
     after = subject_after(doc, m, clause_end, rules)
     if not after or m.kind == "duration":  # 从一般1年调整为2年: the practice after is the turn
         topic = range_topic(doc, m, sentence, rules)
         if topic:
             return topic
     return after or subject_before(doc, m, clause_start, rules)
+
+
+def _lasting_clause(
+    text: str, m: Measure, clause_start: int, sentence: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The clause before a duration whose own clause is 为期 and the figure alone (…实践锻炼，
+    为期3年), where what lasts is named: its (start, end), else None."""
+    if m.kind != "duration" or clause_start - 1 <= sentence[0]:
+        return None
+    between = text[clause_start : m.start].strip()
+    own = text.startswith("为期", m.start)  # the figure's text may hold it (为期 3年)
+    if text[clause_start - 1] not in "，," or not (between == "为期" or (not between and own)):
+        return None
+    if not SUBJECT_CLAUSE_END.match(text, m.end) and m.end < sentence[1]:
+        return None  # 为期3天的培训: what lasts follows
+    lo = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], clause_start - 1):
+        lo = brk.end()
+    return lo, clause_start - 1
 
 
 def _range_origin(text: str, m: Measure, sentence: tuple[int, int], phrase: SubjectPhrase) -> int:
@@ -971,7 +1010,10 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
     lo, hi = subject_clause(text, m, sentence)
     named = pool_clause(text, lo, sentence)  # 从X中，择优选拔N人: X is read too
     topic = _range_topic_span(text, m, sentence, load_rules().phrase)  # …and what a range changes
-    return min(named[0] - 1 if named else lo, topic[0] if topic else lo), hi
+    lasting = _lasting_clause(text, m, lo, sentence)  # …and what lasts (…锻炼，为期3年)
+    return min(
+        named[0] - 1 if named else lo, topic[0] if topic else lo, lasting[0] if lasting else lo
+    ), hi
 
 
 def find_program(m: Measure, programs: list[Program], sentence: tuple[int, int]) -> str:
@@ -1015,6 +1057,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
         elif not m.subject and previous is not None and _part_of(text, previous, m, sentence):
             m.subject = previous.subject  # 派出选调生4300多名，其中已有26人…: of that group
+        elif not m.subject and previous is not None and _next_part(text, previous, m, sentence):
+            m.subject = previous.subject  # 班子成员中8人…，15人…: another part of that group
         if previous is not None and _batches_of(text, previous, m, rules) and m.subject:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m

@@ -111,6 +111,20 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("全县科级干部集中培训面均在90%以上。", ["培训面"]),
         # a year-on-year growth right after a figure is of its group too
         ("全县今年共培训干部5000人次，同比增长15%。", ["干部", "干部"]),
+        # what lasts: the clause before 为期, the phrase before how a length is set
+        ("举办青年干部培训班，为期3天。", ["青年干部培训班"]),
+        ("再安排到村实践锻炼，为期3年。", ["到村实践锻炼"]),
+        ("举办为期3天的培训班。", ["培训班"]),  # what lasts follows
+        ("本次培训时间安排一周。", ["培训"]),
+        ("挂职时间一般为2年。", ["挂职"]),
+        # a headcount opening the clause after a part of a group is another part of it
+        ("全县班子成员中8人获得了研究生学历，15人正在攻读研究生学历。", ["班子成员"] * 2),
+        ("派出选调生4300多名，其中已有26人走上厅级岗位，166人走上处级岗位。", ["选调生"] * 3),
+        ("培训干部300人次，100人参加考试。", ["干部", "参加考试"]),  # no part before it
+        # 全部 opens the predicate; a group's total (总数) counts the group
+        ("驻村第一书记120名全部到岗。", ["第一书记"]),
+        ("新录用的56名公务员全部到基层锻炼。", ["公务员"]),
+        ("全县党员总数达15600名。", ["党员"]),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
