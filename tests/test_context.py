@@ -273,6 +273,9 @@ def test_period(body: str, periods: list[str]) -> None:
         ("各乡镇应当配备1名专职组织员。", ["planned"]),
         ("2018年至2022年，全县共选派干部200名。", ["reported"]),
         ("主要从乡镇选拔30名干部。", ["reported"]),  # 主要 is no 要
+        # the secondment an appointment sets
+        ("张三同志拟任县农业农村局副局长(挂职两年)。", ["planned"]),
+        ("他曾在乡镇挂职两年。", ["reported"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
@@ -370,6 +373,17 @@ def test_a_sentence_opening_with_of_them_counts_part_of_the_group_before() -> No
     body = "全省培训干部500人次，轮训3期。计划选调362名。其中，省直部门57名，市直部门305名。"
     categories = ["training", "training", "recruitment", "recruitment", "recruitment"]
     assert [c[4] for c in context(body, title="")] == categories
+
+
+def test_a_plan_a_rule_or_an_offer_in_any_of_its_forms_plans_its_figures() -> None:
+    body = "全县选派100名年轻干部到村任职。"
+    assert [c[3] for c in context(body, title="年轻干部到村任职管理办法")] == ["planned"]
+    assert [c[3] for c in context(body, title="关于年轻干部到村任职的实施细则")] == ["planned"]
+    assert [c[3] for c in context(body, title="年轻干部到村任职见闻")] == ["reported"]
+    # …but an event told as done or an honour received is a fact in any of them
+    plan = "年轻干部培训方案"
+    assert [c[3] for c in context("首期培训班顺利结业，学员120名。", title=plan)] == ["reported"]
+    assert [c[3] for c in context("本次评选中，荣获先进的有30名。", title=plan)] == ["reported"]
 
 
 def test_in_a_speech_what_was_done_is_reported() -> None:
