@@ -493,6 +493,8 @@ class SubjectPhrase:
     range_to: re.Pattern
     growth: re.Pattern
     modifier_suffixes: tuple[str, ...]
+    change_verbs: frozenset[str]
+    change_ends: frozenset[str]
     composition_marker: str
     composition_verbs: tuple[str, ...]
 
@@ -511,6 +513,8 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         copulas=tuple(sorted(raw["copulas"], key=len, reverse=True)),
         event_units=frozenset(raw["event_units"]),
         modifier_suffixes=tuple(raw["modifier_suffixes"]),
+        change_verbs=frozenset(raw["change_verbs"]),
+        change_ends=frozenset(raw["change_ends"]),
         composition_marker=str(raw["composition_marker"]),
         composition_verbs=tuple(raw["composition_verbs"]),
         **ranges,
@@ -764,6 +768,11 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1
+    change = rules.phrase.change_verbs
+    if j and words[j - 1] in change and words[j - 1][-1] in rules.phrase.change_ends:
+        j -= 1  # 增至120名: the change's verb with its 至 in one word
+    elif j > 1 and words[j - 1] in rules.phrase.change_ends and words[j - 2] in change:
+        j -= 2  # 年轻干部增加到120名: what changes is counted
     if j and _unknown_word(words[j - 1]) and words[j - 1][-1] in rules.subject_lead_skip:
         start, stop, age = tokens[j - 1]  # 培训面均在90%以上: jieba's guess 面均 hides 均
         if tag_of(text[start : stop - 1]):

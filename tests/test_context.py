@@ -125,6 +125,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("驻村第一书记120名全部到岗。", ["第一书记"]),
         ("新录用的56名公务员全部到基层锻炼。", ["公务员"]),
         ("全县党员总数达15600名。", ["党员"]),
+        # a figure a change ends at counts what changes; 由 a figure opens a range like 从
+        ("全县年轻干部增加到120名。", ["年轻干部"]),
+        ("科级干部中35岁以下的由45名增加到86名。", ["35岁以下"] * 2),
+        ("由13名干部组成工作专班。", ["干部"]),  # 由 a headcount, no range
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
