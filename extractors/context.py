@@ -462,9 +462,20 @@ def find_modality(
         return "planned"  # 任职1年以上, 具有2年以上基层工作经历: a requirement
     if planning is None:
         planning = planning_form(doc, rules)
-    if planning and m.kind != "percentage":
+    if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
         return "planned"
     return "reported"
+
+
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def _before_own_year(doc: Document, lead: str) -> bool:
+    """Whether the figure's sentence dates it in a year before the document's (a speech of
+    2023: 2022年，全市培训干部…): an account of the past, not a plan."""
+    if not doc.publish_date[:4].isdigit():
+        return False
+    return any(int(y) < int(doc.publish_date[:4]) for y in YEAR.findall(lead))
 
 
 # Ages and generations in a counted phrase (45岁以下干部, 90后年轻干部): one unit of meaning,

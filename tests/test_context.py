@@ -390,6 +390,18 @@ def test_a_plan_a_rule_or_an_offer_in_any_of_its_forms_plans_its_figures() -> No
     assert [c[3] for c in context("本次评选中，荣获先进的有30名。", title=plan)] == ["reported"]
 
 
+def test_in_a_speech_a_year_before_its_own_is_an_account_of_the_past() -> None:
+    def modalities(body: str, date: str) -> list[str]:
+        doc = make_doc(body, title="县委书记在全县组织工作会议上的讲话")
+        doc.publish_date = date
+        return [m.modality for m in extract_document(doc).measures]
+
+    body = "2022年，全县共培训干部5000人次。"
+    assert modalities(body, "2023-02-10") == ["reported"]
+    assert modalities(body, "2022-02-10") == ["planned"]  # its own year: what it plans
+    assert modalities(body, "") == ["planned"]  # no date: nothing to compare with
+
+
 def test_in_a_speech_what_was_done_is_reported() -> None:
     body = "过去一年，全县培训了干部500人次。为了提升能力，今年选派干部20名。"
     assert [c[3] for c in context(body, title="在全县组织工作会议上的讲话")] == [
