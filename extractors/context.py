@@ -948,7 +948,34 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         topic = range_topic(doc, m, sentence, rules)
         if topic:
             return topic
-    return after or subject_before(doc, m, clause_start, rules)
+    found = after or subject_before(doc, m, clause_start, rules)
+    group = None if found else _group_clause(doc.text, m, clause_start, sentence)
+    if group:  # 到村任职的选调生中，有70%担任了…: part of the people named before 中
+        named = subject_before(
+            doc, replace(m, start=group[1], end=group[1], kind="count"), group[0], rules
+        )
+        if named.endswith(phrase.person_heads):
+            return named
+    return found
+
+
+GROUP_LEADS = ("", "有", "共有", "约有", "就有", "已有", "仅有", "只有", "占")
+
+
+def _group_clause(
+    text: str, m: Measure, clause_start: int, sentence: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The group a figure opening its clause counts part of, named in the clause before and
+    closed by 中 (…选调生中，有70%…): its span, else None (从X中: a pool, pool_clause)."""
+    lo = clause_start
+    if text[lo : m.start].strip() not in GROUP_LEADS:
+        return None
+    if lo - 2 < sentence[0] or text[lo - 2] != "中" or text[lo - 1] not in "，,":
+        return None
+    start = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], lo - 1):
+        start = brk.end()
+    return None if text.startswith("从", start) or lo - 2 <= start else (start, lo - 2)
 
 
 def _lasting_clause(
@@ -1031,8 +1058,12 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
     named = pool_clause(text, lo, sentence)  # 从X中，择优选拔N人: X is read too
     topic = _range_topic_span(text, m, sentence, load_rules().phrase)  # …and what a range changes
     lasting = _lasting_clause(text, m, lo, sentence)  # …and what lasts (…锻炼，为期3年)
+    group = _group_clause(text, m, lo, sentence)  # …and a group closed by 中 (X中，有70%)
     return min(
-        named[0] - 1 if named else lo, topic[0] if topic else lo, lasting[0] if lasting else lo
+        named[0] - 1 if named else lo,
+        topic[0] if topic else lo,
+        lasting[0] if lasting else lo,
+        group[0] if group else lo,
     ), hi
 
 

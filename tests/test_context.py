@@ -129,6 +129,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("全县年轻干部增加到120名。", ["年轻干部"]),
         ("科级干部中35岁以下的由45名增加到86名。", ["35岁以下"] * 2),
         ("由13名干部组成工作专班。", ["干部"]),  # 由 a headcount, no range
+        # a figure opening its clause after the people a clause closed by 中 names: of them
+        ("到村任职的选调生中，有70%担任了村“两委”成员。", ["选调生"]),
+        ("在这次换届中，有30人进入乡镇班子。", [""]),  # no people named before 中
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
