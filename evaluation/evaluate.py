@@ -191,28 +191,29 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
         categories = {name: program_category[(i, name)] for i in ids for name in doc_programs[i]}
         mm = match_measures(pred_m, gold["measures"])
         pm = match_programs(pred_p, gold["programs"])
+        counts: dict[str, int] = defaultdict(int)  # this document's share of the totals
         for key in ("tp", "fp", "fn"):
-            totals[f"m_{key}"] += mm[key]
-            totals[f"p_{key}"] += pm[key]
+            counts[f"m_{key}"] += mm[key]
+            counts[f"p_{key}"] += pm[key]
         qual_ok = sum(p["qualifier"] == g["qualifier"] for p, g in mm["pairs"])
         modal = [(p, g) for p, g in mm["pairs"] if g.get("modality")]
         modal_ok = sum(p["modality"] == g["modality"] for p, g in modal)
-        totals["qualifier_ok"] += qual_ok
-        totals["matched"] += len(mm["pairs"])
+        counts["qualifier_ok"] += qual_ok
+        counts["matched"] += len(mm["pairs"])
         context = context_errors(mm["pairs"])
         for field, (right, scored, _) in context.items():
-            totals[f"{field}_ok"] += right
-            totals[f"{field}_n"] += scored
+            counts[f"{field}_ok"] += right
+            counts[f"{field}_n"] += scored
         program_pairs = [(p, g) for p, g in pm["pairs"] if "category" in g]
         program_category_errors = [
             f"{p}: {categories.get(p) or '-'} (gold {g['category']})"
             for p, g in program_pairs
             if not same_category(categories.get(p, ""), g)
         ]
-        totals["program_category_n"] += len(program_pairs)
-        totals["program_category_ok"] += len(program_pairs) - len(program_category_errors)
-        totals["modality_ok"] += modal_ok
-        totals["modality_n"] += len(modal)
+        counts["program_category_n"] += len(program_pairs)
+        counts["program_category_ok"] += len(program_pairs) - len(program_category_errors)
+        counts["modality_ok"] += modal_ok
+        counts["modality_n"] += len(modal)
         main = parts[0]
         # The report's region is its first relevant part's: a part of page furniture split off
         # above it (大众报业集团主办 …) is never mined, so it has none.
@@ -221,12 +222,14 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
         region_ok = report["adcode"] == gold_region
         gold_date = gold.get("publish_date") or ""
         date_ok = main["publish_date"] == gold_date
-        totals["region_ok"] += region_ok
-        totals["date_ok"] += date_ok
+        counts["region_ok"] += region_ok
+        counts["date_ok"] += date_ok
         if gold_date:
-            totals["dated_n"] += 1
-            totals["dated_ok"] += date_ok
-        totals["documents"] += 1
+            counts["dated_n"] += 1
+            counts["dated_ok"] += date_ok
+        counts["documents"] += 1
+        for key, value in counts.items():
+            totals[key] += value
         documents[stem] = {
             "measures": _prf(mm["tp"], mm["fp"], mm["fn"]),
             "measure_misses": mm["misses"],
@@ -248,7 +251,15 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
             "program_false_hits": pm["false_hits"],
             "region": {"predicted": report["adcode"], "gold": gold_region, "ok": region_ok},
             "date": {"predicted": main["publish_date"], "gold": gold_date, "ok": date_ok},
+            "counts": dict(counts),
         }
+    return {"summary": summarize(totals), "documents": documents}
+
+
+def summarize(totals: dict[str, int]) -> dict:
+    """The scores of summed counts (a document's ``counts`` in evaluate_dataset, or their
+    sum over documents)."""
+    totals = defaultdict(int, totals)
     n = totals["documents"]
 
     def share(key: str) -> float:
@@ -276,7 +287,73 @@ def evaluate_dataset(dataset_dir: str | Path, gold_dir: str | Path) -> dict:
         "dated": totals["dated_n"],
         "dated_right": totals["dated_ok"],
     }
-    return {"summary": summary, "documents": documents}
+    return summary
+
+
+# The scores a bootstrap interval is given for: (label, numerator counts, denominator counts);
+# an F1 is 2·tp / (2·tp + fp + fn), the harmonic mean of P and R written with the counts.
+INTERVAL_SCORES = {
+    "measures_f1": ("measures F1", {"m_tp": 2}, {"m_tp": 2, "m_fp": 1, "m_fn": 1}),
+    "measures_precision": ("measures P", {"m_tp": 1}, {"m_tp": 1, "m_fp": 1}),
+    "measures_recall": ("measures R", {"m_tp": 1}, {"m_tp": 1, "m_fn": 1}),
+    "qualifier_accuracy": ("qualifier", {"qualifier_ok": 1}, {"matched": 1}),
+    "modality_accuracy": ("modality", {"modality_ok": 1}, {"modality_n": 1}),
+    "programs_f1": ("programmes F1", {"p_tp": 2}, {"p_tp": 2, "p_fp": 1, "p_fn": 1}),
+    "region_accuracy": ("region", {"region_ok": 1}, {"documents": 1}),
+    "dated_accuracy": ("date (dated gold)", {"dated_ok": 1}, {"dated_n": 1}),
+    "subject_accuracy": ("subject", {"subject_ok": 1}, {"subject_n": 1}),
+    "period_accuracy": ("period", {"period_ok": 1}, {"period_n": 1}),
+    "category_accuracy": ("category", {"category_ok": 1}, {"category_n": 1}),
+}
+
+
+def bootstrap_intervals(
+    report: dict, resamples: int = 2000, level: float = 0.95, seed: int = 0
+) -> dict[str, dict[str, float]]:
+    """Percentile bootstrap intervals of the scores, resampling whole documents (figures of
+    one report are not independent of each other). A set of a few dozen reports gives
+    intervals several points wide: a score a little under or over a target may be either.
+    Fixed seed: the same report gives the same intervals."""
+    import numpy as np
+
+    docs = [d["counts"] for d in report["documents"].values() if "counts" in d]
+    if not docs:
+        return {}
+    keys = sorted({k for d in docs for k in d})
+    counts = np.array([[d.get(k, 0) for k in keys] for d in docs], dtype=float)
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(docs), [1 / len(docs)] * len(docs), size=resamples)
+    sums = weights @ counts  # resamples × keys: each resample's summed counts
+    column = {k: i for i, k in enumerate(keys)}
+    totals = counts.sum(axis=0)
+
+    def combine(terms: dict[str, int], of: np.ndarray) -> np.ndarray:
+        """Σ weight × count over ``terms``, along the last axis of ``of``."""
+        return sum((w * of[..., column[k]] for k, w in terms.items() if k in column), 0.0)
+
+    tail = (1 - level) / 2 * 100
+    found = {}
+    for name, (_, top, bottom) in INTERVAL_SCORES.items():
+        if not combine(bottom, totals):
+            continue  # nothing scored (a set without context fields, say)
+        num, den = combine(top, sums), combine(bottom, sums)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores = np.where(den > 0, num / den, np.nan)
+        low, high = np.nanpercentile(scores, [tail, 100 - tail])
+        found[name] = {
+            "score": round(float(combine(top, totals) / combine(bottom, totals)), 4),
+            "low": round(float(low), 4),
+            "high": round(float(high), 4),
+        }
+    return found
+
+
+def format_intervals(intervals: dict[str, dict[str, float]], resamples: int = 2000) -> str:
+    lines = [f"95% intervals (bootstrap over documents, {resamples} resamples):"]
+    for name, iv in intervals.items():
+        label = INTERVAL_SCORES[name][0]
+        lines.append(f"  {label:<18} {iv['score']:.3f}  [{iv['low']:.3f}, {iv['high']:.3f}]")
+    return "\n".join(lines)
 
 
 def format_report(report: dict) -> str:

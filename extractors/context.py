@@ -163,6 +163,36 @@ def load_rules(path: Path = DATA) -> Rules:
     )
 
 
+@dataclass(frozen=True)
+class CategoryRules:
+    """[category_rules] of context.toml: category rules beyond the [taxonomy] keywords."""
+
+    member_categories: set[str]
+    people_words: set[str]
+
+
+@lru_cache(maxsize=4)
+def load_category_rules(path: Path = DATA) -> CategoryRules:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))["category_rules"]
+    rules = CategoryRules(
+        member_categories=set(raw["member_categories"]),
+        people_words=set(raw["people_words"]),
+    )
+    if not rules.member_categories <= set(load_rules(path).taxonomy):
+        raise ValueError(f"{path}: member_categories must be taxonomy categories")
+    return rules
+
+
+def member_category(subject: str, rules: Rules) -> str:
+    """The category a counted phrase names its people by when they are members of a
+    practice's pool (105名村两委主要负责人后备干部: reserve_pool), else ""."""
+    extra = load_category_rules()
+    for m in rules.category_words.finditer(subject):
+        if rules.word_category[m.group(0)] in extra.member_categories:
+            return rules.word_category[m.group(0)]
+    return ""
+
+
 def clause_bounds(
     text: str, start: int, end: int, sentence: tuple[int, int], counted: str = ""
 ) -> tuple[int, int]:
@@ -217,6 +247,21 @@ class KeywordIndex:
         return [k for k, e in zip(self.found[i:j], self.ends[i:j], strict=True) if e <= hi]
 
 
+def relative_clause_end(text: str, m: Measure, clause: tuple[int, int], rules: Rules) -> int:
+    """Where the counted phrase ends when a relative clause stands between the figure and
+    it (100名从科局遴选出来的年轻干部启动强化训练: 遴选 says who they are, 训练 what they do):
+    the figure's practice is read after it; else the figure's own end."""
+    if not m.subject or m.kind != "headcount":  # 为期5天的培训: what lasts is the practice
+        return m.end
+    reach = min(clause[1], m.end + rules.relative_clause_chars)
+    of = text.find("的", m.end, reach)
+    while of >= 0:
+        if text.startswith(m.subject, of + 1):
+            return of + 1 + len(m.subject)
+        of = text.find("的", of + 1, reach)
+    return m.end
+
+
 def find_category(
     text: str,
     start: int,
@@ -226,6 +271,7 @@ def find_category(
     outer: tuple[int, int] | None = None,
     weak: bool = True,
     keywords: KeywordIndex | None = None,
+    counted_end: int | None = None,
 ) -> str:
     """Category of the practice a figure (or a name) at [start, end) is evidence of.
 
@@ -233,21 +279,30 @@ def find_category(
     nearest practice keyword before it in ``scope`` (its clause), then after it, then the same
     in ``outer`` (its sentence). Practices (培训, 挂职 …) outrank sending words (选派: the
     destination says what it is) and those the fields they happen in (村党组织, 人才): in
-    培训村党组织书记1200人次 the figure is training. ``weak=False``: no field keyword."""
+    培训村党组织书记1200人次 the figure is training. ``weak=False``: no field keyword.
+    ``counted_end``: where the counted phrase after the figure ends (relative_clause_end):
+    the keywords after the figure are read from there."""
 
     def found(lo: int, hi: int) -> list[tuple[int, str, str]]:
         return keywords(lo, hi) if keywords else _keywords(text, lo, hi, rules)
 
-    follow = [c for _, w, c in found(end, min(end + rules.follow_chars, scope[1]))
-              if _strong(w, c, rules)]  # fmt: skip
+    follow_end = min(end + rules.follow_chars, scope[1])
+    people = load_category_rules().people_words
+    follow = [c for _, w, c in found(end, follow_end) if _strong(w, c, rules) and w not in people]
     if follow:
         return follow[0]
     scopes = [scope] + ([outer] if outer and outer != scope else [])
     ordered: list[tuple[str, str]] = []
+    counted: list[tuple[str, str]] = []  # 20名选调生驻村: who they are, after what they do
     for lo, hi in scopes:
         before = found(lo, start)[::-1]
-        after = found(end, hi)
-        ordered += [(w, c) for _, w, c in before + after]
+        after = found(max(end, counted_end or end), hi)  # past a relative clause
+        for p, w, c in before + after:
+            if w in people and end <= p < follow_end:
+                counted += [(w, c)] if (w, c) not in counted else []
+            else:
+                ordered.append((w, c))
+    ordered += counted
     ranks = [
         lambda w, c: _strong(w, c, rules),
         lambda w, c: c not in rules.weak_categories or w in rules.strong_words,
@@ -1114,8 +1169,16 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence, m.subject)
-        m.category = find_category(
-            text, m.start, m.end, clause, rules, sentence, weak=False, keywords=keywords
+        m.category = member_category(m.subject, rules) or find_category(
+            text,
+            m.start,
+            m.end,
+            clause,
+            rules,
+            sentence,
+            weak=False,
+            keywords=keywords,
+            counted_end=relative_clause_end(text, m, clause, rules),
         )
         between = text[previous_end : m.start]
         if not m.category and previous_category and "\n" not in between:

@@ -161,6 +161,21 @@ def head_lines(lines: list[str], rules: Rules | None = None) -> tuple[list[str],
     return head, len(head)
 
 
+def _clock_line(line: str, rules: Rules) -> bool:
+    """A line giving today's date (今天是2025年04月30日, 今日：2025-04-30): a clock label right
+    before a date. A label inside a name (今日临桂, an outlet) makes no clock line."""
+    for label in rules.clock_labels:
+        at = line.find(label)
+        while at >= 0:
+            if CLOCK_DATE.match(line, at + len(label)):
+                return True
+            at = line.find(label, at + 1)
+    return False
+
+
+CLOCK_DATE = re.compile(r"[是为:：\s]{0,3}(?:星期.\s*)?[\d〇零一二三四五六七八九十]")
+
+
 def header_date(lines: list[str], rules: Rules | None = None) -> str:
     """YYYY-MM-DD the head or the foot of a text states as its date, or "".
 
@@ -171,7 +186,7 @@ def header_date(lines: list[str], rules: Rules | None = None) -> str:
     rules = rules or load_rules()
     head, n_whole = head_lines(lines, rules)
     for line in head[:n_whole]:
-        if any(label in line for label in rules.clock_labels) or EVENT_DATE.search(line):
+        if _clock_line(line, rules) or EVENT_DATE.search(line):
             continue
         if found := dates_in(line):
             return found[0]
@@ -182,7 +197,7 @@ def header_date(lines: list[str], rules: Rules | None = None) -> str:
     for line in reversed(footer):
         if "。" in line or len(line) > rules.header_line_chars or EVENT_DATE.search(line):
             continue
-        if any(label in line for label in rules.clock_labels):
+        if _clock_line(line, rules):
             continue
         if found := dates_in(line):
             return found[0]

@@ -35,6 +35,7 @@ class Rules:
     type_lengths: tuple[int, ...]  # the lengths of type words, longest first
     unquoted: re.Pattern
     anchored: re.Pattern  # type words of unquoted names found by their modifier
+    anchored_set: frozenset[str]
     practice_types: frozenset[str]  # type words only before one of practice_followers
     practice_followers: tuple[str, ...]
     this_words: tuple[str, ...]
@@ -58,6 +59,8 @@ class Rules:
     type_blockers: list[str]
     name_closers: str
     type_gap_stops: str
+    tight_types: frozenset[str]  # right after a quotation, they make even a word a name
+    gap_verbs: tuple[str, ...]  # verbs that open a new clause after a quotation
     head_chars: frozenset[str]
     head_blockers: frozenset[str]
     head_numerals: str
@@ -72,6 +75,10 @@ class Rules:
     min_name_chars: int
     repeat_min: int
     subject_after: re.Pattern
+    loose_types: frozenset[str]  # unquoted type words a name needs a specific modifier for
+    loose_modifier_chars: int
+    activity_words: re.Pattern  # words any activity is described by
+    run_after: re.Pattern  # after a quotation: it was set up or run (“青蓝接力”实施以来)
     document: re.Pattern
 
 
@@ -85,6 +92,8 @@ def load_rules(path: Path = DATA) -> Rules:
     types = sorted(set(raw["type_words"]), key=len, reverse=True)
     verbs = sorted(raw["initiative_verbs"], key=len, reverse=True)
     unquoted_types = sorted(raw["unquoted_type_words"], key=len, reverse=True)
+    if not set(raw["loose_unquoted_type_words"]) <= set(unquoted_types):
+        raise ValueError(f"{path}: loose_unquoted_type_words must be unquoted_type_words too")
     if not set(unquoted_types) <= set(types):
         raise ValueError(f"{path}: unquoted_type_words must be type_words too")
     for key in ("class_type_words", "venue_type_words"):
@@ -110,6 +119,7 @@ def load_rules(path: Path = DATA) -> Rules:
             f"{_alternation(raw['name_start_words'])}|{raw['name_start_pattern']}"
         )
         subject_after = re.compile(raw["subject_after_pattern"])
+        run_after = re.compile(raw["run_after_pattern"])
         document = re.compile(
             f"(?:{_alternation(raw['document_issue_verbs'])})[了的]?"
             f"《(?P<name>[^《》\n{QUOTE_MARKS}]{{4,{raw['max_document_chars']}}}?"
@@ -122,6 +132,7 @@ def load_rules(path: Path = DATA) -> Rules:
         type_lengths=tuple(sorted({len(t) for t in types}, reverse=True)),
         unquoted=unquoted,
         anchored=re.compile(_alternation(raw["anchored_type_words"] + raw["practice_type_words"])),
+        anchored_set=frozenset(raw["anchored_type_words"]),
         practice_types=frozenset(raw["practice_type_words"]),
         practice_followers=tuple(raw["practice_followers"]),
         this_words=tuple(raw["practice_demonstratives"]),
@@ -145,6 +156,10 @@ def load_rules(path: Path = DATA) -> Rules:
         type_blockers=raw["type_blockers"],
         name_closers=raw["name_closers"],
         type_gap_stops=raw["type_gap_stops"],
+        tight_types=frozenset(raw["tight_type_words"]),
+        gap_verbs=tuple(
+            sorted(set(raw["initiative_verbs"]) | set(raw["gap_verbs"]), key=len, reverse=True)
+        ),
         head_chars=frozenset(raw["type_head_chars"]),
         head_blockers=frozenset(raw["type_head_blockers"]),
         head_numerals=raw["type_head_numerals"],
@@ -159,6 +174,10 @@ def load_rules(path: Path = DATA) -> Rules:
         min_name_chars=int(raw["min_name_chars"]),
         repeat_min=int(raw["repeated_quote_min"]),
         subject_after=subject_after,
+        run_after=run_after,
+        loose_types=frozenset(raw["loose_unquoted_type_words"]),
+        loose_modifier_chars=int(raw["loose_modifier_chars"]),
+        activity_words=re.compile(_alternation(raw["activity_words"])),
         document=document,
     )
 
@@ -185,6 +204,8 @@ def _type_after(text: str, pos: int, rules: Rules) -> tuple[str, int]:
         ch = window[i]
         if not ("\u4e00" <= ch <= "\u9fff") or ch in rules.type_gap_stops:
             break
+        if i and any(window.startswith(v, i) for v in rules.gap_verbs):
+            break  # a new clause: “青春心向党”为主题开展演讲比赛 names no 比赛
         for n in rules.type_lengths:
             t = window[i : i + n]
             if len(t) < n or t not in rules.type_set:
@@ -263,8 +284,16 @@ def find_programs(doc: Document) -> list[Program]:
         loose_label = text.startswith(rules.loose_label_heads, last_close)
         subject = rules.subject_after.match(text, last_close) is not None
         verb_after = _word_tag(text[last_close : last_close + 4], last=False) == "v"
+        run_after = rules.run_after.match(text, last_close) is not None
         for s, e in group:
             name = text[s:e].strip()
+            if len(group) == 1 and name in rules.anchored_set and name not in rules.self_named:
+                # 村党组织书记“擂台赛”, 青年干部“夜校”: a bare type word named by the
+                # modifier before it, as an unquoted name would be
+                named_type = _modifier_name(doc, rules, s - 1, name)
+                if named_type:
+                    found.append(named_type)
+                continue
             if label or not _acceptable(name, rules):
                 continue
             own = _own_type(name, rules)
@@ -276,12 +305,13 @@ def find_programs(doc: Document) -> list[Program]:
             named = returned and not frequency_of(name)
             if verb_after and shared_type and not own and _word_tag(name, True) == "v":
                 continue  # the manner of the verb after it: “量身定制”帮带计划
-            if verb_after and not shared_type and not own and frequency_of(name):
+            if verb_after and not (shared_type or own or run_after) and frequency_of(name):
                 continue  # a word of the dictionary before a verb: its manner (“手把手”帮带)
-            if not (own or shared_type or verb_before or named):
+            if not (own or shared_type or verb_before or named or run_after):
                 continue
-            if not own and (tag_of(name) in rules.rhetoric_tags):
-                continue  # “三位一体”互动平台, 开展“充电”
+            tight = shared_type in rules.tight_types and type_end == last_close + len(shared_type)
+            if not own and not tight and tag_of(name) in rules.rhetoric_tags:
+                continue  # “三位一体”互动平台, 开展“充电”; but “蹲苗”计划 names a plan
             if not shared_type and rules.bare_number.match(name):
                 continue  # “80”后, “五个”: only a type word after a number makes it a name
             is_last = (s, e) == group[-1]
@@ -297,6 +327,8 @@ def find_programs(doc: Document) -> list[Program]:
         if doc.is_unusable(m.start(), m.end()):
             continue
         name = m.group("name")
+        if m.group("type") in rules.loose_types and not _specific(name, m.group("type"), rules):
+            continue  # 开展特色活动, 进行学习考察活动: a description, not a name
         found.append(_program(doc, name, name, m.group("type"), m.start("name"), m.end("name")))
     for m in rules.document.finditer(text):  # a policy the report's unit issued
         start = m.start("name") - 1  # its 《
@@ -372,6 +404,39 @@ def _anchored_names(
     return out
 
 
+def _specific(name: str, type_: str, rules: Rules) -> bool:
+    """Whether an unquoted name of a loose type word (活动) says which one it is: a modifier of
+    loose_modifier_chars or more that is more than words any activity is described by (学习考察,
+    健康文体, 特色) and opens with no manner word (多样化)."""
+    modifier = name[: -len(type_)]
+    if len(modifier) < rules.loose_modifier_chars or _descriptive(modifier, rules):
+        return False  # 多样化人才交流活动: a manner, not a name
+    if any(c in modifier for c in "的及和与"):
+        return False  # 一场别开生面的座谈交流活动, 理论学习及联谊活动: described activities
+    rest = rules.activity_words.sub("", modifier)
+    return len(rest) >= 2
+
+
+def _modifier_name(doc: Document, rules: Rules, open_at: int, type_: str) -> Program | None:
+    """The name a modifier before a quoted bare type word gives it (村党组织书记“擂台赛”): the
+    modifier runs back to the last start word, holds a word of the trade's people and is no
+    generic word, as for unquoted names."""
+    text = doc.text
+    lo = open_at
+    while lo > max(0, open_at - rules.max_name_chars) and "\u4e00" <= text[lo - 1] <= "\u9fff":
+        lo -= 1
+    cut = _modifier_start(text, lo, open_at, rules)
+    modifier = text[cut:open_at]
+    if len(modifier) < rules.min_name_chars or modifier in rules.generic_modifiers:
+        return None
+    if modifier.endswith(rules.modifier_blockers) or _descriptive(modifier, rules):
+        return None
+    if not rules.anchors.search(modifier) or doc.is_unusable(cut, open_at + len(type_) + 2):
+        return None  # 晚上“夜校”: no name
+    end = open_at + len(type_) + 2  # past the closing quote
+    return _program(doc, modifier + type_, modifier + type_, type_, cut, end)
+
+
 def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: Rules) -> bool:
     """Whether a class, camp or forum is named right after the verb that sets it up (开办乡村
     振兴大讲堂, 举办周末理论夜校): its modifier then names it without a word of the trade's
@@ -379,7 +444,11 @@ def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: R
     return (
         type_ in rules.venue_types
         and modifier_chars >= rules.venue_modifier_chars
-        and any(text[max(0, cut - n) : cut] in rules.set_up_verbs for n in (3, 2))
+        and any(
+            text[max(0, end - n) : end] in rules.set_up_verbs
+            for end in (cut, cut - (cut > 0 and text[cut - 1] == "了"))  # 成立了
+            for n in (3, 2)
+        )
     )
 
 

@@ -39,6 +39,7 @@ class Rules:
     blocked_after: tuple[str, ...]
     duration_blocked_before: tuple[str, ...]
     duration_blocked_after: tuple[str, ...]
+    duration_max_years: int
     single_digit_units: frozenset[str]
     digit_only_units: frozenset[str]
     back_reference_before: tuple[str, ...]
@@ -124,6 +125,7 @@ def load_rules(path: Path = DATA) -> Rules:
         blocked_after=tuple(r["blocked_after"]),
         duration_blocked_before=tuple(r["duration_blocked_before"]),
         duration_blocked_after=tuple(r["duration_blocked_after"]),
+        duration_max_years=int(r["duration_max_years"]),
         single_digit_units=frozenset(r["single_digit_units"]),
         digit_only_units=frozenset(r["digit_only_units"]),
         back_reference_before=tuple(r["back_reference_before"]),
@@ -257,8 +259,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
     if only_multiplier and not (pre or inner):
         return None  # bare 千/万 is rhetoric (千名干部进千企); 近百, 千余名 are figures
     if kind == "duration":
-        if unit == "年" and value >= 1900:
-            return None  # a year, not a duration
+        if unit == "年" and value > rules.duration_max_years:
+            return None  # a calendar year (2021年, the Republic of China's 九十八年)
         after = text[m.end() : m.end() + 2]
         if after.startswith(rules.period_suffixes) and not m.group("post"):
             return None  # 3年来, 5年内: a time scope, recorded as period

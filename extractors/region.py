@@ -90,6 +90,7 @@ class Rules:
     organisation_words: tuple[str, ...]
     word_before: re.Pattern  # what may stand before a name inside one jieba word (中共)
     word_after: re.Pattern  # … and after it (委 of 湖北省委)
+    destination_words: tuple[str, ...]  # a place right after one of these is where people went
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         organisation_words=organisation_words,
         word_before=re.compile(raw["word_before"]),
         word_after=re.compile(raw["word_after"]),
+        destination_words=tuple(raw["destination_words"]),
     )
 
 
@@ -231,9 +233,12 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     rows |= _missing_units(raw.get("missing_units", {}), rows, path)
     units = {code: _unit(code, name, rows) for code, name in rows.items()}
     past = _historic_rows(historic, rows)
+    blocked = set(raw["blocked_short_names"])
+    max_freq = int(raw["max_short_name_frequency"])
     # Names of the time for parents that are themselves historic (巢湖地区).
     names = {r["adcode"]: r["name"] for r in past} | rows
     latest: set[tuple[str, str]] = set()
+    renamed: dict[str, str] = {}  # a unit's name of the time → its code, now a current unit's
     for r in sorted(past, key=lambda r: r["last"], reverse=True):
         # 上虞市 was 339015 for two years, then 330682 until 2013: the last code of a name in a
         # province stands for it.
@@ -244,19 +249,22 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
             units[r["adcode"]] = _unit(
                 r["adcode"], r["name"], names, current=r["current_adcode"], historic=True
             )
-    blocked = set(raw["blocked_short_names"])
-    max_freq = int(raw["max_short_name_frequency"])
+        elif units[r["adcode"]].name != r["name"] and r["name"] not in rows.values():
+            renamed[r["name"]] = r["adcode"]  # 襄樊市 is 420600, the code 襄阳市 kept
     aliases: dict[str, list[str]] = defaultdict(list)
     common = set()
     current_names = {u.name for u in units.values() if not u.historic}
     for unit in sorted(units.values(), key=lambda u: u.historic):  # current units first
         if unit.historic and (
             unit.name in current_names
+            or unit.name in blocked
             or (
                 tag_of(unit.name) != "ns" and frequency_of(unit.name) >= rules.common_word_frequency
             )
         ):
-            continue  # 郊区, 城区 of old: the current unit of that name, or a word, is meant
+            # 郊区, 城区 of old: the current unit of that name, or a word, is meant; 新区 (唐山's
+            # district until 2001) is the word for any new district
+            continue
         aliases[unit.name].append(unit.adcode)
         if unit.historic:
             continue  # by full name only: 松花江 is a river, 松花江地区 the unit of old
@@ -271,6 +279,11 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
                 aliases[short].append(unit.adcode)
                 if tag != "ns" and freq >= rules.common_word_frequency:
                     common.add(short)
+    for name, code in renamed.items():  # by full name only, like the other historic units
+        if name not in blocked and not (
+            tag_of(name) != "ns" and frequency_of(name) >= rules.common_word_frequency
+        ):
+            aliases[name].append(code)
     for alias, code in raw.get("aliases", {}).items():
         if code not in units:
             raise ValueError(f"{path}: alias {alias!r} points to unknown adcode {code!r}")
@@ -281,7 +294,7 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     for alias in aliases:
         lengths[alias[:2]].add(len(alias))
     prefixes = pair_table(lengths)
-    full = {u.name for u in units.values()}
+    full = {u.name for u in units.values()} | set(renamed)
     by_prefix = {p: tuple(sorted(n)) for p, n in lengths.items()}
     function_tags = set(raw["function_word_tags"])
     function_names = {n for n in full if len(n) == 2 and tag_of(n[0]) in function_tags}
@@ -352,7 +365,7 @@ def speaking_level(text: str, rules: Rules) -> str:
 
 
 def _choose_code(
-    codes: list[str], context: set[str], named: set[str], gaz: Gazetteer
+    codes: list[str], context: set[str], named: set[str], gaz: Gazetteer, level: str = ""
 ) -> str | None:
     """One adcode for an alias: unique, or the one whose parent is named in the text; between
     a unit and one inside it of the same short name (长沙市, 长沙县), the inner one when its
@@ -374,6 +387,10 @@ def _choose_code(
         # 海南 alone: the province, not 海南藏族自治州 or 乌海's 海南区.
         provinces = [c for c in supported if gaz.units[c].level == "province"]
         supported = provinces if len(provinces) == 1 else supported
+    if len(supported) > 1 and level:
+        # 巴州 of a text that speaks as a 州 (州委, 全州): 巴音郭楞, not 巴中's 巴州区.
+        of_level = [c for c in supported if gaz.units[c].level_word == level]
+        supported = of_level if len(of_level) == 1 else supported
     return supported[0] if len(supported) == 1 else None
 
 
@@ -456,6 +473,8 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     persons = {person_name(text, s, e, rules) for s, e, _ in short} - {""}
     self_starts = {m.start() for pattern, _ in rules.self_reference for m in pattern.finditer(text)}
     found = []
+    destination_end = -2
+    trip_names: set[str] = set()  # places the title says the people went to
     for start, end, alias in places:
         if alias not in gaz.full_names and (
             text[start:end] in persons
@@ -469,6 +488,13 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         whole = alias in gaz.full_names and end - start >= 3
         if not organisation and not whole and in_a_word(text, start, end, places, rules):
             continue
+        if text.endswith(rules.destination_words, max(0, start - 3), start) or (
+            start - destination_end in (0, 1) and text[destination_end:start] in "、和及与"
+        ):  # 赴延安学习考察, 分赴上海、浙江: where the people went, not whose report it is
+            destination_end = end
+            if start < title_end:
+                trip_names.add(alias)
+            continue
         if start < title_end:
             weight = WEIGHT_TITLE
         elif any(s <= start < e for s, e in sources):
@@ -478,6 +504,9 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         else:
             weight = WEIGHT_BODY
         found.append(_Mention(start, end, alias, weight, organisation))
+    if trip_names:  # a study trip's report (赴延安学习考察报告) names its destination throughout
+        trip = {c for a in trip_names for c in gaz.aliases[a]}
+        found = [m for m in found if not trip & set(gaz.aliases[m.alias])]
     outlet = doc.outlet if doc.outlet and doc.outlet not in text[: title_end + LEAD_CHARS] else ""
     for _, _, alias in find_place_mentions(outlet, gaz):
         found.append(_Mention(-1, -1, alias, WEIGHT_SOURCE))
@@ -544,7 +573,8 @@ def _decide(
         and m.alias not in gaz.function_word_names
     }
     context = unique | {anc for c in unique for anc in gaz.units[c].ancestors}
-    codes = [_choose_code(gaz.aliases[m.alias], context, named, gaz) for m in mentions]
+    level = speaking_level(doc.text, gaz.rules)
+    codes = [_choose_code(gaz.aliases[m.alias], context, named, gaz, level) for m in mentions]
     qualifiers = _qualifiers(mentions, codes, gaz)
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, tuple[int, int]] = {}
@@ -571,7 +601,12 @@ def _decide(
             prominent.add(code)
     # A province or municipality named only in the body is where people went (赴北京培训,
     # 分赴上海、浙江), not the subject; it still is as the level the text speaks at (below).
-    candidates = [c for c in scores if c in prominent or gaz.units[c].level != "province"]
+    # … unless it is the only province the text names: then it is the report's own (江西 of a
+    # provincial report whose title names no place).
+    provinces = [c for c in scores if gaz.units[c].level == "province"]
+    candidates = [
+        c for c in scores if c in prominent or gaz.units[c].level != "province" or provinces == [c]
+    ]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (scores[c], c in in_title, len(c)))
@@ -581,7 +616,6 @@ def _decide(
     inner = sorted((c for c in in_title if best in gaz.units[c].ancestors), key=first.get)
     if inner:
         best = max(inner, key=lambda c: scores[c])
-    level = speaking_level(doc.text, gaz.rules)
     if level and gaz.units[best].level_word != level:
         # 市委 … 滨海新区 … 天津: the text speaks as the city; the unit above or below the best
         # one that is of the level the text speaks at is the subject.

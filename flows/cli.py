@@ -257,8 +257,10 @@ def print_summary(summary: dict) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from orgwork.evaluation.evaluate import (
+        bootstrap_intervals,
         check_floors,
         evaluate_dataset,
+        format_intervals,
         format_report,
         load_floors,
     )
@@ -279,6 +281,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     report = evaluate_dataset(args.dataset, args.gold)
     print(format_report(report))
+    if args.intervals:
+        report["intervals"] = bootstrap_intervals(report)
+        print(format_intervals(report["intervals"]))
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
@@ -395,6 +400,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--dataset", default="outputs", help="dataset folder (default: outputs/)")
     ev.add_argument("--out", help="folder for eval.json (misses and false hits)")
     ev.add_argument("--floors", help="TOML of minimum scores; exit 1 below any")
+    ev.add_argument(
+        "--intervals",
+        action="store_true",
+        help="also print 95%% bootstrap intervals of the scores (resampling documents)",
+    )
     ev.set_defaults(func=cmd_eval)
     return parser
 

@@ -159,8 +159,7 @@ def split_articles(lines: list[str], rules: Rules) -> list[list[str]]:
     for i, line in enumerate(lines):
         opens_article = i >= 3 and any(p.search(line) for p in rules.article_openers)
         if opens_article and len(parts[-1]) >= 2:
-            headline = parts[-1].pop()  # the line before a dateline is its headline
-            parts.append([headline])
+            parts.append(_pop_headline(parts[-1], rules))
             in_tail = False
         elif i >= 3 and any(p.search(line) for p in rules.tail_markers) and parts[-1]:
             if not in_tail:
@@ -168,6 +167,20 @@ def split_articles(lines: list[str], rules: Rules) -> list[list[str]]:
             in_tail = True
         parts[-1].append(line)
     return [p for p in parts if p]
+
+
+def _pop_headline(lines: list[str], rules: Rules) -> list[str]:
+    """The lines that open the article whose dateline follows ``lines``, taken off their end:
+    the line before a dateline is its headline, or, when source and date lines stand between
+    them (来源：… 2015-08-21), the headline above those lines with them."""
+    k = len(lines) - 1
+    while k > 0 and _meta_line(lines[k], rules):
+        k -= 1
+    if k == len(lines) - 1 or not looks_like_headline(lines[k], rules):
+        k = len(lines) - 1
+    opening = lines[k:]
+    del lines[k:]
+    return opening
 
 
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——| - | – |-{2,})\s*")

@@ -250,6 +250,21 @@ def test_split_keeps_one_tail_part() -> None:
     assert split_articles(lines, load_rules())[1:] == [lines[3:]]
 
 
+def test_headline_above_source_lines_opens_its_article() -> None:
+    """Source and date lines between a headline and its dateline go with the headline; a
+    trail of links (地方网 > 陕西 > …) is furniture."""
+    lines = clean_lines(
+        "宝鸡新闻 凤县新闻 麟游新闻 千阳新闻 陇县新闻\n地方网 > 陕西 > 宝鸡市 > 陇县新闻 > 正文\n"
+        "陇县选派108名优秀干部到村任第一书记\n来源：陕西农村报 2015-08-21 19:02\n"
+        "本报讯（特约通讯员 梁会平）日前，陇县再次向108个村选派了第一书记。\n",
+        load_rules(),
+    )
+    assert not any("正文" in line for line in lines)
+    parts = split_articles(lines, load_rules())
+    assert parts[-1][0] == "陇县选派108名优秀干部到村任第一书记"
+    assert parts[-1][1].startswith("来源") and parts[-1][2].startswith("本报讯")
+
+
 def test_utf16_bom_constant() -> None:
     # detect_binary must not mistake UTF-16 (NUL bytes) for binary data.
     assert detect_binary(codecs.BOM_UTF16_LE + REPORT.encode("utf-16-le")) is None
@@ -319,3 +334,29 @@ def test_a_report_on_one_practice_is_relevant() -> None:
     rules = load_rules()
     assert is_relevant("县委组织部推出导师帮带制度，导师每月谈心，导师考核，导师。" * 2, rules)
     assert not is_relevant("博物馆举办展览，干部群众参观，干部讲解。" * 2, rules)
+
+
+def test_personnel_work_beside_the_partys_is_relevant() -> None:
+    """Public institutions' recruitment, a civil-service examination, a party school's year
+    and a speech to young cadres are reports of the genre; a company's job fair is not."""
+    from orgwork.pipeline.normalize import is_relevant
+
+    rules = load_rules()
+    recruitment = (
+        "全县面向社会公开招聘事业单位工作人员120人，涉及卫生局等12个单位。报考人员须符合"
+        "招聘岗位条件，资格审查合格后参加笔试，拟聘用人员名单将在县政府网站公示。"
+    )
+    exam = (
+        "地方政府公务人员特种考试于十二月举行，报考人数九百余人。录取人员经训练期满成绩及格，"
+        "分发各机关任用；公务人员考试分三、四、五等。县府人事室提醒报考公务人员的考生携带"
+        "准考证及身份证件应试。"
+    )
+    party_school = (
+        "年底，全市有市、县两级党校7个，专职教师164人。全年举办主体班42期，培训干部3200人次，"
+        "其中县级干部进修班3期、中青年干部培训班2期，市委党校学员满意率98%。"
+    )
+    speech = "今天召开全县青年干部座谈会，与69名青年干部座谈交流，听取22位青年干部代表发言。"
+    for text in (recruitment, exam, party_school, speech):
+        assert is_relevant(text, rules), text
+    job_fair = "本周日举办大型招聘会，百余家企业提供岗位，现场设有简历指导和面试体验区。"
+    assert not is_relevant(job_fair, rules)

@@ -416,3 +416,49 @@ def test_in_a_speech_what_was_done_is_reported() -> None:
 def test_after_a_furniture_headline_the_opening_heading_lines_give_the_practice() -> None:
     body = "新闻中心 > 综合\n甘肃公开选拔100名年轻干部\n昨日，记者从省委组织部了解到，全省共有3200人报名参加。"
     assert [c[4] for c in context(body, title="新闻中心 > 综合")] == ["promotion", "promotion"]
+
+
+def test_a_counted_phrase_of_pool_members_gives_the_pools_practice() -> None:
+    # the verb (选拔, 遴选) says how the pool is filled; the people are reserve cadres
+    assert [c[4] for c in context("选拔培养了105名村两委主要负责人后备干部。")] == ["reserve_pool"]
+    assert [c[4] for c in context("遴选乡镇党政领导班子正职后备人选70名。")] == ["reserve_pool"]
+    assert [c[4] for c in context("选拔优秀年轻干部70名。")] == ["promotion"]
+
+
+@pytest.mark.parametrize(
+    ("body", "categories"),
+    [
+        ("全省派出选调生4300多名，其中已有26人走上厅级领导岗位。", ["recruitment", "promotion"]),
+        ("全省12个省辖市顺利完成了换届。", ["promotion"]),
+        ("全省582个贫困村有了省直单位派来的第一书记。", ["frontline"]),
+        ("全市选派干部4137名，实现对1848个行政村的包联。", ["frontline", "frontline"]),
+        ("深圳接收实训机构64家。", ["training"]),
+        ("组织新录用公务员现场观摩10次。", ["training"]),  # what they do, not who they are
+    ],
+)
+def test_category_vocabulary_of_posts_villages_and_practical_training(
+    body: str, categories: list[str]
+) -> None:
+    assert [c[4] for c in context(body)] == categories
+
+
+def test_a_relative_clause_before_the_counted_people_says_who_they_are() -> None:
+    # 遴选出来的: how the people were chosen; 训练: what the figure counts them doing
+    body = "100名从科局、镇街遴选出来的年轻干部参加强化训练。"
+    assert [c[4] for c in context(body)] == ["training"]
+    assert [c[4] for c in context("从科局遴选年轻干部100名。")] == ["recruitment"]
+    # a duration's phrase after 的 is the practice itself (为期5天的培训)
+    assert [c[4] for c in context("选派干部挂职，并进行为期5天的培训。")] == ["training"]
+
+
+def test_being_tempered_in_general_is_no_posting_to_the_front_line() -> None:
+    body = "干部能力在学习和实践中不断得到锻炼，全县班子成员中8人获得研究生学历。"
+    assert [c[4] for c in context(body)] == ["training"]
+    assert [c[4] for c in context("选派40名年轻干部到信访一线锻炼。")] == ["frontline"]
+
+
+def test_selected_graduates_right_after_a_headcount_say_who_they_are() -> None:
+    # 选调生 after the figure: the people; what they are sent to do is the practice
+    assert [c[4] for c in context("先后选派9名选调生驻村任职。")] == ["frontline"]
+    assert [c[4] for c in context("今年招录选调生20名。")] == ["recruitment"]
+    assert [c[4] for c in context("全省共有20名选调生。")] == ["recruitment"]

@@ -93,3 +93,43 @@ def test_region_is_scored_on_the_first_relevant_part(tmp_path: Path) -> None:
         "predicted": "110000", "gold": "110000", "ok": True,
     }  # fmt: skip
     assert result["documents"]["other"]["region"]["ok"] is False
+
+
+def test_bootstrap_intervals_resample_documents() -> None:
+    """Intervals come from the documents' counts: one document of two right gives a region
+    interval spanning 0 to 1, a set all right a point; the score is the summed counts'."""
+    from orgwork.evaluation.evaluate import bootstrap_intervals, summarize
+
+    def doc(region_ok: int, tp: int, fp: int, fn: int) -> dict:
+        counts = {"documents": 1, "region_ok": region_ok, "m_tp": tp, "m_fp": fp, "m_fn": fn}
+        return {"counts": counts}
+
+    report = {"documents": {"a": doc(1, 8, 0, 2), "b": doc(0, 2, 2, 0), "x": {"error": "-"}}}
+    intervals = bootstrap_intervals(report, resamples=500)
+    assert intervals["region_accuracy"] == {"score": 0.5, "low": 0.0, "high": 1.0}
+    f1 = summarize({"documents": 2, "m_tp": 10, "m_fp": 2, "m_fn": 2})["measures"]["f1"]
+    assert intervals["measures_f1"]["score"] == round(f1, 4) == 0.8333
+    assert intervals["measures_f1"]["low"] < 0.8333 < intervals["measures_f1"]["high"]
+    assert "subject_accuracy" not in intervals  # nothing scored
+    assert bootstrap_intervals(report, resamples=500) == intervals  # fixed seed
+    same = {"documents": {k: doc(1, 5, 0, 0) for k in "abc"}}
+    assert bootstrap_intervals(same)["region_accuracy"] == {"score": 1.0, "low": 1.0, "high": 1.0}
+
+
+def test_quality_table_scores_the_samples() -> None:
+    """tools/quality_table.py (the README's table) scores a set as orgwork eval does."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "quality_table", ROOT / "tools" / "quality_table.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    report = tool.score_set("gold")
+    table = tool.quality_table(["gold"]).splitlines()
+    assert table[0] == "| measure | samples (3) | target |"
+    f1 = report["summary"]["measures"]["f1"]
+    assert table[2].startswith("| measures F1 (P / R) | ") and f"{f1:.3f}" in table[2]
+    assert table[8].startswith("| subject accuracy | ") and table[8].endswith(" | ≥ 0.85 |")

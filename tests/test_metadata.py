@@ -80,6 +80,10 @@ def test_a_page_clock_is_not_the_date() -> None:
     text = "今天是2025年04月30日 星期三\n标题\n来源: 本站 发布时间:2014-07-31 14:35\n正文。"
     assert header_date(text.split("\n")) == "2014-07-31"
     assert header_date(["今天是2025年04月30日 星期三", "标题", "正文。"]) == ""
+    assert header_date(["今日：2025-04-30", "标题", "正文。"]) == ""
+    # 今日 inside an outlet's name (今日临桂) is no clock
+    outlet = "来源: 今日临桂    作者: 今日临桂    发布时间:2025-07-08"
+    assert header_date(["临桂:如何梯次培养村级后起之秀?", outlet, "正文。"]) == "2025-07-08"
 
 
 @pytest.mark.parametrize(

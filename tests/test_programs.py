@@ -218,6 +218,34 @@ CASES = [
         "实施了年轻干部递进培养计划,选拔20人。",
         [("年轻干部递进培养计划", "年轻干部递进培养计划", "计划")],
     ),
+    # a dictionary word right before a plan's type word names the plan (no verb before it) …
+    ("开展年轻干部“蹲苗”计划,选派20人。", [("蹲苗", "蹲苗计划", "计划")]),
+    ("推出青年人才“领航”工程。", [("领航", "领航工程", "工程")]),
+    # … but not with words between (“三位一体”互动平台), nor before a type word of its own
+    ("搭建“三位一体”互动平台。", []),
+    # a type word after a verb belongs to a new clause, not to the quotation before it
+    ("以“青春心向党”为主题开展演讲比赛。", []),
+    ("在“在历练中成长”主题演讲中获一等奖。", []),
+    # an unquoted activity after its verb, when its modifier says which one …
+    (
+        "深入开展万名干部进万家活动,走访群众。",
+        [("万名干部进万家活动", "万名干部进万家活动", "活动")],
+    ),
+    # … not one any activity is described by
+    ("开展健康文体活动,丰富生活。", []),
+    ("进行学习考察活动。", []),
+    ("开展特色活动。", []),
+    ("开展了一场别开生面的座谈交流活动。", []),
+    ("组织政治理论学习及联络联谊活动。", []),
+    # a quotation the text says was run or opened names an initiative
+    ("“青蓝接力”实施以来,共结对120对。", [("青蓝接力", "青蓝接力", "")]),
+    ("“红色头雁”正式开班,学员50名。", [("红色头雁", "红色头雁", "")]),
+    # a venue set up with 了 after the verb
+    ("成立了乡村振兴学院,培训村干部。", [("乡村振兴学院", "乡村振兴学院", "学院")]),
+    # a quoted bare type word is named by a modifier of the trade's people before it
+    ("每周举办青年干部“夜校”。", [("青年干部夜校", "青年干部夜校", "夜校")]),
+    ("开展村书记“擂台赛”,比实绩。", [("村书记擂台赛", "村书记擂台赛", "擂台赛")]),
+    ("举办“培训班”。", []),
 ]
 
 

@@ -187,6 +187,18 @@ CASES = [
         ],
     ),
     ("开展3轮集中巡察。", [("3轮", "count", 3, None, "轮", "exact")]),
+    # a time of day is no count, even with a unit word after it on the next line
+    (
+        "2010年08月07日19:33\n人民网南宁8月7日电，选派干部120人。",
+        [("120人", "headcount", 120, None, "人", "exact")],
+    ),
+    ("上午8:30，200名学员参加开班式。", [("200名", "headcount", 200, None, "人", "exact")]),
+    # working days are days; a year of the Republic of China (Taiwan) is a date
+    ("资格审查约10个工作日。", [("约10个工作日", "duration", 10, None, "天", "approx")]),
+    (
+        "九十八年特种考试于十二月举行，报考九百五十三人。",
+        [("九百五十三人", "headcount", 953, None, "人", "exact")],
+    ),
 ]
 
 

@@ -105,6 +105,19 @@ def test_place_mentions_are_whole_names_longest_first() -> None:
     assert find_place_mentions("", gaz) == [] and find_place_mentions("晋", gaz) == []
 
 
+def test_a_generic_word_is_no_unit_of_old() -> None:
+    """新区, 城区, 矿区, 郊区 name any new district, town centre, mining area or suburb: a unit
+    of old named so (唐山's 新区 until 2001) is not found by that word alone."""
+    from orgwork.extractors.region import load_gazetteer
+
+    aliases = load_gazetteer().aliases
+    assert "新区" not in aliases
+    region = resolve_region(
+        make_doc("为浙江舟山群岛新区（以下简称“新区”）提供支撑，新区引进人才。")
+    )
+    assert region is None or region.adcode != "130206"
+
+
 DATONG_QH = ("大通回族土族自治县", "630121", "青海省", "西宁市", "大通回族土族自治县", "county")
 
 
@@ -331,6 +344,9 @@ def test_a_province_named_only_in_the_body_is_where_people_went() -> None:
     assert region("甘谷县干部培训再上新台阶", body)[:2] == ("甘谷县", "620523")
     # named in the title, a province is the subject
     assert region("北京市举办干部培训班", body)[:2] == ("北京市", "110000")
+    # … and named only in the body, when it is the only province the text names
+    own = f"全省开展干部培训。{filler}江西各地选派干部参加培训，江西共办班20期，江西干部参加。"
+    assert region("干部培训再上新台阶", own)[:2] == ("江西省", "360000")
 
 
 FILLER = "会议强调，要把干部教育培训作为基础性、战略性工程抓紧抓好，不断提高干部队伍整体素质。"
@@ -475,3 +491,39 @@ def test_an_article_the_relevance_gate_drops_still_has_its_region() -> None:
     doc = find_facts(Document(source="t.txt", text=text, title=text.split("\n")[0]))
     assert not doc.relevant and doc.measures == []
     assert doc.region is not None and (doc.region.name, doc.region.adcode) == ("盐田区", "440308")
+
+
+def test_where_the_people_went_is_not_the_subject() -> None:
+    """A place right after 赴 (and the places listed with it) is the trip's destination; a
+    study trip's title names it, and then none of its mentions counts."""
+    assert region(
+        "我县青年干部赴井冈山开展党性教育", "全县40名青年干部赴井冈山干部学院学习。",
+        outlet="临澧县人民政府网",
+    )[:2] == ("临澧县", "430724")  # fmt: skip
+    assert region("干部分赴上海、浙江学习考察", "我县组织干部分赴上海、浙江学习。") is None
+    trip = region(
+        "县级领导干部进修班赴延安学习考察报告",
+        "根据州党校安排，经州委组织部批准，自治州县级领导干部进修班学员到延安学习考察。"
+        "这是巴州党校学员首次到延安考察，州党校校委带队。在延安学习期间，延安市委党校授课。",
+    )
+    assert trip is not None and trip[:2] == ("巴音郭楞蒙古自治州", "652800")
+
+
+def test_a_renamed_unit_is_found_by_its_old_name() -> None:
+    """襄樊市 was renamed 襄阳市 in 2010 and kept its code: the old name finds it."""
+    r = region("襄樊市开展干部培训", "全市干部参加。")
+    assert r is not None and r[:2] == ("襄阳市", "420600")
+
+
+def test_short_forms_of_xinjiang_prefectures() -> None:
+    """巴州, 克州, 博州: the short forms reports use; 巴州 goes to 巴中's 巴州区 only when named
+    as a 区."""
+    assert region("克州举办干部培训班", "全州干部参加。")[:2] == (
+        "克孜勒苏柯尔克孜自治州",
+        "653000",
+    )
+    assert region("博州举办干部培训班", "全州干部参加。")[:2] == ("博尔塔拉蒙古自治州", "652700")
+    assert region("巴州举办干部培训班", "州委组织部举办，我州干部参加。")[:2] == (
+        "巴音郭楞蒙古自治州", "652800",
+    )  # fmt: skip
+    assert region("巴州区举办干部培训班", "全区干部参加。")[:2] == ("巴州区", "511902")
