@@ -834,6 +834,8 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1
+    if j == 1 and words[0] in REST_WORDS and text[clause_start - 1 : clause_start] == "、":
+        return words[0]  # 提拔45人、晋升159人、其他39人: the list's last item (not 其余6人皆…)
     change = rules.phrase.change_verbs
     if j and words[j - 1] in change and words[j - 1][-1] in rules.phrase.change_ends:
         j -= 1  # 增至120名: the change's verb with its 至 in one word
@@ -909,6 +911,10 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     ):
         return ""  # 比去年增长了27.9%: how much more, of no group named
     return text[picked[0][0] : picked[-1][1]]
+
+
+# The rest of a list of groups (其他39人, 其余12名): the item itself names them.
+REST_WORDS = frozenset({"其他", "其余", "其它"})
 
 
 def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:

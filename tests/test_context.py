@@ -132,6 +132,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a figure opening its clause after the people a clause closed by 中 names: of them
         ("到村任职的选调生中，有70%担任了村“两委”成员。", ["选调生"]),
         ("在这次换届中，有30人进入乡镇班子。", [""]),  # no people named before 中
+        # the rest closing a list of groups names its own; not the rest of a sentence
+        ("其中提拔重用45人、交流轮岗12人、其他9人。", ["提拔重用", "交流轮岗", "其他"]),
+        ("除1人外，其余6人均于去年任职。", ["", ""]),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
