@@ -422,15 +422,32 @@ def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) ->
     招录800名), not when it dates a noun (高校2017年应届毕业生) or an event (…被确定为). A
     scope of how long (连续5年) or referring back (全年) yields to one before it (自2013年起…，
     连续5年共…; 1993年，…全年发展党员…)."""
-    found = [(m.start(), m.group(0)) for m in rules.periods.finditer(text, sentence[0], pos)]
-    found += [
-        (m.start(), m.group("period"))
-        for m in rules.practice_years.finditer(text, sentence[0], pos)
-        if rules.category_words.match(text, m.end())  # the year of a practice: 2022年招录
-    ]
-    before = [p for _, p in sorted(found)]
+    before = _periods_in(text, sentence[0], pos, rules)
+    if not before and _opens_with_practice_verb(text, sentence[0], rules):
+        # 从今年起到2018年，选拔200名…；选拔1000名…: a clause after ； with no subject of its
+        # own goes on with the one before, in its scope (not 常务委员会由13人组成: its own)
+        left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
+        before = _periods_in(text, left, sentence[0], rules) if left < sentence[0] else []
     strong = [p for p in before if not p.startswith(rules.weak_period_starts)]
     return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
+
+
+def _opens_with_practice_verb(text: str, pos: int, rules: Rules) -> bool:
+    """Whether the clause at ``pos`` opens with a practice verb (选拔, 培训): no subject."""
+    head = text[pos : pos + 8]
+    word = rules.category_words.match(text, pos + len(head) - len(head.lstrip()))
+    return bool(word) and tag_of(word.group(0)).startswith("v")
+
+
+def _periods_in(text: str, lo: int, hi: int, rules: Rules) -> list[str]:
+    """The time scopes in text[lo:hi], in order (find_period's rules)."""
+    found = [(m.start(), m.group(0)) for m in rules.periods.finditer(text, lo, hi)]
+    found += [
+        (m.start(), m.group("period"))
+        for m in rules.practice_years.finditer(text, lo, hi)
+        if rules.category_words.match(text, m.end())  # the year of a practice: 2022年招录
+    ]
+    return [p for _, p in sorted(found)]
 
 
 def planning_form(
@@ -500,9 +517,20 @@ def find_modality(
         return "planned"  # 任职1年以上, 具有2年以上基层工作经历: a requirement
     if planning is None:
         planning = planning_form(doc, rules)
-    if planning and m.kind != "percentage":
+    if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
         return "planned"
     return "reported"
+
+
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def _before_own_year(doc: Document, lead: str) -> bool:
+    """Whether the figure's sentence dates it in a year before the document's (a speech of
+    2023: 2022年，全市培训干部…): an account of the past, not a plan."""
+    if not doc.publish_date[:4].isdigit():
+        return False
+    return any(int(y) < int(doc.publish_date[:4]) for y in YEAR.findall(lead))
 
 
 # Ages and generations in a counted phrase (45岁以下干部, 90后年轻干部): one unit of meaning,
@@ -531,6 +559,8 @@ class SubjectPhrase:
     range_to: re.Pattern
     growth: re.Pattern
     modifier_suffixes: tuple[str, ...]
+    change_verbs: frozenset[str]
+    change_ends: frozenset[str]
     composition_marker: str
     composition_verbs: tuple[str, ...]
 
@@ -549,6 +579,8 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         copulas=tuple(sorted(raw["copulas"], key=len, reverse=True)),
         event_units=frozenset(raw["event_units"]),
         modifier_suffixes=tuple(raw["modifier_suffixes"]),
+        change_verbs=frozenset(raw["change_verbs"]),
+        change_ends=frozenset(raw["change_ends"]),
         composition_marker=str(raw["composition_marker"]),
         composition_verbs=tuple(raw["composition_verbs"]),
         **ranges,
@@ -638,7 +670,8 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     text = doc.text
     if m.kind == "duration" and not text.startswith("的", m.end):
         found = _noun_phrase(doc, m.end, clause_end, rules, activity=True)
-        if found in rules.word_category or found.endswith(rules.subject_duration_heads):
+        practice = found in rules.word_category and not found.endswith(rules.phrase.person_heads)
+        if practice or found.endswith(rules.subject_duration_heads):
             return found  # 2年以上基层工作经历, 进行5天培训: the experience, the practice
         return ""
     if m.kind == "percentage" and not text.startswith("的", m.end):
@@ -801,6 +834,13 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1
+    if j == 1 and words[0] in REST_WORDS and text[clause_start - 1 : clause_start] == "、":
+        return words[0]  # 提拔45人、晋升159人、其他39人: the list's last item (not 其余6人皆…)
+    change = rules.phrase.change_verbs
+    if j and words[j - 1] in change and words[j - 1][-1] in rules.phrase.change_ends:
+        j -= 1  # 增至120名: the change's verb with its 至 in one word
+    elif j > 1 and words[j - 1] in rules.phrase.change_ends and words[j - 2] in change:
+        j -= 2  # 年轻干部增加到120名: what changes is counted
     if j and _unknown_word(words[j - 1]) and words[j - 1][-1] in rules.subject_lead_skip:
         start, stop, age = tokens[j - 1]  # 培训面均在90%以上: jieba's guess 面均 hides 均
         if tag_of(text[start : stop - 1]):
@@ -873,6 +913,10 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     return text[picked[0][0] : picked[-1][1]]
 
 
+# The rest of a list of groups (其他39人, 其余12名): the item itself names them.
+REST_WORDS = frozenset({"其他", "其余", "其它"})
+
+
 def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:
     """The noun phrase ending a pool (国内高校2022届毕业生、省内服务基层项目人员等定向 →
     省内服务基层项目人员): words of the offer after it skipped, nouns and modifiers back to a
@@ -926,6 +970,21 @@ def _part_of(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]
     return between.lstrip("，, ").startswith("其中") and "，" not in between.lstrip("，, ")[2:]
 
 
+def _next_part(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]) -> bool:
+    """Whether ``m`` opens its clause with no phrase, right after a headcount of part of a
+    group (其中已有26人走上厅级岗位，166人走上处级岗位; 班子成员中8人…，15人…): another part."""
+    if previous.end <= sentence[0] or not previous.subject or m.kind != "headcount":
+        return False
+    if previous.kind != m.kind:
+        return False
+    lo, _ = subject_clause(text, m, sentence)
+    plo, phi = subject_clause(text, previous, sentence)
+    if text[lo : m.start].strip() or text[phi + 1 : lo].strip() or phi >= lo:
+        return False  # not the clause right after the part's, or a phrase of its own
+    lead = text[plo : previous.start]
+    return lead.startswith(("其中", "当中")) or lead.endswith(("中", "中有", "中已有"))
+
+
 def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
     """What is counted: the noun phrase after the unit, else the one right before the figure
     (the gold's rule: it may stand after the unit or before the figure); for an end of a
@@ -941,12 +1000,62 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         phrase.composition_marker, marker
     ):  # 常务委员会由13人组成: the body is counted
         return subject_before(doc, replace(m, start=marker, end=marker), clause_start, rules)
+    lasting = _lasting_clause(doc.text, m, clause_start, sentence)
+    if lasting:  # 举办青年干部培训班，为期3天: what lasts ends the clause before
+        lo, hi = lasting
+        return subject_before(doc, replace(m, start=hi, end=hi, kind="count"), lo, rules)
     after = subject_after(doc, m, clause_end, rules)
     if not after or m.kind == "duration":  # 从一般1年调整为2年: the practice after is the turn
         topic = range_topic(doc, m, sentence, rules)
         if topic:
             return topic
-    return after or subject_before(doc, m, clause_start, rules)
+    found = after or subject_before(doc, m, clause_start, rules)
+    group = None if found else _group_clause(doc.text, m, clause_start, sentence)
+    if group:  # 到村任职的选调生中，有70%担任了…: part of the people named before 中
+        named = subject_before(
+            doc, replace(m, start=group[1], end=group[1], kind="count"), group[0], rules
+        )
+        if named.endswith(phrase.person_heads):
+            return named
+    return found
+
+
+GROUP_LEADS = ("", "有", "共有", "约有", "就有", "已有", "仅有", "只有", "占")
+
+
+def _group_clause(
+    text: str, m: Measure, clause_start: int, sentence: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The group a figure opening its clause counts part of, named in the clause before and
+    closed by 中 (…选调生中，有70%…): its span, else None (从X中: a pool, pool_clause)."""
+    lo = clause_start
+    if text[lo : m.start].strip() not in GROUP_LEADS:
+        return None
+    if lo - 2 < sentence[0] or text[lo - 2] != "中" or text[lo - 1] not in "，,":
+        return None
+    start = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], lo - 1):
+        start = brk.end()
+    return None if text.startswith("从", start) or lo - 2 <= start else (start, lo - 2)
+
+
+def _lasting_clause(
+    text: str, m: Measure, clause_start: int, sentence: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The clause before a duration whose own clause is 为期 and the figure alone (…实践锻炼，
+    为期3年), where what lasts is named: its (start, end), else None."""
+    if m.kind != "duration" or clause_start - 1 <= sentence[0]:
+        return None
+    between = text[clause_start : m.start].strip()
+    own = text.startswith("为期", m.start)  # the figure's text may hold it (为期 3年)
+    if text[clause_start - 1] not in "，," or not (between == "为期" or (not between and own)):
+        return None
+    if not SUBJECT_CLAUSE_END.match(text, m.end) and m.end < sentence[1]:
+        return None  # 为期3天的培训: what lasts follows
+    lo = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], clause_start - 1):
+        lo = brk.end()
+    return lo, clause_start - 1
 
 
 def _range_origin(text: str, m: Measure, sentence: tuple[int, int], phrase: SubjectPhrase) -> int:
@@ -1009,7 +1118,14 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
     lo, hi = subject_clause(text, m, sentence)
     named = pool_clause(text, lo, sentence)  # 从X中，择优选拔N人: X is read too
     topic = _range_topic_span(text, m, sentence, load_rules().phrase)  # …and what a range changes
-    return min(named[0] - 1 if named else lo, topic[0] if topic else lo), hi
+    lasting = _lasting_clause(text, m, lo, sentence)  # …and what lasts (…锻炼，为期3年)
+    group = _group_clause(text, m, lo, sentence)  # …and a group closed by 中 (X中，有70%)
+    return min(
+        named[0] - 1 if named else lo,
+        topic[0] if topic else lo,
+        lasting[0] if lasting else lo,
+        group[0] if group else lo,
+    ), hi
 
 
 def find_program(m: Measure, programs: list[Program], sentence: tuple[int, int]) -> str:
@@ -1053,6 +1169,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group
         elif not m.subject and previous is not None and _part_of(text, previous, m, sentence):
             m.subject = previous.subject  # 派出选调生4300多名，其中已有26人…: of that group
+        elif not m.subject and previous is not None and _next_part(text, previous, m, sentence):
+            m.subject = previous.subject  # 班子成员中8人…，15人…: another part of that group
         if previous is not None and _batches_of(text, previous, m, rules) and m.subject:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m

@@ -109,6 +109,32 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a body made of a headcount is counted; a rate jieba runs into 均 (面均) is its phrase
         ("常务委员会由13人组成。", ["常务委员会"]),
         ("全县科级干部集中培训面均在90%以上。", ["培训面"]),
+        # a year-on-year growth right after a figure is of its group too
+        ("全县今年共培训干部5000人次，同比增长15%。", ["干部", "干部"]),
+        # what lasts: the clause before 为期, the phrase before how a length is set
+        ("举办青年干部培训班，为期3天。", ["青年干部培训班"]),
+        ("再安排到村实践锻炼，为期3年。", ["到村实践锻炼"]),
+        ("举办为期3天的培训班。", ["培训班"]),  # what lasts follows
+        ("本次培训时间安排一周。", ["培训"]),
+        ("挂职时间一般为2年。", ["挂职"]),
+        # a headcount opening the clause after a part of a group is another part of it
+        ("全县班子成员中8人获得了研究生学历，15人正在攻读研究生学历。", ["班子成员"] * 2),
+        ("派出选调生4300多名，其中已有26人走上厅级岗位，166人走上处级岗位。", ["选调生"] * 3),
+        ("培训干部300人次，100人参加考试。", ["干部", "参加考试"]),  # no part before it
+        # 全部 opens the predicate; a group's total (总数) counts the group
+        ("驻村第一书记120名全部到岗。", ["第一书记"]),
+        ("新录用的56名公务员全部到基层锻炼。", ["公务员"]),
+        ("全县党员总数达15600名。", ["党员"]),
+        # a figure a change ends at counts what changes; 由 a figure opens a range like 从
+        ("全县年轻干部增加到120名。", ["年轻干部"]),
+        ("科级干部中35岁以下的由45名增加到86名。", ["35岁以下"] * 2),
+        ("由13名干部组成工作专班。", ["干部"]),  # 由 a headcount, no range
+        # a figure opening its clause after the people a clause closed by 中 names: of them
+        ("到村任职的选调生中，有70%担任了村“两委”成员。", ["选调生"]),
+        ("在这次换届中，有30人进入乡镇班子。", [""]),  # no people named before 中
+        # the rest closing a list of groups names its own; not the rest of a sentence
+        ("其中提拔重用45人、交流轮岗12人、其他9人。", ["提拔重用", "交流轮岗", "其他"]),
+        ("除1人外，其余6人均于去年任职。", ["", ""]),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
@@ -159,6 +185,34 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("面向高校2017年应届毕业生招录1270名。", [""]),  # the graduates' year
         ("该馆2012年被确定为基地，先后接纳学员9000多人次。", [""]),
         ("全县2021年共选派干部120名，其中女干部30名。", ["2021年", "2021年"]),
+        # the other common forms of a scope: a year's accounts, ranges of months and years,
+        # the past N years, the present term, an event's start, a plan period's end, 至 a year
+        ("2023年度，全县共培训干部500人次。", ["2023年度"]),
+        ("上年度，全县录用公务员56人。", ["上年度"]),
+        ("1-10月，全县选派干部35名到乡镇挂职。", ["1-10月"]),
+        ("今年1至6月，全市共培训干部1200人次。", ["今年1至6月"]),
+        ("2022年1月至6月，共举办培训班12期。", ["2022年1月至6月"]),
+        ("2018年至2022年，全县共选派干部200名。", ["2018年至2022年"]),
+        ("过去五年，全县共培训干部3万人次。", ["过去五年"]),
+        ("本届任期内，全县累计调整干部300人次。", ["本届任期内"]),
+        ("党的二十大召开以来，全市选派干部300名。", ["党的二十大召开以来"]),
+        ("此次换届，全县共选拔年轻干部60名。", ["此次换届"]),
+        ("“十四五”末，全县年轻干部比例要达到30%。", ["“十四五”末"]),
+        ("至2025年，全县要培养年轻干部200名。", ["至2025年"]),
+        ("全县2018年至2022年共选派干部200名。", ["2018年至2022年"]),  # inside a clause too
+        # a scope opening its clause, whatever it runs from; N years and more; quarters
+        ("新冠疫情发生以来，全县共选派干部130名。", ["新冠疫情发生以来"]),
+        ("“万名干部进万村”活动开展以来，共选派干部130名。", ["“万名干部进万村”活动开展以来"]),
+        ("三年多来，全县共选派干部130名。", ["三年多来"]),
+        ("今年前三季度，全县共培训干部900人次。", ["今年前三季度"]),
+        ("近些年，全县共选派干部300名。", ["近些年"]),
+        ("年初以来，全县共选派干部30名。", ["年初以来"]),
+        ("他以来自基层的30名干部为例。", [""]),  # 以来 inside 以来自: no scope
+        # a clause after ； with no subject of its own goes on in the scope of the one before
+        (
+            "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",
+            ["从今年起到2018年"] * 2,
+        ),
     ],
 )
 def test_period(body: str, periods: list[str]) -> None:
@@ -217,6 +271,21 @@ def test_period(body: str, periods: list[str]) -> None:
         ("服务期满的选调生120名全部留任。", ["reported"]),  # a term served
         # a list detailing the group before, across the full stop
         ("今年将选派干部100名。具体为：乡镇50名，县直50名。", ["planned"] * 3),
+        # plan language in its other common forms: 将/要 before any plan's verb or manner, a
+        # target's year (its quantity word no fact), within N years, a deadline, next year,
+        # what ought to be; a range of past years is no target
+        ("按照方案，今年将分三批选派90名干部到基层挂职。", ["planned", "planned"]),
+        ("每名新录用公务员要到村里锻炼1年。", ["planned"]),
+        ("到2025年，全县35岁以下干部占比达到25%以上。", ["planned"]),
+        ("努力在三年内培养100名乡村振兴带头人。", ["planned"]),
+        ("2025年前，全市培养选拔优秀年轻干部500名。", ["planned"]),
+        ("明年全县再选派30名干部驻村。", ["planned"]),
+        ("各乡镇应当配备1名专职组织员。", ["planned"]),
+        ("2018年至2022年，全县共选派干部200名。", ["reported"]),
+        ("主要从乡镇选拔30名干部。", ["reported"]),  # 主要 is no 要
+        # the secondment an appointment sets
+        ("张三同志拟任县农业农村局副局长(挂职两年)。", ["planned"]),
+        ("他曾在乡镇挂职两年。", ["reported"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
@@ -314,6 +383,29 @@ def test_a_sentence_opening_with_of_them_counts_part_of_the_group_before() -> No
     body = "全省培训干部500人次，轮训3期。计划选调362名。其中，省直部门57名，市直部门305名。"
     categories = ["training", "training", "recruitment", "recruitment", "recruitment"]
     assert [c[4] for c in context(body, title="")] == categories
+
+
+def test_a_plan_a_rule_or_an_offer_in_any_of_its_forms_plans_its_figures() -> None:
+    body = "全县选派100名年轻干部到村任职。"
+    assert [c[3] for c in context(body, title="年轻干部到村任职管理办法")] == ["planned"]
+    assert [c[3] for c in context(body, title="关于年轻干部到村任职的实施细则")] == ["planned"]
+    assert [c[3] for c in context(body, title="年轻干部到村任职见闻")] == ["reported"]
+    # …but an event told as done or an honour received is a fact in any of them
+    plan = "年轻干部培训方案"
+    assert [c[3] for c in context("首期培训班顺利结业，学员120名。", title=plan)] == ["reported"]
+    assert [c[3] for c in context("本次评选中，荣获先进的有30名。", title=plan)] == ["reported"]
+
+
+def test_in_a_speech_a_year_before_its_own_is_an_account_of_the_past() -> None:
+    def modalities(body: str, date: str) -> list[str]:
+        doc = make_doc(body, title="县委书记在全县组织工作会议上的讲话")
+        doc.publish_date = date
+        return [m.modality for m in extract_document(doc).measures]
+
+    body = "2022年，全县共培训干部5000人次。"
+    assert modalities(body, "2023-02-10") == ["reported"]
+    assert modalities(body, "2022-02-10") == ["planned"]  # its own year: what it plans
+    assert modalities(body, "") == ["planned"]  # no date: nothing to compare with
 
 
 def test_in_a_speech_what_was_done_is_reported() -> None:
