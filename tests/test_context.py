@@ -208,6 +208,11 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("近些年，全县共选派干部300名。", ["近些年"]),
         ("年初以来，全县共选派干部30名。", ["年初以来"]),
         ("他以来自基层的30名干部为例。", [""]),  # 以来 inside 以来自: no scope
+        # a year typeset with a space (1988 年), a stock to a day or an hour, a year's end
+        ("1988 年，全区有共产党员 10349 名。", ["1988 年"]),
+        ("截至昨天，全省105个县党委成功换届。", ["截至昨天"]),
+        ("截止当天上午11点，已有220余人报名。", ["截止当天上午11点"]),
+        ("年底，全市有党校7个，专职教师164人。", ["年底", "年底"]),
         # a clause after ； with no subject of its own goes on in the scope of the one before
         (
             "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",
