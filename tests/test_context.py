@@ -274,6 +274,10 @@ def test_period(body: str, periods: list[str]) -> None:
         ("选调生服务期为5年。", ["planned"]),
         ("研修班学制3天。", ["reported"]),  # a course's length
         ("服务期满的选调生120名全部留任。", ["reported"]),  # a term served
+        # the other terms a rule sets, and what one must do; not a term served
+        ("拟任人选实行任前公示，公示期为7天。", ["planned"]),
+        ("这些大学生村官需在农村基层服务5年。", ["planned"]),
+        ("挂职期满后，8名干部被提拔。", ["reported"]),
         # a list detailing the group before, across the full stop
         ("今年将选派干部100名。具体为：乡镇50名，县直50名。", ["planned"] * 3),
         # plan language in its other common forms: 将/要 before any plan's verb or manner, a
