@@ -35,6 +35,8 @@ class Rules:
     planned_after_chars: int
     planning_titles: list[str]
     offer_nouns: tuple[str, ...]
+    offer_before: re.Pattern
+    offer_after_chars: int
     part_openers: tuple[str, ...]
     subject_stops: set[str]
     subject_lead_skip: set[str]
@@ -118,6 +120,8 @@ def load_rules(path: Path = DATA) -> Rules:
         planned_after_chars=int(raw["planned_after_chars"]),
         planning_titles=raw["planning_titles"],
         offer_nouns=tuple(raw["offer_nouns"]),
+        offer_before=_cue_pattern(path, raw, "offer_before"),
+        offer_after_chars=int(raw["offer_after_chars"]),
         part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
@@ -484,12 +488,16 @@ def find_modality(
     if m.subject.endswith(rules.offer_nouns):
         return "planned"
     left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
+    if _offers_posts(text, m, left, rules):
+        return "planned"
     lead = text[left : m.end]  # with the figure's own qualifier (不少于5天)
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
         if lo < hi:
             lead = lead[:lo] + " " * (hi - lo) + lead[hi:]
     planned = _last_match(rules.planned_cues, lead)
+    if _cue_governs_before(doc, m, left, planned):
+        planned = -1
     reported = _last_match(rules.reported_cues, lead)
     if not rules.target_cues.search(lead):
         # a quantity word (达到, 占) states a fact, but not after a target's cue (力争…达到)
@@ -520,6 +528,32 @@ def find_modality(
     if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
         return "planned"
     return "reported"
+
+
+def _offers_posts(text: str, m: Measure, left: int, rules: Rules) -> bool:
+    """Whether the figure counts posts or quotas named right before it (核定职缺共计十八名) or
+    closing the rest of its clause (拿出41个副县级和141个乡科级职位)."""
+    if rules.offer_before.search(text, left, m.start):
+        return True
+    rest = text[m.end : m.end + rules.offer_after_chars + 1]
+    cut = min((i for i in map(rest.find, "，,。；;：:") if i >= 0), default=-1)
+    return cut >= 0 and rest[:cut].rstrip("等").endswith(rules.offer_nouns)
+
+
+def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int) -> bool:
+    """Whether a plan's cue stands in an earlier clause that has its own figure, and the
+    figure opens its clause with a predicate of its own (计划招聘280人，1600余人报考): the
+    cue governs that clause's figure, not this one."""
+    if cue < 0:
+        return False
+    text = doc.text
+    clause = max(text.rfind(ch, left + cue, m.start) for ch in "，,") + 1
+    if clause <= 0 or text[clause : m.start].strip():
+        return False
+    if not any(left + cue < o.start and o.end < clause for o in doc.measures):
+        return False
+    rest = text[m.end : m.end + 1]
+    return bool(rest) and rest not in "，,。；;、）)"
 
 
 YEAR = re.compile(r"((?:19|20)\d{2})年")

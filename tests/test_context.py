@@ -295,6 +295,15 @@ def test_period(body: str, periods: list[str]) -> None:
         # the secondment an appointment sets
         ("张三同志拟任县农业农村局副局长(挂职两年)。", ["planned"]),
         ("他曾在乡镇挂职两年。", ["reported"]),
+        # a plan's cue governs its own clause's figure, not a figure opening a later clause
+        # with its own predicate; a parallel clause with no predicate of its own goes on
+        ("全县计划招聘教师280人，1600余人报考。", ["planned", "reported"]),
+        ("每年选派干部30名，共选派150名。", ["planned", "planned"]),
+        # posts and vacancies offered, named before the figure or closing its clause
+        ("经核定职缺共计十八名，分别是：三等考试六名缺额。", ["planned", "planned"]),
+        ("全省拿出41个副县级和141个乡科级职位。", ["planned", "planned"]),
+        # 以来的 modifies a noun: the pool of a plan, no past scope
+        ("今年拟从2001年以来的本科毕业生中招募大学生村官142名。", ["planned"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
