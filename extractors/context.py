@@ -753,9 +753,17 @@ def _noun_phrase(
     skip_to = lo
     for k, tok in enumerate(tokens):
         word = text[tok[0] : tok[1]]
-        if word[0] in OPENING_QUOTES and not run:
+        if word[0] in OPENING_QUOTES and tok[0] >= skip_to:
             quote = QUOTED.match(text, tok[0])
-            if quote:
+            named = quote and not text.startswith("的", tok[0] - 1)  # not 经验丰富的“成长导师”
+            if named and _noun_follows(text, tokens[k + 1 :], quote.end(), rules):
+                # a name before the head (举办“强素质”专题培训, 为期2个月的中山市“…”专题讲座):
+                # the head after it is the phrase
+                if _has_noun(run):
+                    last_run = run
+                run, skip_to = [], quote.end()
+                continue
+            if quote and not run:
                 return quote.group(0)  # 3名经验丰富的“成长导师”
         if not run and not last_run and word in rules.subject_glue:
             break  # 5期、培训学员420人次: a list goes on, no noun follows the unit
@@ -808,6 +816,19 @@ def _noun_phrase(
     while run and sum(e - s for s, e, _ in run) > rules.subject_max_chars:
         run.pop(0)
     return "".join(text[s:e] for s, e, _ in run)
+
+
+def _noun_follows(text: str, rest: list, pos: int, rules: Rules) -> bool:
+    """Whether a noun of two characters or more starts right at ``pos`` among the tokens
+    ``rest`` (not 行 of “成长导师”行拜师礼, a verb)."""
+    tok = next((t for t in rest if t[0] >= pos), None)
+    return (
+        tok is not None
+        and tok[0] == pos
+        and tok[1] - tok[0] > 1
+        and text[tok[0] : tok[1]] not in rules.subject_glue
+        and _role(text, tok, rules) == "noun"
+    )
 
 
 def _has_noun(run: list[tuple[int, int, str]]) -> bool:

@@ -135,6 +135,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # the rest closing a list of groups names its own; not the rest of a sentence
         ("其中提拔重用45人、交流轮岗12人、其他9人。", ["提拔重用", "交流轮岗", "其他"]),
         ("除1人外，其余6人均于去年任职。", ["", ""]),
+        # a quoted name before the head: the head after it is counted; not before a verb
+        ("先后举办2期“强素质”专题培训班。", ["专题培训班"]),
+        ("举办为期2个月的中山市“村官大讲堂”专题讲座。", ["专题讲座"]),
+        ("18名干部向3名经验丰富的“成长导师”行拜师礼。", ["干部", "“成长导师”"]),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
