@@ -40,6 +40,7 @@ class Rules:
     part_openers: tuple[str, ...]
     subject_stops: set[str]
     subject_lead_skip: set[str]
+    subject_count_nouns: set[str]
     subject_before_stops: set[str]
     share_words: set[str]
     list_openers: set[str]
@@ -125,6 +126,7 @@ def load_rules(path: Path = DATA) -> Rules:
         part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
+        subject_count_nouns=set(raw["subject_count_nouns"]),
         subject_before_stops=set(raw["subject_before_stops"]),
         share_words=set(raw["share_words"]),
         list_openers=set(raw["list_openers"]),
@@ -889,6 +891,13 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1
+    if (
+        0 < j < len(words)
+        and words[j] in rules.subject_count_nouns
+        and _role(text, tokens[j - 1], rules) == "verb"
+        and words[j - 1] not in rules.subject_before_stops
+    ):
+        return text[tokens[j - 1][0] : tokens[j][1]]  # 报考人数为953人: the count of applicants
     if j == 1 and words[0] in REST_WORDS and text[clause_start - 1 : clause_start] == "、":
         return words[0]  # 提拔45人、晋升159人、其他39人: the list's last item (not 其余6人皆…)
     change = rules.phrase.change_verbs

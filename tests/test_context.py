@@ -139,6 +139,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("先后举办2期“强素质”专题培训班。", ["专题培训班"]),
         ("举办为期2个月的中山市“村官大讲堂”专题讲座。", ["专题讲座"]),
         ("18名干部向3名经验丰富的“成长导师”行拜师礼。", ["干部", "“成长导师”"]),
+        # the count of those who did something: the verb with 人数 (a noun before it: the noun)
+        ("今年报考人数为953人。", ["报考人数"]),
+        ("全县党员人数达1500人。", ["党员"]),
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
