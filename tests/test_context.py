@@ -392,6 +392,9 @@ def test_without_a_headline_the_opening_heading_lines_say_the_documents_form() -
     report = "湖北省选调生工作综述\n全省招录选调生800名。"
     assert [c[3] for c in context(notice, title="")] == ["planned"]
     assert [c[3] for c in context(report, title="")] == ["reported"]
+    # a recruitment announcement's own headings say it too
+    offer = "为充实我县人才队伍，招聘事业单位工作人员。\n一、招聘岗位、对象和报考条件\n全县22家单位共42名工作人员。"
+    assert [c[3] for c in context(offer, title="")] == ["planned", "planned"]
 
 
 def test_a_stock_is_no_evidence_of_its_paragraphs_practice() -> None:
