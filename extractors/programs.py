@@ -329,7 +329,11 @@ def find_programs(doc: Document) -> list[Program]:
         name = m.group("name")
         if m.group("type") in rules.loose_types and not _specific(name, m.group("type"), rules):
             continue  # 开展特色活动, 进行学习考察活动: a description, not a name
-        found.append(_program(doc, name, name, m.group("type"), m.start("name"), m.end("name")))
+        start = m.start("name")
+        for offset, part, type_ in _coordinated(name, m.group("type"), rules):
+            found.append(
+                _program(doc, part, part, type_, start + offset, start + offset + len(part))
+            )
     for m in rules.document.finditer(text):  # a policy the report's unit issued
         start = m.start("name") - 1  # its 《
         if not doc.is_unusable(start, m.end()):
@@ -404,6 +408,19 @@ def _anchored_names(
     return out
 
 
+def _coordinated(name: str, type_: str, rules: Rules) -> list[tuple[int, str, str]]:
+    """An unquoted name split where two names are joined (村民代表常设制和县处领导包联制度):
+    at a conjunction whose left side ends in a type word, as its offset, text and type."""
+    for i, ch in enumerate(name):
+        if ch not in GROUP_GLUE or i < rules.min_name_chars + 1:
+            continue
+        left, right = name[:i], name[i + 1 :]
+        left_type = next((left[-n:] for n in (3, 2, 1) if left[-n:] in rules.anchored_set), "")
+        if left_type and len(right) >= rules.min_name_chars + len(type_):
+            return [(0, left, left_type), (i + 1, right, type_)]
+    return [(0, name, type_)]
+
+
 def _specific(name: str, type_: str, rules: Rules) -> bool:
     """Whether an unquoted name of a loose type word (活动) says which one it is: a modifier of
     loose_modifier_chars or more that is more than words any activity is described by (学习考察,
@@ -465,13 +482,14 @@ def _word_tag(text: str, last: bool) -> str:
 def _descriptive(modifier: str, rules: Rules) -> bool:
     """Whether a modifier opens with an idiom or a manner word (多样化人才交流活动, 常态化…):
     a description of activities, not the name of one. Its first word: the longest of the
-    dictionary's at its start."""
+    dictionary's at its start, unless it holds a word of the trade's people."""
     if modifier[2:3] == "化":
         return True
     for n in (4, 3, 2):
         word = modifier[:n]
         if len(word) == n and frequency_of(word):
-            return tag_of(word) in rules.descriptive_tags
+            # a fixed phrase of the trade's people (发展党员公示制) names, it does not describe
+            return tag_of(word) in rules.descriptive_tags and not rules.anchors.search(word)
     return False
 
 
