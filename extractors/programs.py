@@ -38,9 +38,12 @@ class Rules:
     anchored_set: frozenset[str]
     practice_types: frozenset[str]  # type words only before one of practice_followers
     practice_followers: tuple[str, ...]
+    practice_object: re.Pattern  # the people a practice is of, before its follower
+    practice_stops: str  # a practice may end its clause right after the verb that runs it
     this_words: tuple[str, ...]
     name_start: re.Pattern  # the modifier's start: after the last of these
     anchors: re.Pattern
+    anchor_words: tuple[str, ...]
     class_types: frozenset[str]
     class_modifier_chars: int
     venue_types: frozenset[str]
@@ -135,9 +138,15 @@ def load_rules(path: Path = DATA) -> Rules:
         anchored_set=frozenset(raw["anchored_type_words"]),
         practice_types=frozenset(raw["practice_type_words"]),
         practice_followers=tuple(raw["practice_followers"]),
+        practice_object=re.compile(
+            f"[\u4e00-\u9fff]{{2,{int(raw['practice_object_chars'])}}}?"
+            f"(?=(?:{_alternation(raw['practice_followers'])}))"
+        ),
+        practice_stops=raw["practice_stops"],
         this_words=tuple(raw["practice_demonstratives"]),
         name_start=name_start,
         anchors=re.compile(_alternation(raw["name_anchors"])),
+        anchor_words=tuple(raw["name_anchors"]),
         class_types=frozenset(raw["class_type_words"]),
         class_modifier_chars=int(raw["class_modifier_chars"]),
         venue_types=frozenset(raw["class_type_words"] + raw["venue_type_words"]),
@@ -359,9 +368,18 @@ def _anchored_names(
         start, end = m.span()
         if start and text[start - 1] in QUOTE_MARKS:
             continue  # a quoted name's type word: the quotation's evidence
+        practice_object = ""  # 公开选拔领导干部工作: the people it selects belong to its name
+        # 开展了村党组织书记公开遴选。: named so only right after its verb (a headline's
+        # 市委公开遴选村党组织书记工作纪实 tells who did it, not a name)
+        after_verb_only = False
         if m.group() in rules.practice_types:
             if not text.startswith(rules.practice_followers, end):
-                continue
+                obj = rules.practice_object.match(text, end)
+                if obj and rules.anchors.search(obj.group()):
+                    practice_object = obj.group()
+                elif not (text[end : end + 1] and text[end] in rules.practice_stops):
+                    continue
+                after_verb_only = True
         elif text.startswith(rules.anchored_blockers, end) or any(
             text.startswith(w, end - len(w)) for w in rules.not_type_words
         ):
@@ -375,6 +393,8 @@ def _anchored_names(
         while cut < start and text[cut].isdigit():
             cut += 1
         modifier = text[cut:start]
+        if after_verb_only and not _after_verb(text, cut, rules.verb_set, rules.verb_lengths):
+            continue
         if not modifier and (
             m.group() in rules.self_named
             or (m.group() in rules.practice_types and text.endswith(rules.this_words, 0, cut))
@@ -395,17 +415,27 @@ def _anchored_names(
         if m.group() in rules.school_types and modifier.endswith(rules.school_blockers):
             continue
         if not (
-            rules.anchors.search(modifier)
+            rules.anchors.search(modifier + practice_object)
             or (m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars)
             or _set_up_venue(text, cut, m.group(), len(modifier), rules)
         ):
             continue
         s = start - len(modifier)
+        end += len(practice_object)
         if doc.is_unusable(s, end):
             continue
-        name = modifier + m.group()
+        name = modifier + m.group() + practice_object
         out.append(_program(doc, name, name, m.group(), s, end))
     return out
+
+
+def _after_verb(text: str, cut: int, verbs: frozenset[str], lengths: tuple[int, ...]) -> bool:
+    """Whether one of ``verbs`` (or it and 了: 开展了) ends right before ``cut``."""
+    return any(
+        text[max(0, end - n) : end] in verbs
+        for end in (cut, cut - (cut > 0 and text[cut - 1] == "了"))
+        for n in lengths
+    )
 
 
 def _coordinated(name: str, type_: str, rules: Rules) -> list[tuple[int, str, str]]:
@@ -461,11 +491,7 @@ def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: R
     return (
         type_ in rules.venue_types
         and modifier_chars >= rules.venue_modifier_chars
-        and any(
-            text[max(0, end - n) : end] in rules.set_up_verbs
-            for end in (cut, cut - (cut > 0 and text[cut - 1] == "了"))  # 成立了
-            for n in (3, 2)
-        )
+        and _after_verb(text, cut, rules.set_up_verbs, (3, 2))  # 成立, 成立了
     )
 
 
@@ -495,12 +521,15 @@ def _descriptive(modifier: str, rules: Rules) -> bool:
 
 def _modifier_start(text: str, lo: int, start: int, rules: Rules) -> int:
     """Where a name's modifier in text[lo:start] starts: after the last start word or number
-    in it, passing over a one-character word that begins a longer word (在 of 在线学习)."""
+    in it, passing over a one-character word that begins a longer word (在 of 在线学习) and one
+    that ends a word of the trade's people (组织 of 党组织)."""
     cut = lo
     for m in rules.name_start.finditer(text, lo, start):
         w = m.group()
         if len(w) == 1 and frequency_of(text[m.start() : m.start() + 2]):
             continue
+        if any(len(a) > len(w) and text.endswith(a, lo, m.end()) for a in rules.anchor_words):
+            continue  # the end of a word of the trade's people (组织 of 村党组织书记)
         cut = m.end()
     return cut
 

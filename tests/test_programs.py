@@ -273,6 +273,20 @@ CASES = [
         "推进党员发展规划和责任制,实行。",
         [("党员发展规划和责任制", "党员发展规划和责任制", "责任制")],
     ),
+    # a practice named after the verb that runs it: with the people it selects, or ending its
+    # clause; its modifier holds 党组织 whole (组织 is no start there)
+    (
+        "首次组织开展省州县集中公开选拔领导干部工作,全省。",
+        [("省州县集中公开选拔领导干部", "省州县集中公开选拔领导干部", "公开选拔")],
+    ),
+    (
+        "集中开展了村党组织书记公开遴选。",
+        [("村党组织书记公开遴选", "村党组织书记公开遴选", "公开遴选")],
+    ),
+    # … not without that verb: a headline saying who did it, a way of choosing
+    ("选优——中共绥化市委公开遴选村党组织书记工作纪实", []),
+    ("从优秀年轻干部中公开选拔,择优。", []),
+    ("召开了公开选拔领导干部工作会议。", []),
 ]
 
 
