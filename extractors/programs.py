@@ -194,11 +194,14 @@ def load_rules(path: Path = DATA) -> Rules:
 def _own_type(name: str, rules: Rules) -> str:
     """The type word a quoted name ends with (蓬江夜校 → 夜校), if at least two characters
     stand before it (“进课堂” is a verb and its object); the longest such word. Looked up by
-    length in a set: a handful of lookups, not one comparison per type word."""
+    length in a set: a handful of lookups, not one comparison per type word. Nor one that
+    only a verb stands before (“…、增强活力、打造品牌”): a task said, not a name."""
     if name in rules.self_named:
         return name
     for n in rules.type_lengths:
         if len(name) >= n + 2 and name[-n:] in rules.type_set:
+            if re.split("[、，,]", name[:-n])[-1] in rules.verb_set:
+                return ""
             return name[-n:]
     return ""
 

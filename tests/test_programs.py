@@ -287,6 +287,10 @@ CASES = [
     ("选优——中共绥化市委公开遴选村党组织书记工作纪实", []),
     ("从优秀年轻干部中公开选拔,择优。", []),
     ("召开了公开选拔领导干部工作会议。", []),
+    # a quotation ending in a verb and a type word says a task (打造品牌), it names none …
+    ("以“扩大覆盖、保证质量、增强活力、打造品牌”为主要任务。", []),
+    # … unless a type word after it makes it a plan's name
+    ("实施“打造品牌”计划。", [("打造品牌", "打造品牌计划", "计划")]),
 ]
 
 
