@@ -83,6 +83,7 @@ class Rules:
     activity_words: re.Pattern  # words any activity is described by
     run_after: re.Pattern  # after a quotation: it was set up or run (“青蓝接力”实施以来)
     document: re.Pattern
+    national: re.Pattern  # programmes of the whole country, named so in any report
 
 
 def _alternation(words: list[str]) -> str:
@@ -188,6 +189,7 @@ def load_rules(path: Path = DATA) -> Rules:
         loose_modifier_chars=int(raw["loose_modifier_chars"]),
         activity_words=re.compile(_alternation(raw["activity_words"])),
         document=document,
+        national=re.compile(_alternation(raw["national_programmes"])),
     )
 
 
@@ -351,6 +353,9 @@ def find_programs(doc: Document) -> list[Program]:
         if not doc.is_unusable(start, m.end()):
             name = m.group("name")
             found.append(_program(doc, name, name, m.group("type"), start, m.end()))
+    for m in rules.national.finditer(text):  # 三支一扶, 西部计划: quoted or not, a programme
+        if not doc.is_unusable(m.start(), m.end()):
+            found.append(_program(doc, m.group(), m.group(), "", m.start(), m.end()))
     closes = {e: (s, e) for s, e in find_short_quotes(text)}
     found.extend(_anchored_names(doc, rules, closes))
     return _dedupe(found, rules)

@@ -291,6 +291,12 @@ CASES = [
     ("以“扩大覆盖、保证质量、增强活力、打造品牌”为主要任务。", []),
     # … unless a type word after it makes it a plan's name
     ("实施“打造品牌”计划。", [("打造品牌", "打造品牌计划", "计划")]),
+    # the country's programmes by their short names, quoted or not, inside a longer quotation
+    (
+        "从大学生“村官”和“三支一扶”、“西部计划志愿者”等人员中选调。",
+        [("三支一扶", "三支一扶", ""), ("西部计划", "西部计划", "")],
+    ),
+    ("参加“志愿服务西部计划”。", [("志愿服务西部计划", "志愿服务西部计划", "计划")]),
 ]
 
 
