@@ -46,6 +46,7 @@ class Rules:
     anchor_words: tuple[str, ...]
     class_types: frozenset[str]
     class_modifier_chars: int
+    class_kinds_after: re.Pattern  # after a class: it is one of the kinds a school runs
     venue_types: frozenset[str]
     venue_modifier_chars: int
     set_up_verbs: frozenset[str]
@@ -150,6 +151,7 @@ def load_rules(path: Path = DATA) -> Rules:
         anchor_words=tuple(raw["name_anchors"]),
         class_types=frozenset(raw["class_type_words"]),
         class_modifier_chars=int(raw["class_modifier_chars"]),
+        class_kinds_after=re.compile(raw["class_kinds_after_pattern"]),
         venue_types=frozenset(raw["class_type_words"] + raw["venue_type_words"]),
         venue_modifier_chars=int(raw["venue_modifier_chars"]),
         set_up_verbs=frozenset(raw["set_up_verbs"]),
@@ -388,9 +390,10 @@ def _anchored_names(
                 elif not (text[end : end + 1] and text[end] in rules.practice_stops):
                     continue
                 after_verb_only = True
-        elif text.startswith(rules.anchored_blockers, end) or any(
-            text.startswith(w, end - len(w)) for w in rules.not_type_words
-        ):
+        elif (
+            text.startswith(rules.anchored_blockers, end)
+            or (m.group() in rules.class_types and rules.class_kinds_after.match(text, end))
+        ) or any(text.startswith(w, end - len(w)) for w in rules.not_type_words):
             continue
         lo = start
         while lo > max(0, start - rules.max_name_chars) and (
