@@ -38,11 +38,15 @@ class Rules:
     anchored_set: frozenset[str]
     practice_types: frozenset[str]  # type words only before one of practice_followers
     practice_followers: tuple[str, ...]
+    practice_object: re.Pattern  # the people a practice is of, before its follower
+    practice_stops: str  # a practice may end its clause right after the verb that runs it
     this_words: tuple[str, ...]
     name_start: re.Pattern  # the modifier's start: after the last of these
     anchors: re.Pattern
+    anchor_words: tuple[str, ...]
     class_types: frozenset[str]
     class_modifier_chars: int
+    class_kinds_after: re.Pattern  # after a class: it is one of the kinds a school runs
     venue_types: frozenset[str]
     venue_modifier_chars: int
     set_up_verbs: frozenset[str]
@@ -80,6 +84,7 @@ class Rules:
     activity_words: re.Pattern  # words any activity is described by
     run_after: re.Pattern  # after a quotation: it was set up or run (“青蓝接力”实施以来)
     document: re.Pattern
+    national: re.Pattern  # programmes of the whole country, named so in any report
 
 
 def _alternation(words: list[str]) -> str:
@@ -135,11 +140,18 @@ def load_rules(path: Path = DATA) -> Rules:
         anchored_set=frozenset(raw["anchored_type_words"]),
         practice_types=frozenset(raw["practice_type_words"]),
         practice_followers=tuple(raw["practice_followers"]),
+        practice_object=re.compile(
+            f"[\u4e00-\u9fff]{{2,{int(raw['practice_object_chars'])}}}?"
+            f"(?=(?:{_alternation(raw['practice_followers'])}))"
+        ),
+        practice_stops=raw["practice_stops"],
         this_words=tuple(raw["practice_demonstratives"]),
         name_start=name_start,
         anchors=re.compile(_alternation(raw["name_anchors"])),
+        anchor_words=tuple(raw["name_anchors"]),
         class_types=frozenset(raw["class_type_words"]),
         class_modifier_chars=int(raw["class_modifier_chars"]),
+        class_kinds_after=re.compile(raw["class_kinds_after_pattern"]),
         venue_types=frozenset(raw["class_type_words"] + raw["venue_type_words"]),
         venue_modifier_chars=int(raw["venue_modifier_chars"]),
         set_up_verbs=frozenset(raw["set_up_verbs"]),
@@ -179,17 +191,21 @@ def load_rules(path: Path = DATA) -> Rules:
         loose_modifier_chars=int(raw["loose_modifier_chars"]),
         activity_words=re.compile(_alternation(raw["activity_words"])),
         document=document,
+        national=re.compile(_alternation(raw["national_programmes"])),
     )
 
 
 def _own_type(name: str, rules: Rules) -> str:
     """The type word a quoted name ends with (蓬江夜校 → 夜校), if at least two characters
     stand before it (“进课堂” is a verb and its object); the longest such word. Looked up by
-    length in a set: a handful of lookups, not one comparison per type word."""
+    length in a set: a handful of lookups, not one comparison per type word. Nor one that
+    only a verb stands before (“…、增强活力、打造品牌”): a task said, not a name."""
     if name in rules.self_named:
         return name
     for n in rules.type_lengths:
         if len(name) >= n + 2 and name[-n:] in rules.type_set:
+            if re.split("[、，,]", name[:-n])[-1] in rules.verb_set:
+                return ""
             return name[-n:]
     return ""
 
@@ -329,12 +345,19 @@ def find_programs(doc: Document) -> list[Program]:
         name = m.group("name")
         if m.group("type") in rules.loose_types and not _specific(name, m.group("type"), rules):
             continue  # 开展特色活动, 进行学习考察活动: a description, not a name
-        found.append(_program(doc, name, name, m.group("type"), m.start("name"), m.end("name")))
+        start = m.start("name")
+        for offset, part, type_ in _coordinated(name, m.group("type"), rules):
+            found.append(
+                _program(doc, part, part, type_, start + offset, start + offset + len(part))
+            )
     for m in rules.document.finditer(text):  # a policy the report's unit issued
         start = m.start("name") - 1  # its 《
         if not doc.is_unusable(start, m.end()):
             name = m.group("name")
             found.append(_program(doc, name, name, m.group("type"), start, m.end()))
+    for m in rules.national.finditer(text):  # 三支一扶, 西部计划: quoted or not, a programme
+        if not doc.is_unusable(m.start(), m.end()):
+            found.append(_program(doc, m.group(), m.group(), "", m.start(), m.end()))
     closes = {e: (s, e) for s, e in find_short_quotes(text)}
     found.extend(_anchored_names(doc, rules, closes))
     return _dedupe(found, rules)
@@ -355,12 +378,22 @@ def _anchored_names(
         start, end = m.span()
         if start and text[start - 1] in QUOTE_MARKS:
             continue  # a quoted name's type word: the quotation's evidence
+        practice_object = ""  # 公开选拔领导干部工作: the people it selects belong to its name
+        # 开展了村党组织书记公开遴选。: named so only right after its verb (a headline's
+        # 市委公开遴选村党组织书记工作纪实 tells who did it, not a name)
+        after_verb_only = False
         if m.group() in rules.practice_types:
             if not text.startswith(rules.practice_followers, end):
-                continue
-        elif text.startswith(rules.anchored_blockers, end) or any(
-            text.startswith(w, end - len(w)) for w in rules.not_type_words
-        ):
+                obj = rules.practice_object.match(text, end)
+                if obj and rules.anchors.search(obj.group()):
+                    practice_object = obj.group()
+                elif not (text[end : end + 1] and text[end] in rules.practice_stops):
+                    continue
+                after_verb_only = True
+        elif (
+            text.startswith(rules.anchored_blockers, end)
+            or (m.group() in rules.class_types and rules.class_kinds_after.match(text, end))
+        ) or any(text.startswith(w, end - len(w)) for w in rules.not_type_words):
             continue
         lo = start
         while lo > max(0, start - rules.max_name_chars) and (
@@ -371,6 +404,8 @@ def _anchored_names(
         while cut < start and text[cut].isdigit():
             cut += 1
         modifier = text[cut:start]
+        if after_verb_only and not _after_verb(text, cut, rules.verb_set, rules.verb_lengths):
+            continue
         if not modifier and (
             m.group() in rules.self_named
             or (m.group() in rules.practice_types and text.endswith(rules.this_words, 0, cut))
@@ -391,17 +426,40 @@ def _anchored_names(
         if m.group() in rules.school_types and modifier.endswith(rules.school_blockers):
             continue
         if not (
-            rules.anchors.search(modifier)
+            rules.anchors.search(modifier + practice_object)
             or (m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars)
             or _set_up_venue(text, cut, m.group(), len(modifier), rules)
         ):
             continue
         s = start - len(modifier)
+        end += len(practice_object)
         if doc.is_unusable(s, end):
             continue
-        name = modifier + m.group()
+        name = modifier + m.group() + practice_object
         out.append(_program(doc, name, name, m.group(), s, end))
     return out
+
+
+def _after_verb(text: str, cut: int, verbs: frozenset[str], lengths: tuple[int, ...]) -> bool:
+    """Whether one of ``verbs`` (or it and 了: 开展了) ends right before ``cut``."""
+    return any(
+        text[max(0, end - n) : end] in verbs
+        for end in (cut, cut - (cut > 0 and text[cut - 1] == "了"))
+        for n in lengths
+    )
+
+
+def _coordinated(name: str, type_: str, rules: Rules) -> list[tuple[int, str, str]]:
+    """An unquoted name split where two names are joined (村民代表常设制和县处领导包联制度):
+    at a conjunction whose left side ends in a type word, as its offset, text and type."""
+    for i, ch in enumerate(name):
+        if ch not in GROUP_GLUE or i < rules.min_name_chars + 1:
+            continue
+        left, right = name[:i], name[i + 1 :]
+        left_type = next((left[-n:] for n in (3, 2, 1) if left[-n:] in rules.anchored_set), "")
+        if left_type and len(right) >= rules.min_name_chars + len(type_):
+            return [(0, left, left_type), (i + 1, right, type_)]
+    return [(0, name, type_)]
 
 
 def _specific(name: str, type_: str, rules: Rules) -> bool:
@@ -444,11 +502,7 @@ def _set_up_venue(text: str, cut: int, type_: str, modifier_chars: int, rules: R
     return (
         type_ in rules.venue_types
         and modifier_chars >= rules.venue_modifier_chars
-        and any(
-            text[max(0, end - n) : end] in rules.set_up_verbs
-            for end in (cut, cut - (cut > 0 and text[cut - 1] == "了"))  # 成立了
-            for n in (3, 2)
-        )
+        and _after_verb(text, cut, rules.set_up_verbs, (3, 2))  # 成立, 成立了
     )
 
 
@@ -465,24 +519,28 @@ def _word_tag(text: str, last: bool) -> str:
 def _descriptive(modifier: str, rules: Rules) -> bool:
     """Whether a modifier opens with an idiom or a manner word (多样化人才交流活动, 常态化…):
     a description of activities, not the name of one. Its first word: the longest of the
-    dictionary's at its start."""
+    dictionary's at its start, unless it holds a word of the trade's people."""
     if modifier[2:3] == "化":
         return True
     for n in (4, 3, 2):
         word = modifier[:n]
         if len(word) == n and frequency_of(word):
-            return tag_of(word) in rules.descriptive_tags
+            # a fixed phrase of the trade's people (发展党员公示制) names, it does not describe
+            return tag_of(word) in rules.descriptive_tags and not rules.anchors.search(word)
     return False
 
 
 def _modifier_start(text: str, lo: int, start: int, rules: Rules) -> int:
     """Where a name's modifier in text[lo:start] starts: after the last start word or number
-    in it, passing over a one-character word that begins a longer word (在 of 在线学习)."""
+    in it, passing over a one-character word that begins a longer word (在 of 在线学习) and one
+    that ends a word of the trade's people (组织 of 党组织)."""
     cut = lo
     for m in rules.name_start.finditer(text, lo, start):
         w = m.group()
         if len(w) == 1 and frequency_of(text[m.start() : m.start() + 2]):
             continue
+        if any(len(a) > len(w) and text.endswith(a, lo, m.end()) for a in rules.anchor_words):
+            continue  # the end of a word of the trade's people (组织 of 村党组织书记)
         cut = m.end()
     return cut
 

@@ -255,6 +255,51 @@ CASES = [
     ("每周举办青年干部“夜校”。", [("青年干部夜校", "青年干部夜校", "夜校")]),
     ("开展村书记“擂台赛”,比实绩。", [("村书记擂台赛", "村书记擂台赛", "擂台赛")]),
     ("举办“培训班”。", []),
+    # a modifier opening with a fixed phrase of the trade's people names the system
+    ("实行发展党员公示制,接受监督。", [("发展党员公示制", "发展党员公示制", "制")]),
+    # a degree class of a party school
+    ("在市委党校举办了村干部大专班,培训村干部。", [("村干部大专班", "村干部大专班", "大专班")]),
+    # 计划 as a verb: no plan
+    ("8个岗位计划招聘16名工作人员。", []),
+    # two unquoted systems joined by 和 are two programmes; a plan joined to one is not split
+    (
+        "推行了村民代表常设制和县处领导包联制度。",
+        [
+            ("村民代表常设制", "村民代表常设制", "制"),
+            ("县处领导包联制度", "县处领导包联制度", "制度"),
+        ],
+    ),
+    (
+        "推进党员发展规划和责任制,实行。",
+        [("党员发展规划和责任制", "党员发展规划和责任制", "责任制")],
+    ),
+    # a practice named after the verb that runs it: with the people it selects, or ending its
+    # clause; its modifier holds 党组织 whole (组织 is no start there)
+    (
+        "首次组织开展省州县集中公开选拔领导干部工作,全省。",
+        [("省州县集中公开选拔领导干部", "省州县集中公开选拔领导干部", "公开选拔")],
+    ),
+    (
+        "集中开展了村党组织书记公开遴选。",
+        [("村党组织书记公开遴选", "村党组织书记公开遴选", "公开遴选")],
+    ),
+    # … not without that verb: a headline saying who did it, a way of choosing
+    ("选优——中共绥化市委公开遴选村党组织书记工作纪实", []),
+    ("从优秀年轻干部中公开选拔,择优。", []),
+    ("召开了公开选拔领导干部工作会议。", []),
+    # a quotation ending in a verb and a type word says a task (打造品牌), it names none …
+    ("以“扩大覆盖、保证质量、增强活力、打造品牌”为主要任务。", []),
+    # … unless a type word after it makes it a plan's name
+    ("实施“打造品牌”计划。", [("打造品牌", "打造品牌计划", "计划")]),
+    # the country's programmes by their short names, quoted or not, inside a longer quotation
+    (
+        "从大学生“村官”和“三支一扶”、“西部计划志愿者”等人员中选调。",
+        [("三支一扶", "三支一扶", ""), ("西部计划", "西部计划", "")],
+    ),
+    ("参加“志愿服务西部计划”。", [("志愿服务西部计划", "志愿服务西部计划", "计划")]),
+    # classes listed as the kinds a party school runs are no initiatives
+    ("党校举办县级领导干部进修班、科级干部进修班、中青年干部培训班等主体班次15期。", []),
+    ("举办第十四期青年干部培训班,培训学员50名。", [("青年干部培训班", "青年干部培训班", "培训班")]),
 ]
 
 
