@@ -474,3 +474,11 @@ def test_selected_graduates_right_after_a_headcount_say_who_they_are() -> None:
     assert [c[4] for c in context("先后选派9名选调生驻村任职。")] == ["frontline"]
     assert [c[4] for c in context("今年招录选调生20名。")] == ["recruitment"]
     assert [c[4] for c in context("全省共有20名选调生。")] == ["recruitment"]
+
+
+def test_a_civil_service_examination_is_recruitment() -> None:
+    # the headline names the examination: a paragraph on its arrangements takes it
+    body = "本次考试共设置试场31个，考生须提前查看试场。"
+    assert [c[4] for c in context(body, title="公务员特考12月26日举行")] == ["recruitment"]
+    assert [c[4] for c in context(body, title="某县干部工作")] == ["other"]
+    assert [c[4] for c in context("全省今年公务员考试报名人数为3万人。")] == ["recruitment"]
