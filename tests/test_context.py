@@ -482,3 +482,12 @@ def test_a_civil_service_examination_is_recruitment() -> None:
     assert [c[4] for c in context(body, title="公务员特考12月26日举行")] == ["recruitment"]
     assert [c[4] for c in context(body, title="某县干部工作")] == ["other"]
     assert [c[4] for c in context("全省今年公务员考试报名人数为3万人。")] == ["recruitment"]
+
+
+def test_talent_work_beyond_the_cadre_ranks_names_its_own_practice() -> None:
+    # talent policy, salons, cooperation of schools and firms: talent work, as strong as a practice
+    assert [c[4] for c in context("今年举办人才沙龙5期。")] == ["talent"]
+    assert [c[4] for c in context("走访重点企业30家，宣讲人才政策。")] == ["talent"]
+    assert [c[4] for c in context("接连举办两场活动，释放校企合作引才育才效应。")] == ["talent"]
+    # …but bringing people in is still recruitment, whoever they are
+    assert [c[4] for c in context("今年引进人才30名。")] == ["recruitment"]
