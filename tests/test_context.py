@@ -491,3 +491,9 @@ def test_talent_work_beyond_the_cadre_ranks_names_its_own_practice() -> None:
     assert [c[4] for c in context("接连举办两场活动，释放校企合作引才育才效应。")] == ["talent"]
     # …but bringing people in is still recruitment, whoever they are
     assert [c[4] for c in context("今年引进人才30名。")] == ["recruitment"]
+
+
+def test_a_villagers_committee_is_no_party_organisation() -> None:
+    # a stock of territory (辖…村委会) is evidence of no practice; of party branches it is
+    assert [c[4] for c in context("全市辖166个乡镇、3396个村委会。")] == ["other", "other"]
+    assert [c[4] for c in context("全市辖166个乡镇、3396个村党支部。")] == ["party_building"] * 2
