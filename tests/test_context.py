@@ -497,3 +497,8 @@ def test_a_villagers_committee_is_no_party_organisation() -> None:
     # a stock of territory (辖…村委会) is evidence of no practice; of party branches it is
     assert [c[4] for c in context("全市辖166个乡镇、3396个村委会。")] == ["other", "other"]
     assert [c[4] for c in context("全市辖166个乡镇、3396个村党支部。")] == ["party_building"] * 2
+
+
+def test_an_exchange_of_views_is_no_exchange_of_posts() -> None:
+    assert [c[4] for c in context("与69名青年干部共话发展、座谈交流。")] == ["other"]
+    assert [c[4] for c in context("今年交流干部69名。")] == ["rotation"]
