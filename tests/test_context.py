@@ -502,3 +502,10 @@ def test_a_villagers_committee_is_no_party_organisation() -> None:
 def test_an_exchange_of_views_is_no_exchange_of_posts() -> None:
     assert [c[4] for c in context("与69名青年干部共话发展、座谈交流。")] == ["other"]
     assert [c[4] for c in context("今年交流干部69名。")] == ["rotation"]
+
+
+def test_category_vocabulary_of_admonition_and_reserve_talent_pools() -> None:
+    # 诫勉谈话: the supervision of cadres; 后备人才库: a reserve pool, not talent work
+    assert [c[4] for c in context("今年对10名科级干部进行了诫勉谈话。")] == ["evaluation"]
+    assert [c[4] for c in context("把8名年轻人纳入后备人才库。")] == ["reserve_pool"]
+    assert [c[4] for c in context("全县有各类人才800名。")] == ["talent"]
