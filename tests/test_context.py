@@ -493,3 +493,38 @@ def test_selected_graduates_right_after_a_headcount_say_who_they_are() -> None:
     assert [c[4] for c in context("先后选派9名选调生驻村任职。")] == ["frontline"]
     assert [c[4] for c in context("今年招录选调生20名。")] == ["recruitment"]
     assert [c[4] for c in context("全省共有20名选调生。")] == ["recruitment"]
+
+
+def test_a_civil_service_examination_is_recruitment() -> None:
+    # the headline names the examination: a paragraph on its arrangements takes it
+    body = "本次考试共设置试场31个，考生须提前查看试场。"
+    assert [c[4] for c in context(body, title="公务员特考12月26日举行")] == ["recruitment"]
+    assert [c[4] for c in context(body, title="某县干部工作")] == ["other"]
+    assert [c[4] for c in context("全省今年公务员考试报名人数为3万人。")] == ["recruitment"]
+
+
+def test_talent_work_beyond_the_cadre_ranks_names_its_own_practice() -> None:
+    # talent policy, salons, cooperation of schools and firms: talent work, as strong as a practice
+    assert [c[4] for c in context("今年举办人才沙龙5期。")] == ["talent"]
+    assert [c[4] for c in context("走访重点企业30家，宣讲人才政策。")] == ["talent"]
+    assert [c[4] for c in context("接连举办两场活动，释放校企合作引才育才效应。")] == ["talent"]
+    # …but bringing people in is still recruitment, whoever they are
+    assert [c[4] for c in context("今年引进人才30名。")] == ["recruitment"]
+
+
+def test_a_villagers_committee_is_no_party_organisation() -> None:
+    # a stock of territory (辖…村委会) is evidence of no practice; of party branches it is
+    assert [c[4] for c in context("全市辖166个乡镇、3396个村委会。")] == ["other", "other"]
+    assert [c[4] for c in context("全市辖166个乡镇、3396个村党支部。")] == ["party_building"] * 2
+
+
+def test_an_exchange_of_views_is_no_exchange_of_posts() -> None:
+    assert [c[4] for c in context("与69名青年干部共话发展、座谈交流。")] == ["other"]
+    assert [c[4] for c in context("今年交流干部69名。")] == ["rotation"]
+
+
+def test_category_vocabulary_of_admonition_and_reserve_talent_pools() -> None:
+    # 诫勉谈话: the supervision of cadres; 后备人才库: a reserve pool, not talent work
+    assert [c[4] for c in context("今年对10名科级干部进行了诫勉谈话。")] == ["evaluation"]
+    assert [c[4] for c in context("把8名年轻人纳入后备人才库。")] == ["reserve_pool"]
+    assert [c[4] for c in context("全县有各类人才800名。")] == ["talent"]
