@@ -14,43 +14,40 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from orgwork.batch import list_sources, process_batch
-from orgwork.evaluation.evaluate import bootstrap_intervals, evaluate_dataset
+from orgwork.evaluation.evaluate import FLOOR_KEYS, bootstrap_intervals, evaluate_dataset
 from orgwork.pipeline.dataset import write_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "real"
 DEFAULT_SETS = ["gold", "dev", "own", "own2", "holdout", "fresh", "fresh2"]
 
-# (row label, interval key, score of a summary, target, formatted cell)
-Row = tuple[str, str, Callable[[dict], float], float, Callable[[dict], str]]
+# (row label, score key: orgwork.evaluation's FLOOR_KEYS and interval keys, target)
+ROWS = [
+    ("measures F1 (P / R)", "measures_f1", 0.95),
+    ("qualifier accuracy", "qualifier_accuracy", 0.98),
+    ("modality accuracy", "modality_accuracy", 0.92),
+    ("programmes F1 (P / R)", "programs_f1", 0.85),
+    ("region (with adcode)", "region_accuracy", 0.95),
+    ("publish date (gold dated)", "dated_accuracy", 0.90),
+    ("subject accuracy", "subject_accuracy", 0.85),
+    ("period accuracy", "period_accuracy", 0.90),
+    ("category accuracy", "category_accuracy", 0.85),
+]
 
 
-def _prf(key: str) -> Callable[[dict], str]:
-    return lambda s: f"({s[key]['precision']:.3f} / {s[key]['recall']:.3f})"
-
-
-ROWS: list[Row] = [
-    ("measures F1 (P / R)", "measures_f1", lambda s: s["measures"]["f1"], 0.95, _prf("measures")),
-    ("qualifier accuracy", "qualifier_accuracy", lambda s: s["qualifier_accuracy"], 0.98,
-     lambda s: ""),
-    ("modality accuracy", "modality_accuracy", lambda s: s["modality_accuracy"], 0.92,
-     lambda s: ""),
-    ("programmes F1 (P / R)", "programs_f1", lambda s: s["programs"]["f1"], 0.85,
-     _prf("programs")),
-    ("region (with adcode)", "region_accuracy", lambda s: s["region_accuracy"], 0.95,
-     lambda s: f"({s['regions_right']} / {s['documents']})"),
-    ("publish date (gold dated)", "dated_accuracy", lambda s: s["dated_accuracy"], 0.90,
-     lambda s: f"({s['dated_right']} / {s['dated']})"),
-    ("subject accuracy", "subject_accuracy", lambda s: s["subject_accuracy"], 0.85,
-     lambda s: ""),
-    ("period accuracy", "period_accuracy", lambda s: s["period_accuracy"], 0.90, lambda s: ""),
-    ("category accuracy", "category_accuracy", lambda s: s["category_accuracy"], 0.85,
-     lambda s: ""),
-]  # fmt: skip
+def _detail(key: str, s: dict) -> str:
+    """What a row's cell shows after its score: P / R, or the counts behind a share."""
+    if key in ("measures_f1", "programs_f1"):
+        prf = s[key.removesuffix("_f1")]
+        return f"({prf['precision']:.3f} / {prf['recall']:.3f})"
+    if key == "region_accuracy":
+        return f"({s['regions_right']} / {s['documents']})"
+    if key == "dated_accuracy":
+        return f"({s['dated_right']} / {s['dated']})"
+    return ""
 
 
 def score_set(name: str) -> dict:
@@ -68,14 +65,13 @@ def score_set(name: str) -> dict:
     return report
 
 
-def _cell(report: dict, row: Row, intervals: bool) -> str:
-    _, key, score, target, detail = row
+def _cell(report: dict, key: str, target: float, intervals: bool) -> str:
     s = report["summary"]
     if key not in report["intervals"]:
         return "–"  # nothing of this kind scored in the set
-    value = score(s)
+    value = FLOOR_KEYS[key](s)
     text = f"**{value:.3f}**" if value >= target else f"{value:.3f}"
-    if more := detail(s):
+    if more := _detail(key, s):
         text += f" {more}"
     if intervals:
         iv = report["intervals"][key]
@@ -92,9 +88,9 @@ def quality_table(sets: list[str], intervals: bool = False) -> str:
         "| measure | " + " | ".join(head) + " | target |",
         "| --- | " + " | ".join("---" for _ in sets) + " | --- |",
     ]
-    for row in ROWS:
-        cells = [_cell(reports[n], row, intervals) for n in sets]
-        lines.append(f"| {row[0]} | " + " | ".join(cells) + f" | ≥ {row[3]:.2f} |")
+    for label, key, target in ROWS:
+        cells = [_cell(reports[n], key, target, intervals) for n in sets]
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | ≥ {target:.2f} |")
     return "\n".join(lines)
 
 
