@@ -142,7 +142,7 @@ def test_the_embedded_api_answers_and_stops() -> None:
 
 
 def test_the_command_keeps_its_exit_codes() -> None:
-    """The command skips the interpreter's teardown at exit; the exit code must survive."""
+    """The command's exit codes: usage, a usage error, a run refused."""
     import subprocess
     import sys
 
