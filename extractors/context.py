@@ -709,7 +709,8 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
         practice = found in rules.word_category and not found.endswith(rules.phrase.person_heads)
         if practice or found.endswith(rules.subject_duration_heads):
             return found  # 2年以上基层工作经历, 进行5天培训: the experience, the practice
-        return ""
+        lasting = m.text.startswith("为期") or text.endswith("为期", 0, m.start)
+        return found if lasting else ""  # 为期6个月轮岗交流: 为期 says that what follows lasts
     if m.kind == "percentage" and not text.startswith("的", m.end):
         return ""  # only a phrase joined by 的 is counted by them
     # 为期5天的集中轮训, 参加一次以上脱产培训: what lasts or takes place is an activity

@@ -115,6 +115,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("举办青年干部培训班，为期3天。", ["青年干部培训班"]),
         ("再安排到村实践锻炼，为期3年。", ["到村实践锻炼"]),
         ("举办为期3天的培训班。", ["培训班"]),  # what lasts follows
+        # 为期 without 的: the activity right after the length lasts, whatever its words
+        ("安排20名年轻干部为期6个月轮岗交流。", ["年轻干部", "轮岗交流"]),
+        ("组织为期两周集中学习。", ["集中学习"]),
         ("本次培训时间安排一周。", ["培训"]),
         ("挂职时间一般为2年。", ["挂职"]),
         # a headcount opening the clause after a part of a group is another part of it
