@@ -360,3 +360,18 @@ def test_personnel_work_beside_the_partys_is_relevant() -> None:
         assert is_relevant(text, rules), text
     job_fair = "本周日举办大型招聘会，百余家企业提供岗位，现场设有简历指导和面试体验区。"
     assert not is_relevant(job_fair, rules)
+
+
+def test_the_trades_practices_by_their_names_are_relevant() -> None:
+    """A training of leading cadres, a public selection and a province's talent introduction
+    are reports of the genre though they use few of its words; an exhortation to leading
+    cadres with no practice named is not."""
+    from orgwork.pipeline.normalize import is_relevant
+
+    rules = load_rules()
+    training = "第五期大讲堂在县剧院开讲，专家作专题授课，全县110余名乡科级领导干部参加培训。"
+    selection = "该省面向全国公开选拔24名厅级领导干部，报名1200人，经笔试、面试，公开选拔出人选。"
+    talent = "今年将力争引进1000名博士等高层次人才，组团赴东北西北引才，与1985名人才达成协议。"
+    for text in (training, selection, talent):
+        assert is_relevant(text * 2, rules), text
+    assert not is_relevant("会议强调，领导干部要带头学习，带头遵守纪律。" * 2, rules)
