@@ -39,6 +39,7 @@ class Rules:
     byline_chars: int
     footer_lines: int
     clock_labels: tuple[str, ...]
+    member_labels: tuple[str, ...]
     dated_dateline: re.Pattern
     title_split: re.Pattern
     bylines: list[re.Pattern]
@@ -84,6 +85,7 @@ def load_rules(path: Path = DATA) -> Rules:
         byline_chars=number("byline_chars"),
         footer_lines=number("footer_lines"),
         clock_labels=words("clock_labels"),
+        member_labels=words("member_labels"),
         dated_dateline=compile_one("dated_dateline", raw["dated_dateline"], ("date",)),
         title_split=re.compile("|".join(map(re.escape, titles))),
         bylines=compile_all("byline_patterns", ("byline",)),
@@ -173,6 +175,18 @@ def _clock_line(line: str, rules: Rules) -> bool:
     return False
 
 
+def _member_date(previous: str, line: str, rules: Rules) -> bool:
+    """A date of a forum's member panel: a member label right before it, on its line
+    (注册时间：2002-10-07) or alone on the line before (注册 / 2002-10-07)."""
+    if previous.rstrip(":： ") in rules.member_labels:
+        return True
+    return line.startswith(rules.member_labels) and bool(
+        CLOCK_DATE.match(
+            line, len(next(label for label in rules.member_labels if line.startswith(label)))
+        )
+    )
+
+
 CLOCK_DATE = re.compile(r"[是为:：\s]{0,3}(?:星期.\s*)?[\d〇零一二三四五六七八九十]")
 
 
@@ -185,8 +199,10 @@ def header_date(lines: list[str], rules: Rules | None = None) -> str:
     """
     rules = rules or load_rules()
     head, n_whole = head_lines(lines, rules)
-    for line in head[:n_whole]:
+    for k, line in enumerate(head[:n_whole]):
         if _clock_line(line, rules) or EVENT_DATE.search(line):
+            continue
+        if _member_date(head[k - 1] if k else "", line, rules):
             continue
         if found := dates_in(line):
             return found[0]

@@ -24,6 +24,8 @@ FULL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*日?"
     r"|([-/.])(\d{1,2})\4(\d{1,2})(?!\d))"
 )
+# 2022 05/ 13 10:36: a year, then month/day, two digits each (a wire's regional channels).
+YEAR_SPACE_MONTH_DAY = re.compile(r"(?<![\d/])((?:19|20)\d{2})\s+(\d{2})/\s?(\d{2})(?![\d/])")
 # 7/5/2005 or 25/12/2005: day and month order differ by site, so only an unambiguous one
 # (a part above 12) is used.
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
@@ -106,6 +108,9 @@ def _full_date(m: re.Match) -> str:
 def dates_in(text: str) -> list[str]:
     """Every valid date written in ``text`` (YYYY-MM-DD), in text order."""
     found = [(m.start(), _full_date(m)) for m in FULL_DATE.finditer(text)]
+    for m in YEAR_SPACE_MONTH_DAY.finditer(text):
+        year, month, day = map(int, m.groups())
+        found.append((m.start(), _valid(year, month, day)))
     for m in DOTTED_DMY.finditer(text):
         day, month, year = map(int, m.groups())
         found.append((m.start(), _valid(year, month, day)))

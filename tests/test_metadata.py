@@ -41,6 +41,8 @@ def run_text(text: str) -> Document:
         ("2020-09-04 07:00", ["2020-09-04"]),
         ("2019年01月07日 星期一", ["2019-01-07"]),
         ("时间:2012/4/9 9:37:37", ["2012-04-09"]),
+        ("2022 05/ 13 10:36", ["2022-05-13"]),  # a year, then month/day
+        ("共2022 5/8份", []),  # only two digits each: a date's typesetting, not a count
     ],
 )
 def test_dates_in_one_separator_throughout(text: str, dates: list[str]) -> None:
@@ -84,6 +86,13 @@ def test_a_page_clock_is_not_the_date() -> None:
     # 今日 inside an outlet's name (今日临桂) is no clock
     outlet = "来源: 今日临桂    作者: 今日临桂    发布时间:2025-07-08"
     assert header_date(["临桂:如何梯次培养村级后起之秀?", outlet, "正文。"]) == "2025-07-08"
+
+
+def test_a_forum_members_dates_are_not_the_date() -> None:
+    """When a user joined or last came (a forum's member panel) is no posting date."""
+    assert header_date(["标题", "管理成员", "注册", "2002-10-07", "消息"]) == ""
+    assert header_date(["标题", "注册时间：2002-10-07", "发布于 2003-01-02"]) == "2003-01-02"
+    assert header_date(["注册会员福利活动", "2003-01-02"]) == "2003-01-02"  # no label alone
 
 
 @pytest.mark.parametrize(
