@@ -23,8 +23,9 @@ QUALIFIERS = {"exact", "more_than", "at_least", "less_than", "at_most", "approx"
 
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_NUM = f"[{CN_DIGITS}十百千万亿]+|半"
-# 1,200: a comma before exactly three digits groups thousands (a clause comma is followed by words)
-AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[万千亿])?"
+# 1,200: a comma before exactly three digits groups thousands (a clause comma is followed by
+# words); so does one space in a typeset book (2 500名, 1 756人次: gazetteers, yearbooks).
+AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[万千亿])?"
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def load_rules(path: Path = DATA) -> Rules:
 @lru_cache(maxsize=4096)  # the same numerals recur (两, 三, 100): cn2an checks each at length
 def parse_number(text: str) -> float | None:
     """Arabic or Chinese numeral → value: 1.5万 → 15000, 两 → 2, 百 → 100, 半 → 0.5."""
-    text = text.strip().replace(",", "")
+    text = text.strip().replace(",", "").replace(" ", "")
     if not text:
         return None
     if text == "半":

@@ -168,6 +168,22 @@ CASES = [
     ("共收录3966人(次)任免名录。", [("3966人(次)", "headcount", 3966, None, "人次", "exact")]),
     # a comma before three digits groups thousands; a clause comma is followed by words
     ("累计培训干部1,200名。", [("1,200名", "headcount", 1200, None, "人", "exact")]),
+    # sites counted after digits (not 两处); 二次 is "second", a slogan's number is no count
+    ("建立广播党校270处。", [("270处", "count", 270, None, "处", "exact")]),
+    ("发现问题两处。", []),
+    ("经考察推荐参加二次选拔。", []),
+    ("共开展十二次培训。", [("十二次", "count", 12, None, "次", "exact")]),
+    ("以适应四个现代化建设的需要。", []),
+    # so does one space in a typeset book; a space before a unit or a shorter group does not
+    ("全年培训干部1 756人次。", [("1 756人次", "headcount", 1756, None, "人次", "exact")]),
+    ("全县 12 个乡镇。", [("12 个", "count", 12, None, "个", "exact")]),
+    (
+        "开办3 期,培训20 名。",
+        [
+            ("3 期", "count", 3, None, "期", "exact"),
+            ("20 名", "headcount", 20, None, "人", "exact"),
+        ],
+    ),
     (
         "举办培训3期,200名干部参加。",
         [
