@@ -637,7 +637,16 @@ def _decide(
         ]
         # One clear unit only: a province's report naming many of its counties (县委书记 of
         # each) is about the province.
-        best = _clear_leader(related, scores) or best
+        if related:
+            best = _clear_leader(related, scores) or best
+        else:
+            # 省委党校 … 吐鲁番地区 干部 … 湖南省: the text speaks as a unit of another level
+            # than the best one and above or below it none; the one unit of its level that
+            # clearly leads is the subject (the host of the visitors, not they).
+            of_level = [c for c in scores if gaz.units[c].level_word == level]
+            leader = _clear_leader(of_level, scores)
+            if leader and scores[leader] >= MIN_SCORE:
+                best = leader
     best = _parent_of_siblings(best, scores, in_title, gaz)
     if scores[best] < MIN_SCORE:
         # 我市 … 随州: named once, but the only unit of the level the text speaks at.

@@ -546,3 +546,11 @@ def test_a_place_in_a_title_the_body_cites_is_no_evidence() -> None:
     # a title the report's own unit issues names it
     issued = "市委下发了《磐石市领导干部初始提名实施办法》，规范提名程序。"
     assert region("规范干部初始提名", issued)[:2] == ("磐石市", "220284")
+
+
+def test_a_text_speaking_as_a_province_is_the_host_provinces_not_its_visitors() -> None:
+    body = "湖南省委党校举办吐鲁番地区基层干部集中轮训班。我省高度重视，湖南省委组织部出席。"
+    assert region("吐鲁番地区基层干部集中轮训班开学", body)[:2] == ("湖南省", "430000")
+    # speaking at no level, the title's unit stays the subject
+    plain = body.replace("我省高度重视，湖南省委组织部出席", "湖南省领导出席")
+    assert region("吐鲁番地区基层干部集中轮训班开学", plain)[:2] == ("吐鲁番地区", "652100")
