@@ -93,6 +93,7 @@ class Rules:
     destination_words: tuple[str, ...]  # a place right after one of these is where people went
     sibling_units: int  # this many units of one parent, none leading, make the parent the subject
     citation: re.Pattern  # a cited title (根据《海南省…办法》, 据《北京日报》): no evidence
+    national_provinces: int  # a text naming this many provinces, at no level, is national
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         destination_words=tuple(raw["destination_words"]),
         sibling_units=sibling_units,
         citation=re.compile(raw["citation_pattern"]),
+        national_provinces=int(raw["national_provinces"]),
     )
 
 
@@ -590,6 +592,7 @@ def _decide(
     first: dict[str, tuple[int, int]] = {}
     in_title: set[str] = set()
     prominent: set[str] = set()  # named in the title, dateline, outlet or source line
+    strong: set[str] = set()  # named in the title, outlet or source line
     for i, (m, code) in enumerate(zip(mentions, codes, strict=True)):
         if code is None or i in qualifiers:
             continue
@@ -602,6 +605,8 @@ def _decide(
             in_title.add(code)
         if m.weight > WEIGHT_BODY:
             prominent.add(code)
+        if m.weight >= WEIGHT_SOURCE:
+            strong.add(code)
         scores[code] += m.weight
         if m.start >= 0:
             first.setdefault(code, (m.start, m.end))
@@ -609,6 +614,7 @@ def _decide(
         for code in gaz.aliases.get(doc.region_hint, [])[:1]:
             scores[code] += WEIGHT_HINT
             prominent.add(code)
+            strong.add(code)
     # A province or municipality named only in the body is where people went (赴北京培训,
     # 分赴上海、浙江), not the subject; it still is as the level the text speaks at (below).
     # … unless it is the only province the text names: then it is the report's own (江西 of a
@@ -648,6 +654,12 @@ def _decide(
             if leader and scores[leader] >= MIN_SCORE:
                 best = leader
     best = _parent_of_siblings(best, scores, in_title, gaz)
+    if not level and best not in strong:
+        # A roundup of postings across the country (江苏常州市长…任安徽铜陵市委书记) speaks at
+        # no level and names its places only in passing: it has no place of its own.
+        named_provinces = {c[:2] for c in codes if c}
+        if len(named_provinces) >= gaz.rules.national_provinces:
+            return None
     if scores[best] < MIN_SCORE:
         # 我市 … 随州: named once, but the only unit of the level the text speaks at.
         of_level = [c for c in scores if gaz.units[c].level_word == level]

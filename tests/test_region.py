@@ -554,3 +554,14 @@ def test_a_text_speaking_as_a_province_is_the_host_provinces_not_its_visitors() 
     # speaking at no level, the title's unit stays the subject
     plain = body.replace("我省高度重视，湖南省委组织部出席", "湖南省领导出席")
     assert region("吐鲁番地区基层干部集中轮训班开学", plain)[:2] == ("吐鲁番地区", "652100")
+
+
+def test_a_roundup_of_postings_across_the_country_names_no_place_of_its_own() -> None:
+    body = (
+        "据报道，多地干部异地调整。江苏常州市长张三任安徽铜陵市委书记；浙江湖州市长李四任河北"
+        "邢台市委书记；四川平昌人王五任上海松江区委副书记；辽宁凤城人赵六任重庆大足区委书记；"
+        "湖州市长职务另行安排。"
+    )
+    assert region("两日内14名官员异地调整", body) is None
+    # a title naming one of its places makes it that place's report
+    assert region("湖州两日内14名官员异地调整", body)[:2] == ("湖州市", "330500")
