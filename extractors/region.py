@@ -11,7 +11,11 @@ the dateline, then the body; a place merely mentioned (深圳龙华区 in a 晋�
 of a city) does not win. A short name (晋江 for 晋江市) is no place inside a person's name
 (董建华) and, when it is an ordinary word (振兴 in 乡村振兴), only with support: its parent or
 its full name named too. An ambiguous name goes to the unit whose parent the text names.
-The level the text speaks at (我县, 全市, 区委) decides between a unit and one inside it.
+The level the text speaks at (我县, 全市, 区委) decides between a unit and one inside it, and
+between the best unit and the one unit of that level when neither is above the other (a
+province's party school hosting another region's cadres). A city's report listing three or more
+of its districts, none leading, is the city's; a place inside a title the body cites (根据《…》)
+gives no evidence; a roundup naming places all over the country, at no level, has none.
 """
 
 from __future__ import annotations
