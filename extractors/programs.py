@@ -84,6 +84,7 @@ class Rules:
     activity_words: re.Pattern  # words any activity is described by
     run_after: re.Pattern  # after a quotation: it was set up or run (“青蓝接力”实施以来)
     document: re.Pattern
+    verb_people_chars: int  # the people between a verb and the quotation it runs
     national: re.Pattern  # programmes of the whole country, named so in any report
 
 
@@ -191,6 +192,7 @@ def load_rules(path: Path = DATA) -> Rules:
         loose_modifier_chars=int(raw["loose_modifier_chars"]),
         activity_words=re.compile(_alternation(raw["activity_words"])),
         document=document,
+        verb_people_chars=int(raw["verb_people_chars"]),
         national=re.compile(_alternation(raw["national_programmes"])),
     )
 
@@ -294,7 +296,7 @@ def find_programs(doc: Document) -> list[Program]:
             text[max(0, end - n) : end] in rules.verb_set
             for end in ends
             for n in rules.verb_lengths
-        )
+        ) or _verb_before_people(text, first_open, rules)
         shared_type, type_end = _type_after(text, last_close, rules)
         label = text.startswith(rules.label_heads, last_close)
         loose_label = text.startswith(rules.loose_label_heads, last_close)
@@ -361,6 +363,23 @@ def find_programs(doc: Document) -> list[Program]:
     closes = {e: (s, e) for s, e in find_short_quotes(text)}
     found.extend(_anchored_names(doc, rules, closes))
     return _dedupe(found, rules)
+
+
+def _verb_before_people(text: str, open_at: int, rules: Rules) -> bool:
+    """Whether an initiative verb stands before the quotation opening at ``open_at`` with
+    only the trade's people it is of between (开展年轻干部“上挂下派”锻炼, 实施村党组织书记
+    “头雁”培育): the people say whose initiative it is, the verb that it was run. The people
+    run from the last start word (赴 of 组织新录用公务员赴“一山一岛一馆”: where they went)."""
+    lo = open_at
+    while lo > max(0, open_at - rules.verb_people_chars) and "\u4e00" <= text[lo - 1] <= "\u9fff":
+        lo -= 1
+    cut = _modifier_start(text, lo, open_at, rules)
+    people = text[cut:open_at]
+    return (
+        len(people) >= rules.min_name_chars
+        and rules.anchors.search(people) is not None
+        and _after_verb(text, cut, rules.verb_set, rules.verb_lengths)
+    )
 
 
 def _anchored_names(

@@ -11,7 +11,11 @@ the dateline, then the body; a place merely mentioned (深圳龙华区 in a 晋�
 of a city) does not win. A short name (晋江 for 晋江市) is no place inside a person's name
 (董建华) and, when it is an ordinary word (振兴 in 乡村振兴), only with support: its parent or
 its full name named too. An ambiguous name goes to the unit whose parent the text names.
-The level the text speaks at (我县, 全市, 区委) decides between a unit and one inside it.
+The level the text speaks at (我县, 全市, 区委) decides between a unit and one inside it, and
+between the best unit and the one unit of that level when neither is above the other (a
+province's party school hosting another region's cadres). A city's report listing three or more
+of its districts, none leading, is the city's; a place inside a title the body cites (根据《…》)
+gives no evidence; a roundup naming places all over the country, at no level, has none.
 """
 
 from __future__ import annotations
@@ -91,6 +95,9 @@ class Rules:
     word_before: re.Pattern  # what may stand before a name inside one jieba word (中共)
     word_after: re.Pattern  # … and after it (委 of 湖北省委)
     destination_words: tuple[str, ...]  # a place right after one of these is where people went
+    sibling_units: int  # this many units of one parent, none leading, make the parent the subject
+    citation: re.Pattern  # a cited title (根据《海南省…办法》, 据《北京日报》): no evidence
+    national_provinces: int  # a text naming this many provinces, at no level, is national
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,9 @@ def _load_rules(raw: dict, path: Path) -> Rules:
     share = float(raw["min_level_share"])
     if not 0 < share <= 1:
         raise ValueError(f"{path}: min_level_share must be in (0, 1]")
+    sibling_units = int(raw["sibling_units"])
+    if sibling_units < 2:
+        raise ValueError(f"{path}: sibling_units must be 2 or more")
     organisation_words = tuple(sorted(raw["organisation_words"], key=len, reverse=True))
     if not organisation_words or min(map(len, organisation_words)) < 2:
         raise ValueError(f"{path}: organisation_words must be words of two or more characters")
@@ -168,6 +178,9 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         word_before=re.compile(raw["word_before"]),
         word_after=re.compile(raw["word_after"]),
         destination_words=tuple(raw["destination_words"]),
+        sibling_units=sibling_units,
+        citation=re.compile(raw["citation_pattern"]),
+        national_provinces=int(raw["national_provinces"]),
     )
 
 
@@ -467,6 +480,7 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     text, rules = doc.text, gaz.rules
     title_end = len(doc.title) if doc.title and text.startswith(doc.title) else 0
     sources = [m.span(1) for m in rules.source_line.finditer(text)]
+    cited = [m.span() for m in rules.citation.finditer(text, title_end)]
     places = [m for m in find_place_mentions(text, gaz) if not doc.is_unusable(m[0], m[1])]
     short = [m for m in places if m[2] not in gaz.full_names]
     # A person once named with a title (副校长陈晋江) is the same person without it (陈晋江说).
@@ -488,6 +502,8 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         whole = alias in gaz.full_names and end - start >= 3
         if not organisation and not whole and in_a_word(text, start, end, places, rules):
             continue
+        if any(s <= start < e for s, e in cited):
+            continue  # 根据《海南省…办法》: another unit's document or paper, cited
         if text.endswith(rules.destination_words, max(0, start - 3), start) or (
             start - destination_end in (0, 1) and text[destination_end:start] in "、和及与"
         ):  # 赴延安学习考察, 分赴上海、浙江: where the people went, not whose report it is
@@ -580,6 +596,7 @@ def _decide(
     first: dict[str, tuple[int, int]] = {}
     in_title: set[str] = set()
     prominent: set[str] = set()  # named in the title, dateline, outlet or source line
+    strong: set[str] = set()  # named in the title, outlet or source line
     for i, (m, code) in enumerate(zip(mentions, codes, strict=True)):
         if code is None or i in qualifiers:
             continue
@@ -592,6 +609,8 @@ def _decide(
             in_title.add(code)
         if m.weight > WEIGHT_BODY:
             prominent.add(code)
+        if m.weight >= WEIGHT_SOURCE:
+            strong.add(code)
         scores[code] += m.weight
         if m.start >= 0:
             first.setdefault(code, (m.start, m.end))
@@ -599,6 +618,7 @@ def _decide(
         for code in gaz.aliases.get(doc.region_hint, [])[:1]:
             scores[code] += WEIGHT_HINT
             prominent.add(code)
+            strong.add(code)
     # A province or municipality named only in the body is where people went (赴北京培训,
     # 分赴上海、浙江), not the subject; it still is as the level the text speaks at (below).
     # … unless it is the only province the text names: then it is the report's own (江西 of a
@@ -627,10 +647,46 @@ def _decide(
         ]
         # One clear unit only: a province's report naming many of its counties (县委书记 of
         # each) is about the province.
-        best = _clear_leader(related, scores) or best
+        if related:
+            best = _clear_leader(related, scores) or best
+        else:
+            # 省委党校 … 吐鲁番地区 干部 … 湖南省: the text speaks as a unit of another level
+            # than the best one and above or below it none; the one unit of its level that
+            # clearly leads is the subject (the host of the visitors, not they).
+            of_level = [c for c in scores if gaz.units[c].level_word == level]
+            leader = _clear_leader(of_level, scores)
+            if leader and scores[leader] >= MIN_SCORE:
+                best = leader
+    best = _parent_of_siblings(best, scores, in_title, gaz)
+    if not level and best not in strong:
+        # A roundup of postings across the country (江苏常州市长…任安徽铜陵市委书记) speaks at
+        # no level and names its places only in passing: it has no place of its own.
+        named_provinces = {c[:2] for c in codes if c}
+        if len(named_provinces) >= gaz.rules.national_provinces:
+            return None
     if scores[best] < MIN_SCORE:
         # 我市 … 随州: named once, but the only unit of the level the text speaks at.
         of_level = [c for c in scores if gaz.units[c].level_word == level]
         if not level or of_level != [best]:
             return None
     return best, first.get(best, (-1, -1))
+
+
+def _parent_of_siblings(
+    best: str, scores: dict[str, float], in_title: set[str], gaz: Gazetteer
+) -> str:
+    """The parent of ``best`` when the text names it and ``sibling_units`` or more of its
+    units, none clearly leading (a city's report listing its districts one by one is about
+    the city), their evidence added to its own; ``best`` itself when the title names it or
+    it leads."""
+    unit = gaz.units[best]
+    parent = best[:4] + "00" if best[:4] + "00" in gaz.units else best[:2] + "0000"
+    if best in in_title or unit.level != "county" or parent not in scores:
+        return best
+    siblings = [c for c in scores if gaz.units[c].level == "county" and c[:4] == best[:4]]
+    if parent.endswith("0000"):  # a municipality's districts: all of its province's units
+        siblings = [c for c in scores if gaz.units[c].level == "county" and c[:2] == best[:2]]
+    if len(siblings) < gaz.rules.sibling_units or _clear_leader(siblings, scores) == best:
+        return best
+    scores[parent] += sum(scores[c] for c in siblings)
+    return parent

@@ -300,6 +300,16 @@ CASES = [
     # classes listed as the kinds a party school runs are no initiatives
     ("党校举办县级领导干部进修班、科级干部进修班、中青年干部培训班等主体班次15期。", []),
     ("举办第十四期青年干部培训班,培训学员50名。", [("青年干部培训班", "青年干部培训班", "培训班")]),
+    # paired training between regions is a practice named after the verb that runs it
+    (
+        "组织实施了东西部公务员对口培训。",
+        [("东西部公务员对口培训", "东西部公务员对口培训", "对口培训")],
+    ),
+    # the people it is of may stand between the verb and the quotation …
+    ("开展年轻干部“上挂下派”锻炼,提升能力。", [("上挂下派", "上挂下派", "")]),
+    # … not where they went (赴 starts a new phrase), nor without the verb
+    ("组织新录用公务员赴“一山一岛一馆”研学。", []),
+    ("年轻干部“上挂下派”锻炼成效明显。", []),
 ]
 
 

@@ -527,3 +527,41 @@ def test_short_forms_of_xinjiang_prefectures() -> None:
         "巴音郭楞蒙古自治州", "652800",
     )  # fmt: skip
     assert region("巴州区举办干部培训班", "全区干部参加。")[:2] == ("巴州区", "511902")
+
+
+def test_a_city_listing_its_districts_one_by_one_is_about_the_city() -> None:
+    body = "玄武区、秦淮区、建邺区各选派年轻干部10名。南京市委组织部负责人介绍了情况。"
+    assert region("年轻干部选派工作综述", body)[:2] == ("南京市", "320100")
+    # … but a title naming one of them makes the report that district's
+    assert region("玄武区选派年轻干部", body)[:2] == ("玄武区", "320102")
+    # … and two districts are a comparison, not a list
+    two = "玄武区、秦淮区各选派年轻干部10名，玄武区另选派5名。南京市委组织部介绍了情况。"
+    assert region("年轻干部选派工作综述", two)[:2] == ("玄武区", "320102")
+
+
+def test_a_place_in_a_title_the_body_cites_is_no_evidence() -> None:
+    cited = "根据《海南省事业单位公开招聘人员实施办法》，我县公开招聘事业单位工作人员42名。"
+    assert region("事业单位公开招聘公告", cited) is None
+    assert region("", "据《北京日报》报道，多名干部异地交流任职。") is None
+    # a title the report's own unit issues names it
+    issued = "市委下发了《磐石市领导干部初始提名实施办法》，规范提名程序。"
+    assert region("规范干部初始提名", issued)[:2] == ("磐石市", "220284")
+
+
+def test_a_text_speaking_as_a_province_is_the_host_provinces_not_its_visitors() -> None:
+    body = "湖南省委党校举办吐鲁番地区基层干部集中轮训班。我省高度重视，湖南省委组织部出席。"
+    assert region("吐鲁番地区基层干部集中轮训班开学", body)[:2] == ("湖南省", "430000")
+    # speaking at no level, the title's unit stays the subject
+    plain = body.replace("我省高度重视，湖南省委组织部出席", "湖南省领导出席")
+    assert region("吐鲁番地区基层干部集中轮训班开学", plain)[:2] == ("吐鲁番地区", "652100")
+
+
+def test_a_roundup_of_postings_across_the_country_names_no_place_of_its_own() -> None:
+    body = (
+        "据报道，多地干部异地调整。江苏常州市长张三任安徽铜陵市委书记；浙江湖州市长李四任河北"
+        "邢台市委书记；四川平昌人王五任上海松江区委副书记；辽宁凤城人赵六任重庆大足区委书记；"
+        "湖州市长职务另行安排。"
+    )
+    assert region("两日内14名官员异地调整", body) is None
+    # a title naming one of its places makes it that place's report
+    assert region("湖州两日内14名官员异地调整", body)[:2] == ("湖州市", "330500")
