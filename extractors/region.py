@@ -51,6 +51,16 @@ MUNICIPALITIES = {"11", "12", "31", "50"}
 PERSON_WINDOW = 12  # characters before a name searched for a title (副校长(兼)董建华)
 WORD_WINDOW = 8  # characters either side of a name that jieba cuts to find its word bounds
 LEVEL_CHARS = "省市县区州旗盟"
+# The units a level word the text names itself with (全市, 县委) can be.
+SPEAKING_LEVELS = {
+    "省": ("province",),
+    "市": ("prefecture", "county"),
+    "州": ("prefecture",),
+    "盟": ("prefecture",),
+    "县": ("county",),
+    "区": ("county",),
+    "旗": ("county",),
+}
 
 
 @dataclass(frozen=True)
@@ -487,6 +497,7 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     persons = {person_name(text, s, e, rules) for s, e, _ in short} - {""}
     self_starts = {m.start() for pattern, _ in rules.self_reference for m in pattern.finditer(text)}
     found = []
+    cited_found = []  # a last resort: a unit's own document cited (根据《大庆市…计划》)
     destination_end = -2
     trip_names: set[str] = set()  # places the title says the people went to
     for start, end, alias in places:
@@ -503,7 +514,10 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         if not organisation and not whole and in_a_word(text, start, end, places, rules):
             continue
         if any(s <= start < e for s, e in cited):
-            continue  # 根据《海南省…办法》: another unit's document or paper, cited
+            # 根据《海南省…办法》: another unit's document or paper, cited; but when nothing
+            # else names a place, the text cites its own unit's plan
+            cited_found.append(_Mention(start, end, alias, WEIGHT_BODY, organisation))
+            continue
         if text.endswith(rules.destination_words, max(0, start - 3), start) or (
             start - destination_end in (0, 1) and text[destination_end:start] in "、和及与"
         ):  # 赴延安学习考察, 分赴上海、浙江: where the people went, not whose report it is
@@ -526,7 +540,15 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     outlet = doc.outlet if doc.outlet and doc.outlet not in text[: title_end + LEAD_CHARS] else ""
     for _, _, alias in find_place_mentions(outlet, gaz):
         found.append(_Mention(-1, -1, alias, WEIGHT_SOURCE))
-    return found
+    if found or not cited_found:
+        return found
+    # Nothing but a cited title names a place: the text cites its own unit's document when
+    # it speaks at that unit's level (市委党校根据《大庆市…计划》), else another's (我县 and
+    # 《海南省…办法》).
+    levels = SPEAKING_LEVELS.get(speaking_level(text, rules), ())
+    return [
+        m for m in cited_found if any(gaz.units[c].level in levels for c in gaz.aliases[m.alias])
+    ]
 
 
 def _qualifiers(mentions: list[_Mention], codes: list[str | None], gaz: Gazetteer) -> set[int]:

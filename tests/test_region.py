@@ -546,6 +546,10 @@ def test_a_place_in_a_title_the_body_cites_is_no_evidence() -> None:
     # a title the report's own unit issues names it
     issued = "市委下发了《磐石市领导干部初始提名实施办法》，规范提名程序。"
     assert region("规范干部初始提名", issued)[:2] == ("磐石市", "220284")
+    # nothing else names a place: a text speaking as a city cites its own city's plan
+    own = "市委党校根据《大庆市2001年干部教育培训工作计划》，举办培训班。全市247名干部参加，市委要求。"
+    assert region("举办领导干部培训班", own)[:2] == ("大庆市", "230600")
+    assert region("", "根据《海南省事业单位公开招聘人员实施办法》，公开招聘工作人员42名。") is None
 
 
 def test_a_text_speaking_as_a_province_is_the_host_provinces_not_its_visitors() -> None:
