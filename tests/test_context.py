@@ -528,3 +528,10 @@ def test_category_vocabulary_of_admonition_and_reserve_talent_pools() -> None:
     assert [c[4] for c in context("今年对10名科级干部进行了诫勉谈话。")] == ["evaluation"]
     assert [c[4] for c in context("把8名年轻人纳入后备人才库。")] == ["reserve_pool"]
     assert [c[4] for c in context("全县有各类人才800名。")] == ["talent"]
+
+
+def test_tempering_after_the_practice_it_completes_is_that_practice() -> None:
+    # 交流锻炼, 培养锻炼: the first word says what is done; 锻炼 alone is the front line
+    assert [c[4] for c in context("今年全县交流锻炼干部35名。")] == ["rotation"]
+    assert [c[4] for c in context("全县培养锻炼年轻干部20名。")] == ["other"]
+    assert [c[4] for c in context("全县到一线锻炼干部20名。")] == ["frontline"]
