@@ -535,3 +535,16 @@ def test_tempering_after_the_practice_it_completes_is_that_practice() -> None:
     assert [c[4] for c in context("今年全县交流锻炼干部35名。")] == ["rotation"]
     assert [c[4] for c in context("全县培养锻炼年轻干部20名。")] == ["other"]
     assert [c[4] for c in context("全县到一线锻炼干部20名。")] == ["frontline"]
+
+
+def test_cadres_going_down_to_the_grass_roots_and_their_contact_points_are_the_front_line() -> None:
+    assert [c[4] for c in context("组工干部下基层走访群众200户。")] == ["frontline"]
+    assert [c[4] for c in context("县级领导干部共建立基层联系点36个。")] == ["frontline"]
+
+
+def test_a_step_on_the_way_decides_only_when_no_other_practice_is_named() -> None:
+    # 经过…研判: how the choice was made; the practice is what it was made for
+    body = "经过调研和综合研判，选取了8个单位，缓解了乡镇班子配备不足的问题。"
+    assert [c[4] for c in context(body)] == ["promotion"]
+    assert [c[4] for c in context("经过综合研判，确定了12名干部。")] == ["evaluation"]
+    assert [c[4] for c in context("对12名干部进行了综合研判。")] == ["evaluation"]
