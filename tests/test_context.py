@@ -548,3 +548,21 @@ def test_a_step_on_the_way_decides_only_when_no_other_practice_is_named() -> Non
     assert [c[4] for c in context(body)] == ["promotion"]
     assert [c[4] for c in context("经过综合研判，确定了12名干部。")] == ["evaluation"]
     assert [c[4] for c in context("对12名干部进行了综合研判。")] == ["evaluation"]
+
+
+@pytest.mark.parametrize(
+    ("body", "categories"),
+    [
+        ("全省今年招募志愿者300名。", ["recruitment"]),
+        ("本次列出缺额十二名。", ["recruitment"]),  # the vacancies an examination fills
+        # 大学生村官: who the people are (recruited graduates), unless what they do is named
+        ("全县在岗大学生村官86名。", ["recruitment"]),
+        ("组织36名大学生村官参加党性教育专题培训。", ["training"]),
+        ("选调生录用后先到村工作2年。", ["frontline"]),
+        ("抽调25名干部参与市委巡察工作。", ["evaluation"]),  # inspection of cadres' units
+    ],
+)
+def test_category_vocabulary_of_recruits_vacancies_village_posts_and_inspections(
+    body: str, categories: list[str]
+) -> None:
+    assert [c[4] for c in context(body)] == categories
