@@ -179,6 +179,8 @@ class CategoryRules:
 
     member_categories: set[str]
     people_words: set[str]
+    entity_units: set[str]
+    entity_fields: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -187,9 +189,13 @@ def load_category_rules(path: Path = DATA) -> CategoryRules:
     rules = CategoryRules(
         member_categories=set(raw["member_categories"]),
         people_words=set(raw["people_words"]),
+        entity_units=set(raw["entity_units"]),
+        entity_fields=tuple(raw["entity_fields"]),
     )
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
+    if not set(rules.entity_fields) <= set(load_rules(path).word_category):
+        raise ValueError(f"{path}: entity_fields must be taxonomy keywords")
     return rules
 
 
@@ -201,6 +207,16 @@ def member_category(subject: str, rules: Rules) -> str:
         if rules.word_category[m.group(0)] in extra.member_categories:
             return rules.word_category[m.group(0)]
     return ""
+
+
+def entity_category(m: Measure, rules: Rules) -> str:
+    """The field a figure counting bodies names them by (10个社区, 1336个村党组织, 10家企业):
+    what is counted is the field's own units, whatever is done with them; else ""."""
+    extra = load_category_rules()
+    if m.unit not in extra.entity_units:
+        return ""
+    head = next((w for w in extra.entity_fields if m.subject.endswith(w)), "")
+    return rules.word_category[head] if head else ""
 
 
 def clause_bounds(
@@ -308,7 +324,7 @@ def find_category(
         before = found(lo, start)[::-1]
         after = found(max(end, counted_end or end), hi)  # past a relative clause
         for p, w, c in before + after:
-            if w in people and end <= p < follow_end:
+            if w in people and p >= end:  # …or further on (为期2个月的村官大讲堂)
                 counted += [(p, w, c)] if all(k[1:] != (w, c) for k in counted) else []
             else:
                 ordered.append((p, w, c))
@@ -1252,16 +1268,20 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence, m.subject)
-        m.category = member_category(m.subject, rules) or find_category(
-            text,
-            m.start,
-            m.end,
-            clause,
-            rules,
-            sentence,
-            weak=False,
-            keywords=keywords,
-            counted_end=relative_clause_end(text, m, clause, rules),
+        m.category = (
+            member_category(m.subject, rules)
+            or entity_category(m, rules)
+            or find_category(
+                text,
+                m.start,
+                m.end,
+                clause,
+                rules,
+                sentence,
+                weak=False,
+                keywords=keywords,
+                counted_end=relative_clause_end(text, m, clause, rules),
+            )
         )
         between = text[previous_end : m.start]
         if not m.category and previous_category and "\n" not in between:

@@ -566,3 +566,19 @@ def test_category_vocabulary_of_recruits_vacancies_village_posts_and_inspections
     body: str, categories: list[str]
 ) -> None:
     assert [c[4] for c in context(body)] == categories
+
+
+def test_a_count_of_a_fields_own_bodies_is_evidence_of_that_field() -> None:
+    # what is counted is party organisations or communities, whatever is done with them
+    assert [c[4] for c in context("以新组建的12个社区为重点，推行结对共建。")] == ["party_building"]
+    assert [c[4] for c in context("全市有63个村党组织开展了考核评估。")] == ["party_building"]
+    # …but villages are where cadres are sent
+    assert [c[4] for c in context("共为582个贫困村选派了第一书记。")] == ["frontline"]
+    # …and people are counted by what is done with them
+    assert [c[4] for c in context("对63名村党组织书记开展了考核评估。")] == ["evaluation"]
+
+
+def test_who_the_people_are_named_further_on_is_not_what_is_done() -> None:
+    # 村官 in the name of a lecture for them: the lecture is the practice
+    assert [c[4] for c in context("举办为期2个月的全市大学生村官大讲堂。")] == ["training"]
+    assert [c[4] for c in context("今年共有大学生村官120名。")] == ["recruitment"]
