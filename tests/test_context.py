@@ -582,3 +582,14 @@ def test_who_the_people_are_named_further_on_is_not_what_is_done() -> None:
     # 村官 in the name of a lecture for them: the lecture is the practice
     assert [c[4] for c in context("举办为期2个月的全市大学生村官大讲堂。")] == ["training"]
     assert [c[4] for c in context("今年共有大学生村官120名。")] == ["recruitment"]
+
+
+def test_a_list_goes_on_past_the_line_breaks_of_a_hard_wrapped_paragraph() -> None:
+    wrapped = (
+        "全县共发展党员1200名，其中女党员占25.5%，少数民族党员占3.2%，35岁以下的占40.1%；专业技术人员\n"
+        "占18.04%，农牧渔民占29.39%。"
+    )
+    assert [c[4] for c in context(wrapped)] == ["party_building"] * 6
+    # a paragraph's end (a full stop before the break) ends it
+    paragraphs = "全县共发展党员1200名。\n专业技术人员占18.04%，农牧渔民占29.39%。"
+    assert [c[4] for c in context(paragraphs)] == ["party_building", "talent", "talent"]
