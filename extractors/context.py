@@ -383,6 +383,7 @@ def topic_category(
     keywords: KeywordIndex | None = None,
     stock: bool = False,
     headings: list[tuple[int, int]] | None = None,
+    fields: bool = False,
 ) -> str:
     """The practice the paragraph around ``pos`` is about (the one it names most often);
     for a heading line (38名干部沿海“取经”), the paragraph it heads; for a paragraph
@@ -392,7 +393,8 @@ def topic_category(
     before (the composition of a cadre stock) has none. ``stock``: the figure states one
     (states_stock): only a group referred back to, or one the paragraph says an event made
     (新一届班子成员中), gives it a practice. After the headline, the heading lines opening
-    the text (``headings``: opening_headings(doc), computed once per document)."""
+    the text (``headings``: opening_headings(doc), computed once per document). ``fields``:
+    the fields (人才, 党组织 …) count too, as practices do."""
     text = doc.text
     lo, hi = _paragraph(text, pos)
     own = [(lo, hi)]
@@ -414,7 +416,7 @@ def topic_category(
     for a, b in stretches:
         counts: dict[str, int] = {}
         for _, w, c in keywords(a, b) if keywords else _keywords(text, a, b, rules):
-            if _strong(w, c, rules):
+            if _strong(w, c, rules) or (fields and c in rules.weak_categories):
                 counts[c] = counts.get(c, 0) + 1
         if counts:
             return max(counts, key=lambda c: (counts[c], -list(rules.taxonomy).index(c)))
@@ -1317,6 +1319,13 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.category
             or topic_category(doc, m.start, rules, keywords, stock, headings)
             or find_category(text, m.start, m.end, clause, rules, sentence, keywords=keywords)
+            # people counted where nothing but a field is named: that field's (人才培养
+            # 工程拟入选名单。其中包括，第一层次人选66名); not things (22条产业链, of firms)
+            or (
+                not stock
+                and m.kind == "headcount"
+                and topic_category(doc, m.start, rules, keywords, headings=headings, fields=True)
+            )
             or OTHER
         )
         previous_category, previous_end = m.category, m.end

@@ -593,3 +593,10 @@ def test_a_list_goes_on_past_the_line_breaks_of_a_hard_wrapped_paragraph() -> No
     # a paragraph's end (a full stop before the break) ends it
     paragraphs = "全县共发展党员1200名。\n专业技术人员占18.04%，农牧渔民占29.39%。"
     assert [c[4] for c in context(paragraphs)] == ["party_building", "talent", "talent"]
+
+
+def test_people_counted_where_only_a_field_is_named_are_evidence_of_that_field() -> None:
+    body = "市人社局昨天公示了领军人才培养工程拟入选名单。其中包括第一层次人选60名。"
+    assert [c[4] for c in context(body)] == ["talent"]
+    # …not things counted there
+    assert [c[4] for c in context("全市人才工作会议召开。会上印发文件22条。")] == ["other"]
