@@ -77,6 +77,8 @@ class Rules:
     stock_of_event: re.Pattern
     event_markers: set[str]
     untagged_verbs: set[str]
+    step_openers: tuple[str, ...]
+    step_reach: int
 
 
 def _cue_pattern(path: Path, raw: dict, key: str) -> re.Pattern:
@@ -166,6 +168,8 @@ def load_rules(path: Path = DATA) -> Rules:
         stock_of_event=_cue_pattern(path, raw, "stock_of_event"),
         event_markers=set(raw["event_markers"]),
         untagged_verbs=set(raw["untagged_verbs"]),
+        step_openers=tuple(raw["step_openers"]),
+        step_reach=int(raw["step_reach"]),
     )
 
 
@@ -175,6 +179,8 @@ class CategoryRules:
 
     member_categories: set[str]
     people_words: set[str]
+    entity_units: set[str]
+    entity_fields: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -183,9 +189,13 @@ def load_category_rules(path: Path = DATA) -> CategoryRules:
     rules = CategoryRules(
         member_categories=set(raw["member_categories"]),
         people_words=set(raw["people_words"]),
+        entity_units=set(raw["entity_units"]),
+        entity_fields=tuple(raw["entity_fields"]),
     )
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
+    if not set(rules.entity_fields) <= set(load_rules(path).word_category):
+        raise ValueError(f"{path}: entity_fields must be taxonomy keywords")
     return rules
 
 
@@ -197,6 +207,16 @@ def member_category(subject: str, rules: Rules) -> str:
         if rules.word_category[m.group(0)] in extra.member_categories:
             return rules.word_category[m.group(0)]
     return ""
+
+
+def entity_category(m: Measure, rules: Rules) -> str:
+    """The field a figure counting bodies names them by (10个社区, 1336个村党组织, 10家企业):
+    what is counted is the field's own units, whatever is done with them; else ""."""
+    extra = load_category_rules()
+    if m.unit not in extra.entity_units:
+        return ""
+    head = next((w for w in extra.entity_fields if m.subject.endswith(w)), "")
+    return rules.word_category[head] if head else ""
 
 
 def clause_bounds(
@@ -298,28 +318,37 @@ def find_category(
     if follow:
         return follow[0]
     scopes = [scope] + ([outer] if outer and outer != scope else [])
-    ordered: list[tuple[str, str]] = []
-    counted: list[tuple[str, str]] = []  # 20名选调生驻村: who they are, after what they do
+    ordered: list[tuple[int, str, str]] = []
+    counted: list[tuple[int, str, str]] = []  # 20名选调生驻村: who they are, after what they do
     for lo, hi in scopes:
         before = found(lo, start)[::-1]
         after = found(max(end, counted_end or end), hi)  # past a relative clause
         for p, w, c in before + after:
-            if w in people and end <= p < follow_end:
-                counted += [(w, c)] if (w, c) not in counted else []
+            if w in people and p >= end:  # …or further on (为期2个月的村官大讲堂)
+                counted += [(p, w, c)] if all(k[1:] != (w, c) for k in counted) else []
             else:
-                ordered.append((w, c))
+                ordered.append((p, w, c))
     ordered += counted
     ranks = [
-        lambda w, c: _strong(w, c, rules),
-        lambda w, c: c not in rules.weak_categories or w in rules.strong_words,
+        lambda p, w, c: _strong(w, c, rules) and not _a_step(text, p, rules),
+        lambda p, w, c: c not in rules.weak_categories or w in rules.strong_words,
     ]
     if weak:  # without: the fields (村, 人才 …) are left for the caller to weigh
-        ranks.append(lambda w, c: True)
+        ranks.append(lambda p, w, c: True)
     for rank in ranks:
-        for w, c in ordered:
-            if rank(w, c):
+        for p, w, c in ordered:
+            if rank(p, w, c):
                 return c
     return ""
+
+
+def _a_step(text: str, pos: int, rules: Rules) -> bool:
+    """Whether the keyword at ``pos`` names a step on the way to what the figure counts, in
+    a clause opening with 经过 (经过调研、综合研判，选择了34个部门): like a sending word, it
+    decides only when no practice is named elsewhere."""
+    lo = max(pos - rules.step_reach, 0)
+    clause = max((m.end() for m in PREDICATE_END.finditer(text, lo, pos)), default=lo)
+    return any(text.find(w, clause, pos) >= 0 for w in rules.step_openers)
 
 
 def _strong(word: str, category: str, rules: Rules) -> bool:
@@ -354,6 +383,7 @@ def topic_category(
     keywords: KeywordIndex | None = None,
     stock: bool = False,
     headings: list[tuple[int, int]] | None = None,
+    fields: bool = False,
 ) -> str:
     """The practice the paragraph around ``pos`` is about (the one it names most often);
     for a heading line (38名干部沿海“取经”), the paragraph it heads; for a paragraph
@@ -363,7 +393,8 @@ def topic_category(
     before (the composition of a cadre stock) has none. ``stock``: the figure states one
     (states_stock): only a group referred back to, or one the paragraph says an event made
     (新一届班子成员中), gives it a practice. After the headline, the heading lines opening
-    the text (``headings``: opening_headings(doc), computed once per document)."""
+    the text (``headings``: opening_headings(doc), computed once per document). ``fields``:
+    the fields (人才, 党组织 …) count too, as practices do."""
     text = doc.text
     lo, hi = _paragraph(text, pos)
     own = [(lo, hi)]
@@ -385,7 +416,7 @@ def topic_category(
     for a, b in stretches:
         counts: dict[str, int] = {}
         for _, w, c in keywords(a, b) if keywords else _keywords(text, a, b, rules):
-            if _strong(w, c, rules):
+            if _strong(w, c, rules) or (fields and c in rules.weak_categories):
                 counts[c] = counts.get(c, 0) + 1
         if counts:
             return max(counts, key=lambda c: (counts[c], -list(rules.taxonomy).index(c)))
@@ -407,6 +438,26 @@ def opening_headings(doc: Document, rules: Rules) -> list[tuple[int, int]]:
             break
         start = end + 1
     return spans
+
+
+def _unwrapped(text: str, lo: int, hi: int, rules: Rules) -> str:
+    """text[lo:hi] without the line breaks of a hard-wrapped paragraph: a break ending a line
+    longer than a heading (heading_chars) and not at a sentence's end (…文化程度的占36.12%；
+    工人\n占14.37%: the list goes on past it)."""
+    kept, start = [], lo
+    br = text.find("\n", lo, hi)
+    while br >= 0:
+        line_start = text.rfind("\n", 0, br) + 1
+        wrapped = (
+            br - line_start > rules.heading_chars
+            and text[br - 1] not in FULL_STOP_CHARS
+            and text[br + 1 : br + 2] not in ("", "\n")
+        )
+        kept.append(text[start:br] if wrapped else text[start : br + 1])
+        start = br + 1
+        br = text.find("\n", start, hi)
+    kept.append(text[start:hi])
+    return "".join(kept)
 
 
 def _paragraph(text: str, pos: int) -> tuple[int, int]:
@@ -1240,18 +1291,22 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence, m.subject)
-        m.category = member_category(m.subject, rules) or find_category(
-            text,
-            m.start,
-            m.end,
-            clause,
-            rules,
-            sentence,
-            weak=False,
-            keywords=keywords,
-            counted_end=relative_clause_end(text, m, clause, rules),
+        m.category = (
+            member_category(m.subject, rules)
+            or entity_category(m, rules)
+            or find_category(
+                text,
+                m.start,
+                m.end,
+                clause,
+                rules,
+                sentence,
+                weak=False,
+                keywords=keywords,
+                counted_end=relative_clause_end(text, m, clause, rules),
+            )
         )
-        between = text[previous_end : m.start]
+        between = _unwrapped(text, previous_end, m.start, rules)
         if not m.category and previous_category and "\n" not in between:
             if not any(ch in between for ch in FULL_STOP_CHARS):
                 m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
@@ -1265,6 +1320,13 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.category
             or topic_category(doc, m.start, rules, keywords, stock, headings)
             or find_category(text, m.start, m.end, clause, rules, sentence, keywords=keywords)
+            # people counted where nothing but a field is named: that field's (人才培养
+            # 工程拟入选名单。其中包括，第一层次人选66名); not things (22条产业链, of firms)
+            or (
+                not stock
+                and m.kind == "headcount"
+                and topic_category(doc, m.start, rules, keywords, headings=headings, fields=True)
+            )
             or OTHER
         )
         previous_category, previous_end = m.category, m.end

@@ -531,3 +531,75 @@ def test_category_vocabulary_of_admonition_and_reserve_talent_pools() -> None:
     assert [c[4] for c in context("今年对10名科级干部进行了诫勉谈话。")] == ["evaluation"]
     assert [c[4] for c in context("把8名年轻人纳入后备人才库。")] == ["reserve_pool"]
     assert [c[4] for c in context("全县有各类人才800名。")] == ["talent"]
+
+
+def test_tempering_after_the_practice_it_completes_is_that_practice() -> None:
+    # 交流锻炼, 培养锻炼: the first word says what is done; 锻炼 alone is the front line
+    assert [c[4] for c in context("今年全县交流锻炼干部35名。")] == ["rotation"]
+    assert [c[4] for c in context("全县培养锻炼年轻干部20名。")] == ["other"]
+    assert [c[4] for c in context("全县到一线锻炼干部20名。")] == ["frontline"]
+
+
+def test_cadres_going_down_to_the_grass_roots_and_their_contact_points_are_the_front_line() -> None:
+    assert [c[4] for c in context("组工干部下基层走访群众200户。")] == ["frontline"]
+    assert [c[4] for c in context("县级领导干部共建立基层联系点36个。")] == ["frontline"]
+
+
+def test_a_step_on_the_way_decides_only_when_no_other_practice_is_named() -> None:
+    # 经过…研判: how the choice was made; the practice is what it was made for
+    body = "经过调研和综合研判，选取了8个单位，缓解了乡镇班子配备不足的问题。"
+    assert [c[4] for c in context(body)] == ["promotion"]
+    assert [c[4] for c in context("经过综合研判，确定了12名干部。")] == ["evaluation"]
+    assert [c[4] for c in context("对12名干部进行了综合研判。")] == ["evaluation"]
+
+
+@pytest.mark.parametrize(
+    ("body", "categories"),
+    [
+        ("全省今年招募志愿者300名。", ["recruitment"]),
+        ("本次列出缺额十二名。", ["recruitment"]),  # the vacancies an examination fills
+        # 大学生村官: who the people are (recruited graduates), unless what they do is named
+        ("全县在岗大学生村官86名。", ["recruitment"]),
+        ("组织36名大学生村官参加党性教育专题培训。", ["training"]),
+        ("选调生录用后先到村工作2年。", ["frontline"]),
+        ("抽调25名干部参与市委巡察工作。", ["evaluation"]),  # inspection of cadres' units
+    ],
+)
+def test_category_vocabulary_of_recruits_vacancies_village_posts_and_inspections(
+    body: str, categories: list[str]
+) -> None:
+    assert [c[4] for c in context(body)] == categories
+
+
+def test_a_count_of_a_fields_own_bodies_is_evidence_of_that_field() -> None:
+    # what is counted is party organisations or communities, whatever is done with them
+    assert [c[4] for c in context("以新组建的12个社区为重点，推行结对共建。")] == ["party_building"]
+    assert [c[4] for c in context("全市有63个村党组织开展了考核评估。")] == ["party_building"]
+    # …but villages are where cadres are sent
+    assert [c[4] for c in context("共为582个贫困村选派了第一书记。")] == ["frontline"]
+    # …and people are counted by what is done with them
+    assert [c[4] for c in context("对63名村党组织书记开展了考核评估。")] == ["evaluation"]
+
+
+def test_who_the_people_are_named_further_on_is_not_what_is_done() -> None:
+    # 村官 in the name of a lecture for them: the lecture is the practice
+    assert [c[4] for c in context("举办为期2个月的全市大学生村官大讲堂。")] == ["training"]
+    assert [c[4] for c in context("今年共有大学生村官120名。")] == ["recruitment"]
+
+
+def test_a_list_goes_on_past_the_line_breaks_of_a_hard_wrapped_paragraph() -> None:
+    wrapped = (
+        "全县共发展党员1200名，其中女党员占25.5%，少数民族党员占3.2%，35岁以下的占40.1%；专业技术人员\n"
+        "占18.04%，农牧渔民占29.39%。"
+    )
+    assert [c[4] for c in context(wrapped)] == ["party_building"] * 6
+    # a paragraph's end (a full stop before the break) ends it
+    paragraphs = "全县共发展党员1200名。\n专业技术人员占18.04%，农牧渔民占29.39%。"
+    assert [c[4] for c in context(paragraphs)] == ["party_building", "talent", "talent"]
+
+
+def test_people_counted_where_only_a_field_is_named_are_evidence_of_that_field() -> None:
+    body = "市人社局昨天公示了领军人才培养工程拟入选名单。其中包括第一层次人选60名。"
+    assert [c[4] for c in context(body)] == ["talent"]
+    # …not things counted there
+    assert [c[4] for c in context("全市人才工作会议召开。会上印发文件22条。")] == ["other"]
