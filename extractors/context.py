@@ -969,12 +969,8 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
             lo, hi = named  # 从X中，择优选拔N人: the pool in the clause before
             return _pool_phrase(text, _with_ages(text, _tokens_in(doc, lo, hi), lo, hi), rules)
         return ""  # 增补3名, 录用488人: the verb says what was done, not who
-    if (
-        not has_noun
-        and m.kind == "percentage"
-        and rules.phrase.growth.search(text[clause_start : m.start])
-    ):
-        return ""  # 比去年增长了27.9%: how much more, of no group named
+    if not has_noun and rules.phrase.growth.search(text[clause_start : m.start]):
+        return ""  # 比去年增长了27.9%, 比2020年底净增15万名: how much more, of no group named
     return text[picked[0][0] : picked[-1][1]]
 
 
@@ -1012,12 +1008,15 @@ def _batches_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
 
 
 def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
-    """Whether ``m`` is a share of the figure right before it: 6人，占13.3%."""
+    """Whether ``m`` is a share of the figure right before it (6人，占13.3%) or its growth
+    (党员421.7万名，比2020年底净增15万名)."""
     between = text[previous.end : m.start].strip("，,、 ")  # 35岁以下的1541人、占76.7%
-    if m.kind != "percentage":
+    if m.kind != "percentage" and (m.kind != previous.kind or m.unit != previous.unit):
         return False
     if rules.phrase.growth.search(between):
         return True  # 研究生121名，比去年增长了72.8%: the group grew
+    if m.kind != "percentage":
+        return False
     # …or of a total: 8000多人,占干部培训总数的30%以上
     return between in rules.share_words or (
         between.startswith(tuple(rules.share_words))

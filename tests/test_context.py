@@ -111,6 +111,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("全县科级干部集中培训面均在90%以上。", ["培训面"]),
         # a year-on-year growth right after a figure is of its group too
         ("全县今年共培训干部5000人次，同比增长15%。", ["干部", "干部"]),
+        # …较 a base, a year as the base, a net growth of a count: of the same group
+        ("在站研究人员共计574人，较上年同期增长16%。", ["研究人员", "研究人员"]),
+        ("全县共有党员4000名，比2020年底净增150名。", ["党员", "党员"]),
+        ("比2020年底净增150名。", [""]),  # a growth alone names no group
         # what lasts: the clause before 为期, the phrase before how a length is set
         ("举办青年干部培训班，为期3天。", ["青年干部培训班"]),
         ("再安排到村实践锻炼，为期3年。", ["到村实践锻炼"]),
