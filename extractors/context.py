@@ -705,7 +705,10 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     年轻干部, 4名在鄂就读的新疆籍毕业生)."""
     text = doc.text
     if m.kind == "duration" and not text.startswith("的", m.end):
-        found = _noun_phrase(doc, m.end, clause_end, rules, activity=True)
+        # 具有两年以上基层工作经历的应达到…: what lasts ends at a 的 (the verbs after it are
+        # the predicate of the people it describes)
+        de = text.find("的", m.end, clause_end)
+        found = _noun_phrase(doc, m.end, clause_end if de < 0 else de, rules, activity=True)
         practice = found in rules.word_category and not found.endswith(rules.phrase.person_heads)
         if practice or found.endswith(rules.subject_duration_heads):
             return found  # 2年以上基层工作经历, 进行5天培训: the experience, the practice

@@ -64,6 +64,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("各乡镇组织委员、部分村党支部书记等60余人参加培训。", ["部分村党支部书记"]),
         # a duration: the experience it names (no 的 needed), the tenure a minimum follows
         ("报考者须具有2年以上基层工作经历。", ["基层工作经历"]),
+        ("干部中具有2年以上基层工作经历的应达到一半。", ["基层工作经历"]),  # up to 的
         ("任职2年以上的副科级干部可以报名。", ["任职"]),
         ("开展为期3天以上的专题培训。", ["专题培训"]),  # no tenure verb: the phrase after 的
         ("集中培训3天以上学员全部结业。", ["培训"]),  # 学员 do not last: the training does
