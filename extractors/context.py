@@ -599,6 +599,9 @@ class SubjectPhrase:
     change_ends: frozenset[str]
     composition_marker: str
     composition_verbs: tuple[str, ...]
+    participation_verbs: frozenset[str]
+    predicate_adverbs: frozenset[str]
+    predicate_max_chars: int
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
@@ -619,6 +622,9 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         change_ends=frozenset(raw["change_ends"]),
         composition_marker=str(raw["composition_marker"]),
         composition_verbs=tuple(raw["composition_verbs"]),
+        participation_verbs=frozenset(raw["participation_verbs"]),
+        predicate_adverbs=frozenset(raw["predicate_adverbs"]),
+        predicate_max_chars=int(raw["predicate_max_chars"]),
         **ranges,
     )
 
@@ -895,13 +901,24 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1
+    taking_part = rules.phrase.participation_verbs
     if (
         0 < j < len(words)
         and words[j] in rules.subject_count_nouns
-        and _role(text, tokens[j - 1], rules) == "verb"
+        and (_role(text, tokens[j - 1], rules) == "verb" or words[j - 1] in taking_part)
         and words[j - 1] not in rules.subject_before_stops
     ):
         return text[tokens[j - 1][0] : tokens[j][1]]  # 报考人数为953人: the count of applicants
+    if m.kind == "headcount" and j and words[j - 1] in taking_part:
+        k = j - 1  # 网上报名9000余人, 成功缴费报考均为96人: those who took part, as they did
+        while (
+            k
+            and words[k - 1] not in rules.subject_before_stops
+            and _role(text, tokens[k - 1], rules) in ("verb", "modifier")
+            and tokens[j - 1][1] - tokens[k - 1][0] <= rules.subject_max_chars
+        ):
+            k -= 1
+        return text[tokens[k][0] : tokens[j - 1][1]]
     if j == 1 and words[0] in REST_WORDS and text[clause_start - 1 : clause_start] == "、":
         return words[0]  # 提拔45人、晋升159人、其他39人: the list's last item (not 其余6人皆…)
     change = rules.phrase.change_verbs
@@ -1050,6 +1067,35 @@ def _next_part(text: str, previous: Measure, m: Measure, sentence: tuple[int, in
         return False  # not the clause right after the part's, or a phrase of its own
     lead = text[plo : previous.start]
     return lead.startswith(("其中", "当中")) or lead.endswith(("中", "中有", "中已有"))
+
+
+def subject_by_predicate(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
+    """The people of a headcount nothing else names, named by what they did: its predicate
+    when it opens with a verb of taking part (共吸引近6000人参加), or, when the figure opens
+    its clause (after 有, 其中 …), with an adverb of the past (其中3人曾经担任过区县长); else
+    "" (5人平均年龄48岁, 共有21人正式录用)."""
+    if m.kind != "headcount":
+        return ""
+    text = doc.text
+    lo, hi = subject_clause(text, m, sentence)
+    tokens = _tokens_in(doc, m.end, hi)
+    if not tokens or tokens[0][0] != m.end:
+        return ""
+    first = text[tokens[0][0] : tokens[0][1]]
+    phrase = rules.phrase
+    if first not in phrase.participation_verbs:
+        lead = _tokens_in(doc, lo, m.start)
+        opens = all(
+            text[s:e] in rules.subject_lead_skip or text[s:e] in rules.list_openers for s, e in lead
+        )
+        if not opens or first not in phrase.predicate_adverbs:
+            return ""
+    end = tokens[0][1]
+    for _, e in tokens[1:]:
+        if e - m.end > phrase.predicate_max_chars:
+            break
+        end = e
+    return text[m.end : end]
 
 
 def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
@@ -1238,6 +1284,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.subject = previous.subject  # 派出选调生4300多名，其中已有26人…: of that group
         elif not m.subject and previous is not None and _next_part(text, previous, m, sentence):
             m.subject = previous.subject  # 班子成员中8人…，15人…: another part of that group
+        if not m.subject:
+            m.subject = subject_by_predicate(doc, m, sentence, rules)  # 有2850人报名: who did it
         if previous is not None and _batches_of(text, previous, m, rules) and m.subject:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m

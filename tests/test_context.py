@@ -32,7 +32,12 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a practice verb naming which people (挂职干部), not the predicate (90人参训)
         ("县委迎接131名挂职干部。", ["挂职干部"]),
         ("49名参训学员顺利结业。", ["参训学员"]),  # an adverb opens the predicate
-        ("本次共90人参训。", [""]),
+        # …or, nothing else naming them, who took part (90人参训); what they had done (曾经)
+        ("本次共90人参训。", ["参训"]),
+        ("公告发布后，共吸引近6000人参加。", ["参加"]),
+        ("网上报名9000余人，成功缴费报考均为96人。", ["网上报名", "成功缴费报考"]),
+        ("据统计，有3人曾经担任过区县长。", ["曾经担任过区县长"]),
+        ("共有21人正式录用。", [""]),  # another verb: not said who
         # before the figure: verb + object, a list after 其中, X中N人, shares
         ("县委党校共培训科级干部900人次。", ["科级干部"]),
         ("其中提拔重用30人、交流轮岗12人。", ["提拔重用", "交流轮岗"]),
