@@ -569,10 +569,12 @@ def _before_own_year(doc: Document, lead: str) -> bool:
     return any(int(y) < int(doc.publish_date[:4]) for y in YEAR.findall(lead))
 
 
-# Ages and generations in a counted phrase (45岁以下干部, 90后年轻干部): one unit of meaning,
-# which jieba cuts into numerals and suffixes.
+# Ages and generations in a counted phrase (45岁以下干部, 90后年轻干部), and levels of schooling
+# (本科以上学历应届毕业生): one unit of meaning, which jieba cuts into numerals, suffixes and
+# a pronoun (本科).
 AGE = re.compile(
     r"(?:\d{2}|[一二三四五六七八九十]{1,3})(?:后|周岁|岁)(?:以下|以上|左右|及以下|及以上)?"
+    r"|(?:本科|大专|专科|硕士|研究生|博士)(?:及以上|以上)?学历"
 )
 QUOTED = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,12}[”’」』]")
 OPENING_QUOTES = "“‘「『"
@@ -602,12 +604,15 @@ class SubjectPhrase:
     participation_verbs: frozenset[str]
     predicate_adverbs: frozenset[str]
     predicate_max_chars: int
+    verb_words: frozenset[str]
+    ordinal: re.Pattern
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
     try:
         ranges = {
-            key: re.compile(raw[key]) for key in ("range_from", "range_turn", "range_to", "growth")
+            key: re.compile(raw[key])
+            for key in ("range_from", "range_turn", "range_to", "growth", "ordinal")
         }
     except re.error as exc:
         raise ValueError(f"{DATA}: bad range pattern in [subject_phrase]: {exc}") from exc
@@ -625,6 +630,7 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         participation_verbs=frozenset(raw["participation_verbs"]),
         predicate_adverbs=frozenset(raw["predicate_adverbs"]),
         predicate_max_chars=int(raw["predicate_max_chars"]),
+        verb_words=frozenset(raw["verb_words"]),
         **ranges,
     )
 
@@ -672,8 +678,10 @@ def _tokens_in(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
 
 
 def _with_ages(text: str, tokens: list[tuple[int, int]], lo: int, hi: int) -> list:
-    """Tokens with each age expression (45岁以下, 90后) merged into one (start, end, "age")."""
-    if "岁" not in text[lo:hi] and "后" not in text[lo:hi]:
+    """Tokens with each age expression (45岁以下, 90后) or level of schooling (本科以上学历)
+    merged into one (start, end, "age")."""
+    stretch = text[lo:hi]
+    if "岁" not in stretch and "后" not in stretch and "学历" not in stretch:
         return [(s, e, "") for s, e in tokens]  # no age here (the common case, checked in C)
     ages = [a.span() for a in AGE.finditer(text, lo, hi)]
     out: list[tuple[int, int, str]] = []
@@ -692,6 +700,10 @@ def _role(text: str, token: tuple[int, int, str], rules: Rules) -> str:
     word = text[token[0] : token[1]]
     if word in rules.subject_stops or word in rules.phrase.predicate_nouns:
         return "end"
+    if word in rules.phrase.verb_words:
+        return "verb"
+    if rules.phrase.ordinal.match(word):
+        return "modifier"  # 第二批优秀年轻党员干部: which batch
     role = _subject_role(word, rules)
     suffixed = len(word) > 1 and word.endswith(rules.phrase.modifier_suffixes)
     if role == "end" and suffixed and tag_of(word) in ("", "v"):
@@ -779,8 +791,8 @@ def _noun_phrase(
                 return quote.group(0)  # 3名经验丰富的“成长导师”
         if not run and not last_run and word in rules.subject_glue:
             break  # 5期、培训学员420人次: a list goes on, no noun follows the unit
-        if tok[2] == "age" and not run:
-            continue  # 18名90后年轻干部: the age qualifies the phrase that follows
+        if (tok[2] == "age" or rules.phrase.ordinal.match(word)) and not run:
+            continue  # 18名90后年轻干部, 71名第二批…干部: the age, the batch qualify the phrase
         if word in "(（" and run:
             close = _closing_bracket(text, tok[0], hi)
             if close:  # 县(市、区)委书记: a bracket inside the phrase belongs to it

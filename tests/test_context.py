@@ -91,6 +91,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("共有2441名应届高校毕业生报考该市村官岗位。", ["应届高校毕业生"]),
         ("27名到村任职选调生与领导干部结对。", ["到村任职选调生"]),
         ("选派11名干部到市、县任职。", ["干部"]),
+        # a level of schooling and an ordinal of a batch qualify the head; 选派 is a verb
+        ("选调300名本科以上学历应届优秀毕业生。", ["应届优秀毕业生"]),
+        ("选派的71名第二批优秀年轻干部到村任职。", ["优秀年轻干部"]),
+        ("陇县再次向108个村选派了第一书记。", ["村"]),
         # what they are, after a copula; a word jieba lacks before the head
         ("其中2名还是正厅级干部。", ["正厅级干部"]),
         ("选择了盟委办、行署办等34个盟直部门。", ["盟直部门"]),
