@@ -796,7 +796,10 @@ def _noun_phrase(
         if word in "(（" and run:
             close = _closing_bracket(text, tok[0], hi)
             if close:  # 县(市、区)委书记: a bracket inside the phrase belongs to it
-                run.append((tok[0], close, "modifier"))
+                plain = run[-1][2] == "noun" and not any(
+                    ch.isdigit() for ch in text[tok[0] : close]
+                )
+                run.append((tok[0], close, "bracket" if plain else "modifier"))
                 skip_to = close
                 continue
         if tok[0] < skip_to:
@@ -835,8 +838,13 @@ def _noun_phrase(
         )
     ):
         run = last_run  # 20名干部的调整, 10名…后备人选的报名条件: the people are counted
+    # a phrase ends on its head, or on a short bracket right after it naming the like of it
+    # (9个镇(街道), 5591个社区(居委会)); a longer one is a note on the head (科级领导职位(见附表))
+    bracket = run[-1] if run and run[-1][2] == "bracket" else None
     while run and run[-1][2] != "noun":
-        run.pop()  # a phrase ends on its head
+        run.pop()
+    if bracket and run and bracket[1] - run[0][0] <= rules.subject_max_chars:
+        run.append(bracket)
     while run and sum(e - s for s, e, _ in run) > rules.subject_max_chars:
         run.pop(0)
     return "".join(text[s:e] for s, e, _ in run)

@@ -78,6 +78,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a list inside a bracket belongs to the phrase; a figure inside a bracket reads it
         ("35岁以下的县(市、区)党政正职有5名。", ["县(市、区)党政正职"]),
         ("拟任发展处处长(挂职两年);", ["挂职"]),
+        # a short bracket right after the head names the like of it; a longer one is a note
+        ("全区9个镇(街道)均已启动储备工作。", ["镇(街道)"]),
+        ("拿出71个科级领导职位(见附表)，面向全市竞争上岗。", ["科级领导职位"]),
         # a coordinator after a complete noun joins a second phrase: the first is counted
         ("派赴各县所属45个乡镇和果洛州各县所属44个乡镇挂职锻炼。", ["乡镇", "乡镇"]),
         ("表彰50名优秀农村党支部书记和后进村整顿中涌现出的先进典型。", ["优秀农村党支部书记"]),
