@@ -1142,6 +1142,10 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         topic = range_topic(doc, m, sentence, rules)
         if topic:
             return topic
+    if not after and m.kind == "headcount" and _places_only(doc, clause_start, m.start, rules):
+        lead = _lead_people(doc, clause_start, sentence, rules)  # 昆明市选聘182名: where
+        if lead:
+            return lead  # (the place alone: measured worse on the holdout as no phrase)
     found = after or subject_before(doc, m, clause_start, rules)
     group = None if found else _group_clause(doc.text, m, clause_start, sentence)
     if group:  # 到村任职的选调生中，有70%担任了…: part of the people named before 中
@@ -1151,6 +1155,53 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         if named.endswith(phrase.person_heads):
             return named
     return found
+
+
+def _places_only(doc: Document, lo: int, hi: int, rules: Rules) -> bool:
+    """Whether text[lo:hi] is a place name with verbs or words of the lead at most (昆明市
+    选聘, 河南有): it says where the people of the figure after it are, not who they are."""
+    words = [doc.text[s:e] for s, e in _tokens_in(doc, lo, hi)]
+    tags = [tag_of(w) for w in words]
+    return "ns" in tags and all(
+        t in ("ns", "v") or w in rules.subject_lead_skip for t, w in zip(tags, words, strict=True)
+    )
+
+
+def _lead_span(text: str, lo: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """The lead clause a list after a colon opens with (各州市大学生村官选聘计划为：昆明市
+    选聘182名，…): its span when the sentence has a colon before ``lo``, else None."""
+    colon = max(text.rfind(":", sentence[0], lo), text.rfind("：", sentence[0], lo))
+    if colon < 0:
+        return None
+    start = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], colon):
+        start = brk.end()
+    return (start, colon) if colon > start else None
+
+
+def _lead_people(doc: Document, lo: int, sentence: tuple[int, int], rules: Rules) -> str:
+    """The people a list's lead names (…大学生村官选聘计划为：): the last noun of people in
+    it with the nouns and modifiers before it, else ""."""
+    span = _lead_span(doc.text, lo, sentence)
+    if span is None:
+        return ""
+    text = doc.text
+    tokens = _tokens_in(doc, *span)
+    heads = [k for k, (s, e) in enumerate(tokens) if text[s:e].endswith(rules.phrase.person_heads)]
+    if not heads:
+        return ""
+    end = j = heads[-1] + 1
+    while j:
+        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
+        if (
+            word in rules.subject_before_stops
+            or tokens[end - 1][1] - tokens[j - 1][0] > rules.subject_max_chars
+        ):
+            break
+        if _role(text, (*tokens[j - 1], ""), rules) not in ("noun", "modifier"):
+            break
+        j -= 1
+    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
 
 
 GROUP_LEADS = ("", "有", "共有", "约有", "就有", "已有", "仅有", "只有", "占")
@@ -1253,7 +1304,9 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
     topic = _range_topic_span(text, m, sentence, load_rules().phrase)  # …and what a range changes
     lasting = _lasting_clause(text, m, lo, sentence)  # …and what lasts (…锻炼，为期3年)
     group = _group_clause(text, m, lo, sentence)  # …and a group closed by 中 (X中，有70%)
+    lead = _lead_span(text, lo, sentence)  # …and the lead of a list after a colon
     return min(
+        lead[0] if lead else lo,
         named[0] - 1 if named else lo,
         topic[0] if topic else lo,
         lasting[0] if lasting else lo,
