@@ -606,6 +606,7 @@ class SubjectPhrase:
     predicate_max_chars: int
     verb_words: frozenset[str]
     ordinal: re.Pattern
+    place_suffixes: tuple[str, ...]
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
@@ -631,6 +632,7 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         predicate_adverbs=frozenset(raw["predicate_adverbs"]),
         predicate_max_chars=int(raw["predicate_max_chars"]),
         verb_words=frozenset(raw["verb_words"]),
+        place_suffixes=tuple(raw["place_suffixes"]),
         **ranges,
     )
 
@@ -1161,9 +1163,16 @@ def _places_only(doc: Document, lo: int, hi: int, rules: Rules) -> bool:
     """Whether text[lo:hi] is a place name with verbs or words of the lead at most (昆明市
     选聘, 河南有): it says where the people of the figure after it are, not who they are."""
     words = [doc.text[s:e] for s, e in _tokens_in(doc, lo, hi)]
-    tags = [tag_of(w) for w in words]
-    return "ns" in tags and all(
-        t in ("ns", "v") or w in rules.subject_lead_skip for t, w in zip(tags, words, strict=True)
+    suffixes = rules.phrase.place_suffixes
+    places = [
+        tag_of(w) == "ns"
+        or (tag_of(w) in ("nr", "") and len(w) > 2 and w.endswith(suffixes))  # 楚雄州
+        or (w in suffixes and k and tag_of(words[k - 1]) == "ns")  # 普洱 市
+        for k, w in enumerate(words)
+    ]
+    return any(places) and all(
+        place or tag_of(w) == "v" or w in rules.subject_lead_skip
+        for place, w in zip(places, words, strict=True)
     )
 
 
