@@ -607,6 +607,8 @@ class SubjectPhrase:
     verb_words: frozenset[str]
     ordinal: re.Pattern
     place_suffixes: tuple[str, ...]
+    holder_heads: tuple[str, ...]
+    holder_skip: frozenset[str]
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
@@ -633,6 +635,8 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         predicate_max_chars=int(raw["predicate_max_chars"]),
         verb_words=frozenset(raw["verb_words"]),
         place_suffixes=tuple(raw["place_suffixes"]),
+        holder_heads=tuple(raw["holder_heads"]),
+        holder_skip=frozenset(raw["holder_skip"]),
         **ranges,
     )
 
@@ -1010,10 +1014,39 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         if named and words[j - 1] in rules.subject_pool_skip:
             lo, hi = named  # 从X中，择优选拔N人: the pool in the clause before
             return _pool_phrase(text, _with_ages(text, _tokens_in(doc, lo, hi), lo, hi), rules)
-        return ""  # 增补3名, 录用488人: the verb says what was done, not who
+        # 增补3名, 录用488人: the verb says what was done, not who; but a post or a pool
+        # named before it holds them (医生岗位计划招聘8人)
+        return _holder_before(text, tokens[:j], rules)
     if not has_noun and rules.phrase.growth.search(text[clause_start : m.start]):
         return ""  # 比去年增长了27.9%, 比2020年底净增15万名: how much more, of no group named
     return text[picked[0][0] : picked[-1][1]]
+
+
+def _holder_before(text: str, tokens: list, rules: Rules) -> str:
+    """The post, body or pool ending ``tokens`` (the words before a verb of a headcount,
+    skipping 计划, 各 …and a bracket: 医生岗位(二)计划): its noun phrase when its head is
+    one of holder_heads, else ""."""
+    phrase = rules.phrase
+    j = len(tokens)
+    while j and text[tokens[j - 1][0] : tokens[j - 1][1]] in phrase.holder_skip:
+        j -= 1
+    if j and text[tokens[j - 1][0] : tokens[j - 1][1]] in ")）":
+        opened = next((k for k in range(j - 1, max(j - 6, 0) - 1, -1)
+                       if text[tokens[k][0] : tokens[k][1]] in "(（"), -1)  # fmt: skip
+        j = opened if opened > 0 else j
+    if not j or not text[tokens[j - 1][0] : tokens[j - 1][1]].endswith(phrase.holder_heads):
+        return ""
+    end = j
+    while j:
+        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
+        if word in rules.subject_before_stops or word in rules.subject_glue:
+            break
+        if _role(text, tokens[j - 1], rules) not in ("noun", "modifier"):
+            break
+        if tokens[end - 1][1] - tokens[j - 1][0] > rules.subject_max_chars:
+            break
+        j -= 1
+    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
 
 
 # The rest of a list of groups (其他39人, 其余12名): the item itself names them.

@@ -59,6 +59,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a verb alone says what was done to a headcount, not who
         ("在原计划上增补4名。", [""]),
         ("今年共录用220名。", [""]),
+        # …but a post, a body or a pool named before the verb holds them
+        ("市工人医院的医生岗位(二)计划招聘8人。", ["医生岗位"]),
+        ("确保干部后备库常态保持200人以上。", ["干部后备库"]),
+        ("县委组织部选派20名。", [""]),  # the sender is no holder
         # …but posts offered to a pool count the pool (面向X招录N名, X等定向选调N名)
         ("市委组织部面向全国重点高校应届毕业生招录200名。", ["毕业生"]),
         ("面向基层一线干部、服务基层项目人员等定向选调60名。", ["服务基层项目人员"]),
