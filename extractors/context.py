@@ -1078,8 +1078,11 @@ def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:
 
 def _batches_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
     """Whether ``previous`` counts batches of the people ``m`` counts: 6批共300名."""
-    between = text[previous.end : m.start]
-    return previous.unit in rules.subject_batch_units and between in ("", "共", "共计", "计")
+    between = text[previous.end : m.start]  # …or with the verb before 共 (4批选派共1000名)
+    joined = between in ("", "共", "共计", "计") or (
+        len(between) <= 4 and between.endswith(("共", "共计"))
+    )
+    return previous.unit in rules.subject_batch_units and joined
 
 
 def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
@@ -1182,6 +1185,10 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         if lead:
             return lead  # (the place alone: measured worse on the holdout as no phrase)
     found = after or subject_before(doc, m, clause_start, rules)
+    right_before = None if found else _figure_right_before(doc, m)
+    if right_before is not None and right_before.start > clause_start:
+        # 信息库13类287人, 轮训党员四批988人: the phrase before the pair counts both
+        found = subject_before(doc, replace(m, start=right_before.start), clause_start, rules)
     group = None if found else _group_clause(doc.text, m, clause_start, sentence)
     if group:  # 到村任职的选调生中，有70%担任了…: part of the people named before 中
         named = subject_before(
@@ -1244,6 +1251,12 @@ def _lead_people(doc: Document, lo: int, sentence: tuple[int, int], rules: Rules
             break
         j -= 1
     return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
+
+
+def _figure_right_before(doc: Document, m: Measure) -> Measure | None:
+    """The figure ending where ``m`` starts (13类287人), else None."""
+    k = bisect.bisect_left(doc.measures, m.start, key=lambda x: x.start)
+    return doc.measures[k - 1] if k and doc.measures[k - 1].end == m.start else None
 
 
 GROUP_LEADS = ("", "有", "共有", "约有", "就有", "已有", "仅有", "只有", "占")

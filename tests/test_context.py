@@ -56,6 +56,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # batches right before the people in them are batches of those people
         ("先后选派了4批共120名优秀年轻干部到基层。", ["优秀年轻干部", "优秀年轻干部"]),
         ("开展集中轮训3批，选派优秀干部40名。", ["集中轮训", "优秀干部"]),  # not adjacent
+        ("分四批选派共1000名省直机关干部到基层挂职。", ["省直机关干部"] * 2),  # the verb, 共
+        # a figure right after another: the phrase before the pair counts both
+        ("当年轮训党员四批988人。", ["党员", "党员"]),
+        ("全县建成年轻干部人才库5类120人。", ["年轻干部人才库"] * 2),
         # a verb alone says what was done to a headcount, not who
         ("在原计划上增补4名。", [""]),
         ("今年共录用220名。", [""]),
