@@ -90,7 +90,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("各县选聘大学生村官名额为：宜良县选聘18名，曲靖市13名。", ["大学生村官"] * 2),
         ("全省共分配：曲靖市13名。", ["曲靖市"]),  # no people in the lead: the place
         ("各州大学生村官选聘计划为：楚雄州135名，迪庆州28名。", ["大学生村官"] * 2),
-        ("在全县120个村中选定示范村12个。", ["村", "示范村"]),  # 中: among them
+        ("在全市30个乡镇中全面推行试点。", ["乡镇"]),  # 中: among them
         # a short bracket right after the head names the like of it; a longer one is a note
         ("全区9个镇(街道)均已启动储备工作。", ["镇(街道)"]),
         ("拿出71个科级领导职位(见附表)，面向全市竞争上岗。", ["科级领导职位"]),
