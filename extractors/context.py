@@ -819,6 +819,8 @@ def _noun_phrase(
             role = "modifier"  # 55名新考录公务员, 27名到村任职选调生
         elif role == "end" and not _has_noun(run) and _unknown_word(word):
             role = "modifier"  # 34个盟直部门: a word jieba's dictionary lacks, before the head
+        elif role == "verb" and not _has_noun(run) and _one_character_head(text, tokens, k, rules):
+            role = "modifier"  # 3个省级示范班: jieba cuts the word before its head 班
         if word in rules.phrase.coordinators and run and run[-1][2] == "noun":
             break  # 50名优秀农村党支部书记和后进村…: the first phrase is counted
         if word in rules.subject_glue:
@@ -867,6 +869,17 @@ def _noun_follows(text: str, rest: list, pos: int, rules: Rules) -> bool:
         and text[tok[0] : tok[1]] not in rules.subject_glue
         and _role(text, tok, rules) == "noun"
     )
+
+
+def _one_character_head(text: str, tokens: list, k: int, rules: Rules) -> bool:
+    """Whether the word of two characters or more at ``k`` is followed by a noun of one
+    character ending the phrase (示范 班, 提高 班): one word cut in two."""
+    if tokens[k][1] - tokens[k][0] < 2 or k + 1 >= len(tokens):
+        return False
+    head = tokens[k + 1]
+    if head[1] - head[0] != 1 or _role(text, head, rules) != "noun":
+        return False
+    return k + 2 >= len(tokens) or _role(text, tokens[k + 2], rules) != "noun"
 
 
 def _has_noun(run: list[tuple[int, int, str]]) -> bool:

@@ -114,6 +114,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # what they are, after a copula; a word jieba lacks before the head
         ("其中2名还是正厅级干部。", ["正厅级干部"]),
         ("选择了盟委办、行署办等34个盟直部门。", ["盟直部门"]),
+        ("举办3个省级示范班，对干部进行培训。", ["省级示范班"]),  # 示范 班: one word cut
         # an event counted: the activity after it, verbs too
         ("确保每名公务员参加一次以上脱产培训。", ["脱产培训"]),
         # a one-character head before the figure ends a word with the verb before it
