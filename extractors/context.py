@@ -977,7 +977,7 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         if word in rules.subject_before_stops:
             break
         role = _role(text, tok, rules)
-        if role == "end" and j == end and _unknown_word(word):
+        if role == "end" and j == end and m.kind != "duration" and _unknown_word(word):
             role = "noun"  # 专题网班3期: a word jieba's dictionary lacks heads the phrase
         verbal = tag_of(word) == "vn" or word in rules.word_category
         if role == "noun" and has_verb and not has_noun and verbal:
