@@ -706,6 +706,8 @@ def _role(text: str, token: tuple[int, int, str], rules: Rules) -> str:
     word = text[token[0] : token[1]]
     if word in rules.subject_stops or word in rules.phrase.predicate_nouns:
         return "end"
+    if any(word.startswith(opener) for opener in rules.subject_pool_openers):
+        return "end"  # 面向社会 (one word to jieba, a noun): to whom the posts are offered
     if word in rules.phrase.verb_words:
         return "verb"
     if rules.phrase.ordinal.match(word):

@@ -86,6 +86,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a list inside a bracket belongs to the phrase; a figure inside a bracket reads it
         ("35岁以下的县(市、区)党政正职有5名。", ["县(市、区)党政正职"]),
         ("拟任发展处处长(挂职两年);", ["挂职"]),
+        ("全区86个行政村(社区)面向社会公开储备人才。", ["行政村(社区)"]),  # 面向社会: to whom
         # places listed after a lead naming the people: the lead's people, not the places
         ("各县选聘大学生村官名额为：宜良县选聘18名，曲靖市13名。", ["大学生村官"] * 2),
         ("全省共分配：曲靖市13名。", ["曲靖市"]),  # no people in the lead: the place
