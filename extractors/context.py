@@ -1034,7 +1034,7 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         # 增补3名, 录用488人: the verb says what was done, not who; but a post or a pool
         # named before it holds them (医生岗位计划招聘8人)
         return _holder_before(text, tokens[:j], rules)
-    if not has_noun and rules.phrase.growth.search(text[clause_start : m.start]):
+    if not has_noun and rules.phrase.growth.search(text[clause_start : m.start].strip()):
         return ""  # 比去年增长了27.9%, 比2020年底净增15万名: how much more, of no group named
     return text[picked[0][0] : picked[-1][1]]
 

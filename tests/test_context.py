@@ -144,6 +144,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("在站研究人员共计574人，较上年同期增长16%。", ["研究人员", "研究人员"]),
         ("全县共有党员4000名，比2020年底净增150名。", ["党员", "党员"]),
         ("比2020年底净增150名。", [""]),  # a growth alone names no group
+        ("在站研究人员共计574人 , 较上年同期增长16% 。", ["研究人员", "研究人员"]),  # spaces
         # what lasts: the clause before 为期, the phrase before how a length is set
         ("举办青年干部培训班，为期3天。", ["青年干部培训班"]),
         ("再安排到村实践锻炼，为期3年。", ["到村实践锻炼"]),
