@@ -782,6 +782,7 @@ def _noun_phrase(
     run: list[tuple[int, int, str]] = []  # (start, end, role)
     last_run: list[tuple[int, int, str]] = []
     glue = ""  # the glue word before the current run
+    person_head = 0  # the end of the head of people a verb after a headcount qualifies
     skip_to = lo
     for k, tok in enumerate(tokens):
         word = text[tok[0] : tok[1]]
@@ -817,8 +818,14 @@ def _noun_phrase(
             role = "noun"
         elif not run and not last_run and _practice_modifier(text, word, tokens[k + 1 :], rules):
             role = "modifier"  # 131名挂职干部, 49名参训学员: the practice says which people
-        elif people and role == "verb" and _before_person(text, run, tokens[k + 1 :], rules):
-            role = "modifier"  # 55名新考录公务员, 27名到村任职选调生
+        elif people and role == "verb" and tok[0] < person_head:
+            role = "modifier"  # 沿海开发紧缺专业应届优秀研究生: every verb up to that head
+        elif (
+            people
+            and role == "verb"
+            and (ahead := _before_person(text, run, tokens[k + 1 :], rules))
+        ):
+            role, person_head = "modifier", ahead  # 55名新考录公务员, 27名到村任职选调生
         elif role == "end" and not _has_noun(run) and _unknown_word(word):
             role = "modifier"  # 34个盟直部门: a word jieba's dictionary lacks, before the head
         elif role == "verb" and not _has_noun(run) and _one_character_head(text, tokens, k, rules):
@@ -888,20 +895,21 @@ def _has_noun(run: list[tuple[int, int, str]]) -> bool:
     return any(r == "noun" for *_, r in run)
 
 
-def _before_person(text: str, run: list, rest: list, rules: Rules) -> bool:
+def _before_person(text: str, run: list, rest: list, rules: Rules) -> int:
     """Whether a verb after a headcount qualifies the head of people a few words on (新考录
     公务员, 应届高校毕业生): one follows before anything but nouns, modifiers and verbs, and the
-    run holds no noun of more than one character yet (20名干部挂职锻炼: the predicate)."""
+    run holds no noun of more than one character yet (20名干部挂职锻炼: the predicate). The
+    head's end when it does, else 0."""
     if any(r == "noun" and e - s > 1 for s, e, r in run):
-        return False
-    roles = [_role(text, tok, rules) for tok in rest[:5]]
-    for i, (tok, role) in enumerate(zip(rest[:4], roles, strict=False)):
+        return 0
+    roles = [_role(text, tok, rules) for tok in rest[:7]]
+    for i, (tok, role) in enumerate(zip(rest[:6], roles, strict=False)):
         head = role == "noun" and text[tok[0] : tok[1]].endswith(rules.phrase.person_heads)
         if head and (i + 1 == len(roles) or roles[i + 1] != "noun"):
-            return True  # the phrase ends on it (not 6人获得研究生学历)
+            return tok[1]  # the phrase ends on it (not 6人获得研究生学历)
         if role not in ("noun", "modifier", "verb") or text[tok[0] : tok[1]] in rules.subject_glue:
-            return False
-    return False
+            return 0
+    return 0
 
 
 def _unknown_word(word: str) -> bool:
