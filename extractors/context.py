@@ -607,6 +607,8 @@ class SubjectPhrase:
     verb_words: frozenset[str]
     ordinal: re.Pattern
     place_suffixes: tuple[str, ...]
+    list_close: re.Pattern
+    list_close_chars: int
     holder_heads: tuple[str, ...]
     holder_skip: frozenset[str]
 
@@ -615,7 +617,7 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
     try:
         ranges = {
             key: re.compile(raw[key])
-            for key in ("range_from", "range_turn", "range_to", "growth", "ordinal")
+            for key in ("range_from", "range_turn", "range_to", "growth", "ordinal", "list_close")
         }
     except re.error as exc:
         raise ValueError(f"{DATA}: bad range pattern in [subject_phrase]: {exc}") from exc
@@ -633,6 +635,7 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         participation_verbs=frozenset(raw["participation_verbs"]),
         predicate_adverbs=frozenset(raw["predicate_adverbs"]),
         predicate_max_chars=int(raw["predicate_max_chars"]),
+        list_close_chars=int(raw["list_close_chars"]),
         verb_words=frozenset(raw["verb_words"]),
         place_suffixes=tuple(raw["place_suffixes"]),
         holder_heads=tuple(raw["holder_heads"]),
@@ -755,6 +758,12 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
         if owner and text.startswith(owner, start) and (not rest or rest[0] + rest[-1] in BRACKETS):
             return text[start:de]  # 16个省(区)的对口培训班: units counted, then what they own
     people = m.kind == "headcount"
+    reach = min(clause_end, start + rules.phrase.list_close_chars)
+    closed = rules.phrase.list_close.search(text, start, reach)
+    if closed:  # 藏汉翻译和民族宗教政策理论等方面的教育培训: the head after the list
+        found = _noun_phrase(doc, closed.end(), clause_end, rules, activity, people)
+        if found:
+            return found
     found = _noun_phrase(doc, start, clause_end, rules, activity, people)
     if not found and de >= 0:
         found = _noun_phrase(doc, de + 1, clause_end, rules, activity, people)

@@ -25,6 +25,8 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("逾200名来自省直机关、市直单位、高校和科研院所等单位的青年干部参加。", ["青年干部"]),
         ("其中70%以上的村干部掌握了实用技术。", ["村干部"]),
         ("开展为期5天的集中轮训。", ["集中轮训"]),
+        # a list closed by 等…的: the head after it
+        ("进行为期2个月的汉语口语、公文写作和政策理论等方面的教育培训。", ["教育培训"]),
         # places and bodies counted (个) with only nouns before a 的: they, not what they own
         ("全市30个乡(镇)的党委书记参加培训。", ["乡(镇)"]),
         ("建立12个覆盖全县的党建联盟。", ["党建联盟"]),  # a verb: a relative clause
