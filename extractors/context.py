@@ -767,7 +767,20 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     found = _noun_phrase(doc, start, clause_end, rules, activity, people)
     if not found and de >= 0:
         found = _noun_phrase(doc, de + 1, clause_end, rules, activity, people)
+    if not found and m.kind == "count":
+        found = _lone_word(doc, start, clause_end, rules)  # 收到近百份简历: jieba's verb 简历
     return found
+
+
+def _lone_word(doc: Document, lo: int, hi: int, rules: Rules) -> str:
+    """The one word of two characters or more filling text[lo:hi] after a count's unit,
+    whatever jieba tags it (收到近百份简历，: what is counted), unless a stop, else ""."""
+    tokens = _tokens_in(doc, lo, hi)
+    if len(tokens) != 1 or tokens[0] != (lo, hi) or hi - lo < 2:
+        return ""
+    word = doc.text[lo:hi]
+    han = all("\u4e00" <= ch <= "\u9fff" for ch in word)
+    return word if han and word not in rules.subject_stops else ""
 
 
 def _closing_bracket(text: str, start: int, hi: int) -> int:

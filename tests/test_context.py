@@ -124,6 +124,10 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a one-character head before the figure ends a word with the verb before it
         ("外派78名党务干部参加能力提升班2期。", ["党务干部", "能力提升班"]),
         ("在干部网络学院开设专题网班3期。", ["专题网班"]),  # a word jieba lacks heads it
+        (
+            "招聘会现场收到近百份简历，当场洽谈。",
+            ["简历"],
+        ),  # one word after the unit, a verb to jieba
         ("一些岗位延长到3年。", [""]),  # a preposition alone names nothing
         # a share of a total right after a figure is a share of its group
         ("参加过学习的少数民族干部8000多人,占干部培训总数的30%以上。", ["少数民族干部"] * 2),
