@@ -1236,6 +1236,9 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
     if right_before is not None and right_before.start > clause_start:
         # 信息库13类287人, 轮训党员四批988人: the phrase before the pair counts both
         found = subject_before(doc, replace(m, start=right_before.start), clause_start, rules)
+    if m.kind == "headcount" and not after and not found.endswith(phrase.person_heads):
+        # 组工干部深入联系点共计124人次: the people doing it, not the place they went to
+        found = _doers(doc, clause_start, m.start, rules) or found
     group = None if found else _group_clause(doc.text, m, clause_start, sentence)
     if group:  # 到村任职的选调生中，有70%担任了…: part of the people named before 中
         named = subject_before(
@@ -1275,6 +1278,36 @@ def _lead_span(text: str, lo: int, sentence: tuple[int, int]) -> tuple[int, int]
     return (start, colon) if colon > start else None
 
 
+def _doers(doc: Document, lo: int, hi: int, rules: Rules) -> str:
+    """The people doing what a clause says before a headcount: the last noun of people in
+    text[lo:hi] right before a verb (组工干部深入联系点), with the nouns and modifiers
+    before it, else ""."""
+    text = doc.text
+    tokens = _tokens_in(doc, lo, hi)
+    heads = [
+        k
+        for k in range(len(tokens) - 1)
+        if text[tokens[k][0] : tokens[k][1]].endswith(rules.phrase.person_heads)
+        and tag_of(text[tokens[k + 1][0] : tokens[k + 1][1]]).startswith("v")
+    ]
+    return _phrase_ending(text, tokens, heads[-1] + 1, rules) if heads else ""
+
+
+def _phrase_ending(text: str, tokens: list, end: int, rules: Rules) -> str:
+    """The nouns and modifiers ending at tokens[end - 1], back to a stop or the length limit."""
+    j = end
+    while j:
+        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
+        if word in rules.subject_before_stops:
+            break
+        if tokens[end - 1][1] - tokens[j - 1][0] > rules.subject_max_chars:
+            break
+        if _role(text, (*tokens[j - 1], ""), rules) not in ("noun", "modifier"):
+            break
+        j -= 1
+    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
+
+
 def _lead_people(doc: Document, lo: int, sentence: tuple[int, int], rules: Rules) -> str:
     """The people a list's lead names (…大学生村官选聘计划为：): the last noun of people in
     it with the nouns and modifiers before it, else ""."""
@@ -1284,20 +1317,7 @@ def _lead_people(doc: Document, lo: int, sentence: tuple[int, int], rules: Rules
     text = doc.text
     tokens = _tokens_in(doc, *span)
     heads = [k for k, (s, e) in enumerate(tokens) if text[s:e].endswith(rules.phrase.person_heads)]
-    if not heads:
-        return ""
-    end = j = heads[-1] + 1
-    while j:
-        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
-        if (
-            word in rules.subject_before_stops
-            or tokens[end - 1][1] - tokens[j - 1][0] > rules.subject_max_chars
-        ):
-            break
-        if _role(text, (*tokens[j - 1], ""), rules) not in ("noun", "modifier"):
-            break
-        j -= 1
-    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
+    return _phrase_ending(text, tokens, heads[-1] + 1, rules) if heads else ""
 
 
 def _figure_right_before(doc: Document, m: Measure) -> Measure | None:

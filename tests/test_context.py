@@ -186,6 +186,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # the count of those who did something: the verb with 人数 (a noun before it: the noun)
         ("今年报考人数为953人。", ["报考人数"]),
         ("全县党员人数达1500人。", ["党员"]),
+        # a headcount after a place visited: the people who went, named before the verb
+        ("组工干部深入联系点共计124人次。", ["组工干部"]),
+        ("培训科级干部共计124人次。", ["科级干部"]),  # the people trained: the object
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
