@@ -1156,7 +1156,12 @@ def _part_of(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]
     if previous.end <= sentence[0] or previous.kind != m.kind:
         return False
     between = text[previous.end : m.start]
-    return between.lstrip("，, ").startswith("其中") and "，" not in between.lstrip("，, ")[2:]
+    if between.lstrip("，, ").startswith("其中") and "，" not in between.lstrip("，, ")[2:]:
+        return True
+    # …or a bracket opening with 其中 after the group's predicate (100名乡镇党委书记到直属机关
+    # 任职(其中30名到自治区直属机关任职))
+    lo, _ = subject_clause(text, m, sentence)
+    return lo > 0 and text[lo - 1] in "(（" and text[lo : m.start].strip() == "其中"
 
 
 def _next_part(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]) -> bool:
