@@ -620,10 +620,12 @@ def _before_own_year(doc: Document, lead: str) -> bool:
     return any(int(y) < int(doc.publish_date[:4]) for y in YEAR.findall(lead))
 
 
-# Ages and generations in a counted phrase (45岁以下干部, 90后年轻干部): one unit of meaning,
-# which jieba cuts into numerals and suffixes.
+# Ages and generations in a counted phrase (45岁以下干部, 90后年轻干部), and levels of schooling
+# (本科以上学历应届毕业生): one unit of meaning, which jieba cuts into numerals, suffixes and
+# a pronoun (本科).
 AGE = re.compile(
     r"(?:\d{2}|[一二三四五六七八九十]{1,3})(?:后|周岁|岁)(?:以下|以上|左右|及以下|及以上)?"
+    r"|(?:本科|大专|专科|硕士|研究生|博士)(?:及以上|以上)?学历"
 )
 QUOTED = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,12}[”’」』]")
 OPENING_QUOTES = "“‘「『"
@@ -650,12 +652,23 @@ class SubjectPhrase:
     change_ends: frozenset[str]
     composition_marker: str
     composition_verbs: tuple[str, ...]
+    participation_verbs: frozenset[str]
+    predicate_adverbs: frozenset[str]
+    predicate_max_chars: int
+    verb_words: frozenset[str]
+    ordinal: re.Pattern
+    place_suffixes: tuple[str, ...]
+    list_close: re.Pattern
+    list_close_chars: int
+    holder_heads: tuple[str, ...]
+    holder_skip: frozenset[str]
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
     try:
         ranges = {
-            key: re.compile(raw[key]) for key in ("range_from", "range_turn", "range_to", "growth")
+            key: re.compile(raw[key])
+            for key in ("range_from", "range_turn", "range_to", "growth", "ordinal", "list_close")
         }
     except re.error as exc:
         raise ValueError(f"{DATA}: bad range pattern in [subject_phrase]: {exc}") from exc
@@ -670,6 +683,14 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         change_ends=frozenset(raw["change_ends"]),
         composition_marker=str(raw["composition_marker"]),
         composition_verbs=tuple(raw["composition_verbs"]),
+        participation_verbs=frozenset(raw["participation_verbs"]),
+        predicate_adverbs=frozenset(raw["predicate_adverbs"]),
+        predicate_max_chars=int(raw["predicate_max_chars"]),
+        list_close_chars=int(raw["list_close_chars"]),
+        verb_words=frozenset(raw["verb_words"]),
+        place_suffixes=tuple(raw["place_suffixes"]),
+        holder_heads=tuple(raw["holder_heads"]),
+        holder_skip=frozenset(raw["holder_skip"]),
         **ranges,
     )
 
@@ -717,8 +738,10 @@ def _tokens_in(doc: Document, lo: int, hi: int) -> list[tuple[int, int]]:
 
 
 def _with_ages(text: str, tokens: list[tuple[int, int]], lo: int, hi: int) -> list:
-    """Tokens with each age expression (45岁以下, 90后) merged into one (start, end, "age")."""
-    if "岁" not in text[lo:hi] and "后" not in text[lo:hi]:
+    """Tokens with each age expression (45岁以下, 90后) or level of schooling (本科以上学历)
+    merged into one (start, end, "age")."""
+    stretch = text[lo:hi]
+    if "岁" not in stretch and "后" not in stretch and "学历" not in stretch:
         return [(s, e, "") for s, e in tokens]  # no age here (the common case, checked in C)
     ages = [a.span() for a in AGE.finditer(text, lo, hi)]
     out: list[tuple[int, int, str]] = []
@@ -737,6 +760,12 @@ def _role(text: str, token: tuple[int, int, str], rules: Rules) -> str:
     word = text[token[0] : token[1]]
     if word in rules.subject_stops or word in rules.phrase.predicate_nouns:
         return "end"
+    if any(word.startswith(opener) for opener in rules.subject_pool_openers):
+        return "end"  # 面向社会 (one word to jieba, a noun): to whom the posts are offered
+    if word in rules.phrase.verb_words:
+        return "verb"
+    if rules.phrase.ordinal.match(word):
+        return "modifier"  # 第二批优秀年轻党员干部: which batch
     role = _subject_role(word, rules)
     suffixed = len(word) > 1 and word.endswith(rules.phrase.modifier_suffixes)
     if role == "end" and suffixed and tag_of(word) in ("", "v"):
@@ -756,7 +785,10 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     年轻干部, 4名在鄂就读的新疆籍毕业生)."""
     text = doc.text
     if m.kind == "duration" and not text.startswith("的", m.end):
-        found = _noun_phrase(doc, m.end, clause_end, rules, activity=True)
+        # 具有两年以上基层工作经历的应达到…: what lasts ends at a 的 (the verbs after it are
+        # the predicate of the people it describes)
+        de = text.find("的", m.end, clause_end)
+        found = _noun_phrase(doc, m.end, clause_end if de < 0 else de, rules, activity=True)
         practice = found in rules.word_category and not found.endswith(rules.phrase.person_heads)
         if practice or found.endswith(rules.subject_duration_heads):
             return found  # 2年以上基层工作经历, 进行5天培训: the experience, the practice
@@ -777,10 +809,29 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
         if owner and text.startswith(owner, start) and (not rest or rest[0] + rest[-1] in BRACKETS):
             return text[start:de]  # 16个省(区)的对口培训班: units counted, then what they own
     people = m.kind == "headcount"
+    reach = min(clause_end, start + rules.phrase.list_close_chars)
+    closed = rules.phrase.list_close.search(text, start, reach)
+    if closed:  # 藏汉翻译和民族宗教政策理论等方面的教育培训: the head after the list
+        found = _noun_phrase(doc, closed.end(), clause_end, rules, activity, people)
+        if found:
+            return found
     found = _noun_phrase(doc, start, clause_end, rules, activity, people)
     if not found and de >= 0:
         found = _noun_phrase(doc, de + 1, clause_end, rules, activity, people)
+    if not found and m.kind == "count":
+        found = _lone_word(doc, start, clause_end, rules)  # 收到近百份简历: jieba's verb 简历
     return found
+
+
+def _lone_word(doc: Document, lo: int, hi: int, rules: Rules) -> str:
+    """The one word of two characters or more filling text[lo:hi] after a count's unit,
+    whatever jieba tags it (收到近百份简历，: what is counted), unless a stop, else ""."""
+    tokens = _tokens_in(doc, lo, hi)
+    if len(tokens) != 1 or tokens[0] != (lo, hi) or hi - lo < 2:
+        return ""
+    word = doc.text[lo:hi]
+    han = all("\u4e00" <= ch <= "\u9fff" for ch in word)
+    return word if han and word not in rules.subject_stops else ""
 
 
 def _closing_bracket(text: str, start: int, hi: int) -> int:
@@ -804,6 +855,7 @@ def _noun_phrase(
     run: list[tuple[int, int, str]] = []  # (start, end, role)
     last_run: list[tuple[int, int, str]] = []
     glue = ""  # the glue word before the current run
+    person_head = 0  # the end of the head of people a verb after a headcount qualifies
     skip_to = lo
     for k, tok in enumerate(tokens):
         word = text[tok[0] : tok[1]]
@@ -821,12 +873,15 @@ def _noun_phrase(
                 return quote.group(0)  # 3名经验丰富的“成长导师”
         if not run and not last_run and word in rules.subject_glue:
             break  # 5期、培训学员420人次: a list goes on, no noun follows the unit
-        if tok[2] == "age" and not run:
-            continue  # 18名90后年轻干部: the age qualifies the phrase that follows
+        if (tok[2] == "age" or rules.phrase.ordinal.match(word)) and not run:
+            continue  # 18名90后年轻干部, 71名第二批…干部: the age, the batch qualify the phrase
         if word in "(（" and run:
             close = _closing_bracket(text, tok[0], hi)
             if close:  # 县(市、区)委书记: a bracket inside the phrase belongs to it
-                run.append((tok[0], close, "modifier"))
+                plain = run[-1][2] == "noun" and not any(
+                    ch.isdigit() for ch in text[tok[0] : close]
+                )
+                run.append((tok[0], close, "bracket" if plain else "modifier"))
                 skip_to = close
                 continue
         if tok[0] < skip_to:
@@ -836,10 +891,18 @@ def _noun_phrase(
             role = "noun"
         elif not run and not last_run and _practice_modifier(text, word, tokens[k + 1 :], rules):
             role = "modifier"  # 131名挂职干部, 49名参训学员: the practice says which people
-        elif people and role == "verb" and _before_person(text, run, tokens[k + 1 :], rules):
-            role = "modifier"  # 55名新考录公务员, 27名到村任职选调生
+        elif people and role == "verb" and tok[0] < person_head:
+            role = "modifier"  # 沿海开发紧缺专业应届优秀研究生: every verb up to that head
+        elif (
+            people
+            and role == "verb"
+            and (ahead := _before_person(text, run, tokens[k + 1 :], rules))
+        ):
+            role, person_head = "modifier", ahead  # 55名新考录公务员, 27名到村任职选调生
         elif role == "end" and not _has_noun(run) and _unknown_word(word):
             role = "modifier"  # 34个盟直部门: a word jieba's dictionary lacks, before the head
+        elif role == "verb" and not _has_noun(run) and _one_character_head(text, tokens, k, rules):
+            role = "modifier"  # 3个省级示范班: jieba cuts the word before its head 班
         if word in rules.phrase.coordinators and run and run[-1][2] == "noun":
             break  # 50名优秀农村党支部书记和后进村…: the first phrase is counted
         if word in rules.subject_glue:
@@ -865,8 +928,13 @@ def _noun_phrase(
         )
     ):
         run = last_run  # 20名干部的调整, 10名…后备人选的报名条件: the people are counted
+    # a phrase ends on its head, or on a short bracket right after it naming the like of it
+    # (9个镇(街道), 5591个社区(居委会)); a longer one is a note on the head (科级领导职位(见附表))
+    bracket = run[-1] if run and run[-1][2] == "bracket" else None
     while run and run[-1][2] != "noun":
-        run.pop()  # a phrase ends on its head
+        run.pop()
+    if bracket and run and bracket[1] - run[0][0] <= rules.subject_max_chars:
+        run.append(bracket)
     while run and sum(e - s for s, e, _ in run) > rules.subject_max_chars:
         run.pop(0)
     return "".join(text[s:e] for s, e, _ in run)
@@ -885,24 +953,36 @@ def _noun_follows(text: str, rest: list, pos: int, rules: Rules) -> bool:
     )
 
 
+def _one_character_head(text: str, tokens: list, k: int, rules: Rules) -> bool:
+    """Whether the word of two characters or more at ``k`` is followed by a noun of one
+    character ending the phrase (示范 班, 提高 班): one word cut in two."""
+    if tokens[k][1] - tokens[k][0] < 2 or k + 1 >= len(tokens):
+        return False
+    head = tokens[k + 1]
+    if head[1] - head[0] != 1 or _role(text, head, rules) != "noun":
+        return False
+    return k + 2 >= len(tokens) or _role(text, tokens[k + 2], rules) != "noun"
+
+
 def _has_noun(run: list[tuple[int, int, str]]) -> bool:
     return any(r == "noun" for *_, r in run)
 
 
-def _before_person(text: str, run: list, rest: list, rules: Rules) -> bool:
+def _before_person(text: str, run: list, rest: list, rules: Rules) -> int:
     """Whether a verb after a headcount qualifies the head of people a few words on (新考录
     公务员, 应届高校毕业生): one follows before anything but nouns, modifiers and verbs, and the
-    run holds no noun of more than one character yet (20名干部挂职锻炼: the predicate)."""
+    run holds no noun of more than one character yet (20名干部挂职锻炼: the predicate). The
+    head's end when it does, else 0."""
     if any(r == "noun" and e - s > 1 for s, e, r in run):
-        return False
-    roles = [_role(text, tok, rules) for tok in rest[:5]]
-    for i, (tok, role) in enumerate(zip(rest[:4], roles, strict=False)):
+        return 0
+    roles = [_role(text, tok, rules) for tok in rest[:7]]
+    for i, (tok, role) in enumerate(zip(rest[:6], roles, strict=False)):
         head = role == "noun" and text[tok[0] : tok[1]].endswith(rules.phrase.person_heads)
         if head and (i + 1 == len(roles) or roles[i + 1] != "noun"):
-            return True  # the phrase ends on it (not 6人获得研究生学历)
+            return tok[1]  # the phrase ends on it (not 6人获得研究生学历)
         if role not in ("noun", "modifier", "verb") or text[tok[0] : tok[1]] in rules.subject_glue:
-            return False
-    return False
+            return 0
+    return 0
 
 
 def _unknown_word(word: str) -> bool:
@@ -943,13 +1023,24 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1
+    taking_part = rules.phrase.participation_verbs
     if (
         0 < j < len(words)
         and words[j] in rules.subject_count_nouns
-        and _role(text, tokens[j - 1], rules) == "verb"
+        and (_role(text, tokens[j - 1], rules) == "verb" or words[j - 1] in taking_part)
         and words[j - 1] not in rules.subject_before_stops
     ):
         return text[tokens[j - 1][0] : tokens[j][1]]  # 报考人数为953人: the count of applicants
+    if m.kind == "headcount" and j and words[j - 1] in taking_part:
+        k = j - 1  # 网上报名9000余人, 成功缴费报考均为96人: those who took part, as they did
+        while (
+            k
+            and words[k - 1] not in rules.subject_before_stops
+            and _role(text, tokens[k - 1], rules) in ("verb", "modifier")
+            and tokens[j - 1][1] - tokens[k - 1][0] <= rules.subject_max_chars
+        ):
+            k -= 1
+        return text[tokens[k][0] : tokens[j - 1][1]]
     if j == 1 and words[0] in REST_WORDS and text[clause_start - 1 : clause_start] == "、":
         return words[0]  # 提拔45人、晋升159人、其他39人: the list's last item (not 其余6人皆…)
     change = rules.phrase.change_verbs
@@ -969,6 +1060,8 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         if word in rules.subject_before_stops:
             break
         role = _role(text, tok, rules)
+        if role == "end" and j == end and m.kind != "duration" and _unknown_word(word):
+            role = "noun"  # 专题网班3期: a word jieba's dictionary lacks heads the phrase
         verbal = tag_of(word) == "vn" or word in rules.word_category
         if role == "noun" and has_verb and not has_noun and verbal:
             role = "verb"  # 交流轮岗: a verbal noun or practice word goes with the verbs
@@ -1019,14 +1112,39 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         if named and words[j - 1] in rules.subject_pool_skip:
             lo, hi = named  # 从X中，择优选拔N人: the pool in the clause before
             return _pool_phrase(text, _with_ages(text, _tokens_in(doc, lo, hi), lo, hi), rules)
-        return ""  # 增补3名, 录用488人: the verb says what was done, not who
-    if (
-        not has_noun
-        and m.kind == "percentage"
-        and rules.phrase.growth.search(text[clause_start : m.start])
-    ):
-        return ""  # 比去年增长了27.9%: how much more, of no group named
+        # 增补3名, 录用488人: the verb says what was done, not who; but a post or a pool
+        # named before it holds them (医生岗位计划招聘8人)
+        return _holder_before(text, tokens[:j], rules)
+    if not has_noun and rules.phrase.growth.search(text[clause_start : m.start].strip()):
+        return ""  # 比去年增长了27.9%, 比2020年底净增15万名: how much more, of no group named
     return text[picked[0][0] : picked[-1][1]]
+
+
+def _holder_before(text: str, tokens: list, rules: Rules) -> str:
+    """The post, body or pool ending ``tokens`` (the words before a verb of a headcount,
+    skipping 计划, 各 …and a bracket: 医生岗位(二)计划): its noun phrase when its head is
+    one of holder_heads, else ""."""
+    phrase = rules.phrase
+    j = len(tokens)
+    while j and text[tokens[j - 1][0] : tokens[j - 1][1]] in phrase.holder_skip:
+        j -= 1
+    if j and text[tokens[j - 1][0] : tokens[j - 1][1]] in ")）":
+        opened = next((k for k in range(j - 1, max(j - 6, 0) - 1, -1)
+                       if text[tokens[k][0] : tokens[k][1]] in "(（"), -1)  # fmt: skip
+        j = opened if opened > 0 else j
+    if not j or not text[tokens[j - 1][0] : tokens[j - 1][1]].endswith(phrase.holder_heads):
+        return ""
+    end = j
+    while j:
+        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
+        if word in rules.subject_before_stops or word in rules.subject_glue:
+            break
+        if _role(text, tokens[j - 1], rules) not in ("noun", "modifier"):
+            break
+        if tokens[end - 1][1] - tokens[j - 1][0] > rules.subject_max_chars:
+            break
+        j -= 1
+    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
 
 
 # The rest of a list of groups (其他39人, 其余12名): the item itself names them.
@@ -1058,17 +1176,23 @@ def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:
 
 def _batches_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
     """Whether ``previous`` counts batches of the people ``m`` counts: 6批共300名."""
-    between = text[previous.end : m.start]
-    return previous.unit in rules.subject_batch_units and between in ("", "共", "共计", "计")
+    between = text[previous.end : m.start]  # …or with the verb before 共 (4批选派共1000名)
+    joined = between in ("", "共", "共计", "计") or (
+        len(between) <= 4 and between.endswith(("共", "共计"))
+    )
+    return previous.unit in rules.subject_batch_units and joined
 
 
 def _share_of(text: str, previous: Measure, m: Measure, rules: Rules) -> bool:
-    """Whether ``m`` is a share of the figure right before it: 6人，占13.3%."""
+    """Whether ``m`` is a share of the figure right before it (6人，占13.3%) or its growth
+    (党员421.7万名，比2020年底净增15万名)."""
     between = text[previous.end : m.start].strip("，,、 ")  # 35岁以下的1541人、占76.7%
-    if m.kind != "percentage":
+    if m.kind != "percentage" and (m.kind != previous.kind or m.unit != previous.unit):
         return False
     if rules.phrase.growth.search(between):
         return True  # 研究生121名，比去年增长了72.8%: the group grew
+    if m.kind != "percentage":
+        return False
     # …or of a total: 8000多人,占干部培训总数的30%以上
     return between in rules.share_words or (
         between.startswith(tuple(rules.share_words))
@@ -1083,7 +1207,12 @@ def _part_of(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]
     if previous.end <= sentence[0] or previous.kind != m.kind:
         return False
     between = text[previous.end : m.start]
-    return between.lstrip("，, ").startswith("其中") and "，" not in between.lstrip("，, ")[2:]
+    if between.lstrip("，, ").startswith("其中") and "，" not in between.lstrip("，, ")[2:]:
+        return True
+    # …or a bracket opening with 其中 after the group's predicate (100名乡镇党委书记到直属机关
+    # 任职(其中30名到自治区直属机关任职))
+    lo, _ = subject_clause(text, m, sentence)
+    return lo > 0 and text[lo - 1] in "(（" and text[lo : m.start].strip() == "其中"
 
 
 def _next_part(text: str, previous: Measure, m: Measure, sentence: tuple[int, int]) -> bool:
@@ -1099,6 +1228,35 @@ def _next_part(text: str, previous: Measure, m: Measure, sentence: tuple[int, in
         return False  # not the clause right after the part's, or a phrase of its own
     lead = text[plo : previous.start]
     return lead.startswith(("其中", "当中")) or lead.endswith(("中", "中有", "中已有"))
+
+
+def subject_by_predicate(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
+    """The people of a headcount nothing else names, named by what they did: its predicate
+    when it opens with a verb of taking part (共吸引近6000人参加), or, when the figure opens
+    its clause (after 有, 其中 …), with an adverb of the past (其中3人曾经担任过区县长); else
+    "" (5人平均年龄48岁, 共有21人正式录用)."""
+    if m.kind != "headcount":
+        return ""
+    text = doc.text
+    lo, hi = subject_clause(text, m, sentence)
+    tokens = _tokens_in(doc, m.end, hi)
+    if not tokens or tokens[0][0] != m.end:
+        return ""
+    first = text[tokens[0][0] : tokens[0][1]]
+    phrase = rules.phrase
+    if first not in phrase.participation_verbs:
+        lead = _tokens_in(doc, lo, m.start)
+        opens = all(
+            text[s:e] in rules.subject_lead_skip or text[s:e] in rules.list_openers for s, e in lead
+        )
+        if not opens or first not in phrase.predicate_adverbs:
+            return ""
+    end = tokens[0][1]
+    for _, e in tokens[1:]:
+        if e - m.end > phrase.predicate_max_chars:
+            break
+        end = e
+    return text[m.end : end]
 
 
 def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
@@ -1125,7 +1283,18 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         topic = range_topic(doc, m, sentence, rules)
         if topic:
             return topic
+    if not after and m.kind == "headcount" and _places_only(doc, clause_start, m.start, rules):
+        lead = _lead_people(doc, clause_start, sentence, rules)  # 昆明市选聘182名: where
+        if lead:
+            return lead  # (the place alone: measured worse on the holdout as no phrase)
     found = after or subject_before(doc, m, clause_start, rules)
+    right_before = None if found else _figure_right_before(doc, m)
+    if right_before is not None and right_before.start > clause_start:
+        # 信息库13类287人, 轮训党员四批988人: the phrase before the pair counts both
+        found = subject_before(doc, replace(m, start=right_before.start), clause_start, rules)
+    if m.kind == "headcount" and not after and not found.endswith(phrase.person_heads):
+        # 组工干部深入联系点共计124人次: the people doing it, not the place they went to
+        found = _doers(doc, clause_start, m.start, rules) or found
     group = None if found else _group_clause(doc.text, m, clause_start, sentence)
     if group:  # 到村任职的选调生中，有70%担任了…: part of the people named before 中
         named = subject_before(
@@ -1134,6 +1303,83 @@ def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Ru
         if named.endswith(phrase.person_heads):
             return named
     return found
+
+
+def _places_only(doc: Document, lo: int, hi: int, rules: Rules) -> bool:
+    """Whether text[lo:hi] is a place name with verbs or words of the lead at most (昆明市
+    选聘, 河南有): it says where the people of the figure after it are, not who they are."""
+    words = [doc.text[s:e] for s, e in _tokens_in(doc, lo, hi)]
+    suffixes = rules.phrase.place_suffixes
+    places = [
+        tag_of(w) == "ns"
+        or (tag_of(w) in ("nr", "") and len(w) > 2 and w.endswith(suffixes))  # 楚雄州
+        or (w in suffixes and k and tag_of(words[k - 1]) == "ns")  # 普洱 市
+        for k, w in enumerate(words)
+    ]
+    return any(places) and all(
+        place or tag_of(w) == "v" or w in rules.subject_lead_skip
+        for place, w in zip(places, words, strict=True)
+    )
+
+
+def _lead_span(text: str, lo: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """The lead clause a list after a colon opens with (各州市大学生村官选聘计划为：昆明市
+    选聘182名，…): its span when the sentence has a colon before ``lo``, else None."""
+    colon = max(text.rfind(":", sentence[0], lo), text.rfind("：", sentence[0], lo))
+    if colon < 0:
+        return None
+    start = sentence[0]
+    for brk in SUBJECT_CLAUSE_BREAK.finditer(text, sentence[0], colon):
+        start = brk.end()
+    return (start, colon) if colon > start else None
+
+
+def _doers(doc: Document, lo: int, hi: int, rules: Rules) -> str:
+    """The people doing what a clause says before a headcount: the last noun of people in
+    text[lo:hi] right before a verb (组工干部深入联系点), with the nouns and modifiers
+    before it, else ""."""
+    text = doc.text
+    tokens = _tokens_in(doc, lo, hi)
+    heads = [
+        k
+        for k in range(len(tokens) - 1)
+        if text[tokens[k][0] : tokens[k][1]].endswith(rules.phrase.person_heads)
+        and tag_of(text[tokens[k + 1][0] : tokens[k + 1][1]]).startswith("v")
+    ]
+    return _phrase_ending(text, tokens, heads[-1] + 1, rules) if heads else ""
+
+
+def _phrase_ending(text: str, tokens: list, end: int, rules: Rules) -> str:
+    """The nouns and modifiers ending at tokens[end - 1], back to a stop or the length limit."""
+    j = end
+    while j:
+        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
+        if word in rules.subject_before_stops:
+            break
+        if tokens[end - 1][1] - tokens[j - 1][0] > rules.subject_max_chars:
+            break
+        if _role(text, (*tokens[j - 1], ""), rules) not in ("noun", "modifier"):
+            break
+        j -= 1
+    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
+
+
+def _lead_people(doc: Document, lo: int, sentence: tuple[int, int], rules: Rules) -> str:
+    """The people a list's lead names (…大学生村官选聘计划为：): the last noun of people in
+    it with the nouns and modifiers before it, else ""."""
+    span = _lead_span(doc.text, lo, sentence)
+    if span is None:
+        return ""
+    text = doc.text
+    tokens = _tokens_in(doc, *span)
+    heads = [k for k, (s, e) in enumerate(tokens) if text[s:e].endswith(rules.phrase.person_heads)]
+    return _phrase_ending(text, tokens, heads[-1] + 1, rules) if heads else ""
+
+
+def _figure_right_before(doc: Document, m: Measure) -> Measure | None:
+    """The figure ending where ``m`` starts (13类287人), else None."""
+    k = bisect.bisect_left(doc.measures, m.start, key=lambda x: x.start)
+    return doc.measures[k - 1] if k and doc.measures[k - 1].end == m.start else None
 
 
 GROUP_LEADS = ("", "有", "共有", "约有", "就有", "已有", "仅有", "只有", "占")
@@ -1236,7 +1482,9 @@ def subject_scope(text: str, m: Measure, sentence: tuple[int, int]) -> tuple[int
     topic = _range_topic_span(text, m, sentence, load_rules().phrase)  # …and what a range changes
     lasting = _lasting_clause(text, m, lo, sentence)  # …and what lasts (…锻炼，为期3年)
     group = _group_clause(text, m, lo, sentence)  # …and a group closed by 中 (X中，有70%)
+    lead = _lead_span(text, lo, sentence)  # …and the lead of a list after a colon
     return min(
+        lead[0] if lead else lo,
         named[0] - 1 if named else lo,
         topic[0] if topic else lo,
         lasting[0] if lasting else lo,
@@ -1287,6 +1535,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             m.subject = previous.subject  # 派出选调生4300多名，其中已有26人…: of that group
         elif not m.subject and previous is not None and _next_part(text, previous, m, sentence):
             m.subject = previous.subject  # 班子成员中8人…，15人…: another part of that group
+        if not m.subject:
+            m.subject = subject_by_predicate(doc, m, sentence, rules)  # 有2850人报名: who did it
         if previous is not None and _batches_of(text, previous, m, rules) and m.subject:
             previous.subject = m.subject  # 选派了6批共300多名优秀干部: batches of them
         previous = m

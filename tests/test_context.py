@@ -25,6 +25,8 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("逾200名来自省直机关、市直单位、高校和科研院所等单位的青年干部参加。", ["青年干部"]),
         ("其中70%以上的村干部掌握了实用技术。", ["村干部"]),
         ("开展为期5天的集中轮训。", ["集中轮训"]),
+        # a list closed by 等…的: the head after it
+        ("进行为期2个月的汉语口语、公文写作和政策理论等方面的教育培训。", ["教育培训"]),
         # places and bodies counted (个) with only nouns before a 的: they, not what they own
         ("全市30个乡(镇)的党委书记参加培训。", ["乡(镇)"]),
         ("建立12个覆盖全县的党建联盟。", ["党建联盟"]),  # a verb: a relative clause
@@ -32,7 +34,12 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a practice verb naming which people (挂职干部), not the predicate (90人参训)
         ("县委迎接131名挂职干部。", ["挂职干部"]),
         ("49名参训学员顺利结业。", ["参训学员"]),  # an adverb opens the predicate
-        ("本次共90人参训。", [""]),
+        # …or, nothing else naming them, who took part (90人参训); what they had done (曾经)
+        ("本次共90人参训。", ["参训"]),
+        ("公告发布后，共吸引近6000人参加。", ["参加"]),
+        ("网上报名9000余人，成功缴费报考均为96人。", ["网上报名", "成功缴费报考"]),
+        ("据统计，有3人曾经担任过区县长。", ["曾经担任过区县长"]),
+        ("共有21人正式录用。", [""]),  # another verb: not said who
         # before the figure: verb + object, a list after 其中, X中N人, shares
         ("县委党校共培训科级干部900人次。", ["科级干部"]),
         ("其中提拔重用30人、交流轮岗12人。", ["提拔重用", "交流轮岗"]),
@@ -51,9 +58,17 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # batches right before the people in them are batches of those people
         ("先后选派了4批共120名优秀年轻干部到基层。", ["优秀年轻干部", "优秀年轻干部"]),
         ("开展集中轮训3批，选派优秀干部40名。", ["集中轮训", "优秀干部"]),  # not adjacent
+        ("分四批选派共1000名省直机关干部到基层挂职。", ["省直机关干部"] * 2),  # the verb, 共
+        # a figure right after another: the phrase before the pair counts both
+        ("当年轮训党员四批988人。", ["党员", "党员"]),
+        ("全县建成年轻干部人才库5类120人。", ["年轻干部人才库"] * 2),
         # a verb alone says what was done to a headcount, not who
         ("在原计划上增补4名。", [""]),
         ("今年共录用220名。", [""]),
+        # …but a post, a body or a pool named before the verb holds them
+        ("市工人医院的医生岗位(二)计划招聘8人。", ["医生岗位"]),
+        ("确保干部后备库常态保持200人以上。", ["干部后备库"]),
+        ("县委组织部选派20名。", [""]),  # the sender is no holder
         # …but posts offered to a pool count the pool (面向X招录N名, X等定向选调N名)
         ("市委组织部面向全国重点高校应届毕业生招录200名。", ["毕业生"]),
         ("面向基层一线干部、服务基层项目人员等定向选调60名。", ["服务基层项目人员"]),
@@ -64,6 +79,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("各乡镇组织委员、部分村党支部书记等60余人参加培训。", ["部分村党支部书记"]),
         # a duration: the experience it names (no 的 needed), the tenure a minimum follows
         ("报考者须具有2年以上基层工作经历。", ["基层工作经历"]),
+        ("干部中具有2年以上基层工作经历的应达到一半。", ["基层工作经历"]),  # up to 的
         ("任职2年以上的副科级干部可以报名。", ["任职"]),
         ("开展为期3天以上的专题培训。", ["专题培训"]),  # no tenure verb: the phrase after 的
         ("集中培训3天以上学员全部结业。", ["培训"]),  # 学员 do not last: the training does
@@ -72,6 +88,15 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a list inside a bracket belongs to the phrase; a figure inside a bracket reads it
         ("35岁以下的县(市、区)党政正职有5名。", ["县(市、区)党政正职"]),
         ("拟任发展处处长(挂职两年);", ["挂职"]),
+        ("全区86个行政村(社区)面向社会公开储备人才。", ["行政村(社区)"]),  # 面向社会: to whom
+        # places listed after a lead naming the people: the lead's people, not the places
+        ("各县选聘大学生村官名额为：宜良县选聘18名，曲靖市13名。", ["大学生村官"] * 2),
+        ("全省共分配：曲靖市13名。", ["曲靖市"]),  # no people in the lead: the place
+        ("各州大学生村官选聘计划为：楚雄州135名，迪庆州28名。", ["大学生村官"] * 2),
+        ("在全市30个乡镇中全面推行试点。", ["乡镇"]),  # 中: among them
+        # a short bracket right after the head names the like of it; a longer one is a note
+        ("全区9个镇(街道)均已启动储备工作。", ["镇(街道)"]),
+        ("拿出71个科级领导职位(见附表)，面向全市竞争上岗。", ["科级领导职位"]),
         # a coordinator after a complete noun joins a second phrase: the first is counted
         ("派赴各县所属45个乡镇和果洛州各县所属44个乡镇挂职锻炼。", ["乡镇", "乡镇"]),
         ("表彰50名优秀农村党支部书记和后进村整顿中涌现出的先进典型。", ["优秀农村党支部书记"]),
@@ -84,14 +109,25 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("有效助力55名新考录公务员与导师同频共振。", ["新考录公务员"]),
         ("共有2441名应届高校毕业生报考该市村官岗位。", ["应届高校毕业生"]),
         ("27名到村任职选调生与领导干部结对。", ["到村任职选调生"]),
+        ("定向招录20名沿海开发急需专业应届优秀毕业生。", ["专业应届优秀毕业生"]),  # 6 words on
         ("选派11名干部到市、县任职。", ["干部"]),
+        # a level of schooling and an ordinal of a batch qualify the head; 选派 is a verb
+        ("选调300名本科以上学历应届优秀毕业生。", ["应届优秀毕业生"]),
+        ("选派的71名第二批优秀年轻干部到村任职。", ["优秀年轻干部"]),
+        ("陇县再次向108个村选派了第一书记。", ["村"]),
         # what they are, after a copula; a word jieba lacks before the head
         ("其中2名还是正厅级干部。", ["正厅级干部"]),
         ("选择了盟委办、行署办等34个盟直部门。", ["盟直部门"]),
+        ("举办3个省级示范班，对干部进行培训。", ["省级示范班"]),  # 示范 班: one word cut
         # an event counted: the activity after it, verbs too
         ("确保每名公务员参加一次以上脱产培训。", ["脱产培训"]),
         # a one-character head before the figure ends a word with the verb before it
         ("外派78名党务干部参加能力提升班2期。", ["党务干部", "能力提升班"]),
+        ("在干部网络学院开设专题网班3期。", ["专题网班"]),  # a word jieba lacks heads it
+        (
+            "招聘会现场收到近百份简历，当场洽谈。",
+            ["简历"],
+        ),  # one word after the unit, a verb to jieba
         ("一些岗位延长到3年。", [""]),  # a preposition alone names nothing
         # a share of a total right after a figure is a share of its group
         ("参加过学习的少数民族干部8000多人,占干部培训总数的30%以上。", ["少数民族干部"] * 2),
@@ -111,6 +147,11 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("全县科级干部集中培训面均在90%以上。", ["培训面"]),
         # a year-on-year growth right after a figure is of its group too
         ("全县今年共培训干部5000人次，同比增长15%。", ["干部", "干部"]),
+        # …较 a base, a year as the base, a net growth of a count: of the same group
+        ("在站研究人员共计574人，较上年同期增长16%。", ["研究人员", "研究人员"]),
+        ("全县共有党员4000名，比2020年底净增150名。", ["党员", "党员"]),
+        ("比2020年底净增150名。", [""]),  # a growth alone names no group
+        ("在站研究人员共计574人 , 较上年同期增长16% 。", ["研究人员", "研究人员"]),  # spaces
         # what lasts: the clause before 为期, the phrase before how a length is set
         ("举办青年干部培训班，为期3天。", ["青年干部培训班"]),
         ("再安排到村实践锻炼，为期3年。", ["到村实践锻炼"]),
@@ -124,6 +165,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("全县班子成员中8人获得了研究生学历，15人正在攻读研究生学历。", ["班子成员"] * 2),
         ("派出选调生4300多名，其中已有26人走上厅级岗位，166人走上处级岗位。", ["选调生"] * 3),
         ("培训干部300人次，100人参加考试。", ["干部", "参加考试"]),  # no part before it
+        ("选拔60名乡镇党委书记到机关任职(其中20名到省直机关任职)。", ["乡镇党委书记"] * 2),
         # 全部 opens the predicate; a group's total (总数) counts the group
         ("驻村第一书记120名全部到岗。", ["第一书记"]),
         ("新录用的56名公务员全部到基层锻炼。", ["公务员"]),
@@ -145,6 +187,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # the count of those who did something: the verb with 人数 (a noun before it: the noun)
         ("今年报考人数为953人。", ["报考人数"]),
         ("全县党员人数达1500人。", ["党员"]),
+        # a headcount after a place visited: the people who went, named before the verb
+        ("组工干部深入联系点共计124人次。", ["组工干部"]),
+        ("培训科级干部共计124人次。", ["科级干部"]),  # the people trained: the object
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
