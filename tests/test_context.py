@@ -314,6 +314,15 @@ def test_period(body: str, periods: list[str]) -> None:
         ("全省拿出41个副县级和141个乡科级职位。", ["planned", "planned"]),
         # 以来的 modifies a noun: the pool of a plan, no past scope
         ("今年拟从2001年以来的本科毕业生中招募大学生村官142名。", ["planned"]),
+        # a stock's date (截至2021年底, 截止去年底) is no target's year
+        ("截至2021年底，全省共有女干部3万名。", ["reported"]),
+        ("截止去年底，全县35岁以下干部占8%。", ["reported"]),
+        # the future marker before going to villages and re-recruiting
+        ("全区300名干部将进驻120个村。", ["planned", "planned"]),
+        ("今年要再考录500名选调生。", ["planned"]),
+        # the time a plan gives itself, not the time it took
+        ("县委提出用三年时间培训干部2000人次。", ["planned", "planned"]),
+        ("全县用了三年时间培训干部2000人次。", ["reported", "reported"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
