@@ -37,6 +37,9 @@ class Rules:
     offer_nouns: tuple[str, ...]
     offer_before: re.Pattern
     offer_after_chars: int
+    plan_nouns: tuple[str, ...]
+    plan_copulas: tuple[str, ...]
+    requirement_after: re.Pattern
     part_openers: tuple[str, ...]
     subject_stops: set[str]
     subject_lead_skip: set[str]
@@ -123,6 +126,9 @@ def load_rules(path: Path = DATA) -> Rules:
         offer_nouns=tuple(raw["offer_nouns"]),
         offer_before=_cue_pattern(path, raw, "offer_before"),
         offer_after_chars=int(raw["offer_after_chars"]),
+        plan_nouns=tuple(raw["plan_nouns"]),
+        plan_copulas=tuple(raw["plan_copulas"]),
+        requirement_after=_cue_pattern(path, raw, "requirement_after"),
         part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
@@ -492,13 +498,23 @@ def find_modality(
     left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
     if _offers_posts(text, m, left, rules):
         return "planned"
+    if m.kind == "duration" and (
+        m.qualifier == "at_least" or rules.requirement_after.match(text, m.end)
+    ):
+        # 任职1年以上, 缺乏两年基层工作经历: the term or the experience a rule asks for, even
+        # in a sentence stating a fact about those who have it (目前…缺乏…的干部占68%)
+        return "planned"
     lead = text[left : m.end]  # with the figure's own qualifier (不少于5天)
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
+        if p.full_name.endswith(rules.plan_nouns) and text.startswith(rules.plan_copulas, p.end):
+            # …but a plan's name stating its contents (选聘计划为：…182名) is the plan
+            noun = next(n for n in rules.plan_nouns if p.full_name.endswith(n))
+            hi = min(hi, max(text.rfind(noun, p.start, p.end), p.start) - left)
         if lo < hi:
             lead = lead[:lo] + " " * (hi - lo) + lead[hi:]
     planned = _last_match(rules.planned_cues, lead)
-    if _cue_governs_before(doc, m, left, planned):
+    if _cue_governs_before(doc, m, left, planned, rules):
         planned = -1
     reported = _last_match(rules.reported_cues, lead)
     if not rules.target_cues.search(lead):
@@ -523,8 +539,6 @@ def find_modality(
         and rules.planned_cues.match(text, comma.end())
     ):
         return "planned"  # 逾300名…干部，将被选拔…: the predicate after its subject's comma
-    if m.kind == "duration" and m.qualifier == "at_least":
-        return "planned"  # 任职1年以上, 具有2年以上基层工作经历: a requirement
     if planning is None:
         planning = planning_form(doc, rules)
     if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
@@ -542,7 +556,7 @@ def _offers_posts(text: str, m: Measure, left: int, rules: Rules) -> bool:
     return cut >= 0 and rest[:cut].rstrip("等").endswith(rules.offer_nouns)
 
 
-def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int) -> bool:
+def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int, rules: Rules) -> bool:
     """Whether a plan's cue stands in an earlier clause that has its own figure, and the
     figure opens its clause with a predicate of its own (计划招聘280人，1600余人报考): the
     cue governs that clause's figure, not this one."""
@@ -552,6 +566,8 @@ def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int) -> bool:
     clause = max(text.rfind(ch, left + cue, m.start) for ch in "，,") + 1
     if clause <= 0 or text[clause : m.start].strip():
         return False
+    if any(text.find(w, left + cue, clause) >= 0 for w in rules.part_openers):
+        return False  # 选拔100名(其中30名到…，70名到…): the parts of the cue's own figure
     if not any(left + cue < o.start and o.end < clause for o in doc.measures):
         return False
     rest = text[m.end : m.end + 1]

@@ -323,6 +323,15 @@ def test_period(body: str, periods: list[str]) -> None:
         # the time a plan gives itself, not the time it took
         ("县委提出用三年时间培训干部2000人次。", ["planned", "planned"]),
         ("全县用了三年时间培训干部2000人次。", ["reported", "reported"]),
+        # the parts of a plan's figure in its bracket (其中…，…) are the plan's too
+        (
+            "今年公开选拔50名乡镇党委书记到县直机关任职(其中20名到县委部门，30名到政府部门)。",
+            ["planned"] * 3,
+        ),
+        # the experience a rule asks for, even where the sentence states a fact
+        ("目前，全市缺乏三年基层工作经历的科级干部占40%。", ["planned", "reported"]),
+        ("全县共有任职一年以上的村干部500名。", ["planned", "reported"]),
+        ("他在乡镇挂职三年，积累了经验。", ["reported"]),  # a stint served, its clause ends
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
@@ -397,6 +406,15 @@ def test_a_speechs_account_of_the_past_is_reported_its_targets_planned() -> None
     plans = ["今年，全市选派干部100名。", "今年选派干部人数要比去年增加100名。"]
     for body in plans:  # a comparison's year is no scope of what was done
         assert [c[3] for c in context(body, title=speech)] == ["planned"], body
+
+
+def test_a_plans_name_stating_its_contents_is_the_plan() -> None:
+    # 选聘计划 is a programme's name: cue words in names say nothing, but this one is
+    # followed by what the plan holds; a programme named 计划 that does something is no cue
+    body = "各县“大学生村官选聘计划”为：甲县选聘30名，乙县20名。"
+    assert [c[3] for c in context(body, title="")] == ["planned", "planned"]
+    done = "通过“青年英才培养计划”，全县培养干部30名。"
+    assert [c[3] for c in context(done, title="")] == ["reported"]
 
 
 def test_without_a_headline_the_opening_heading_lines_say_the_documents_form() -> None:
