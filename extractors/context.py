@@ -40,6 +40,8 @@ class Rules:
     plan_nouns: tuple[str, ...]
     plan_copulas: tuple[str, ...]
     requirement_after: re.Pattern
+    applicant_cues: re.Pattern
+    quota_verbs: re.Pattern
     part_openers: tuple[str, ...]
     subject_stops: set[str]
     subject_lead_skip: set[str]
@@ -129,6 +131,8 @@ def load_rules(path: Path = DATA) -> Rules:
         plan_nouns=tuple(raw["plan_nouns"]),
         plan_copulas=tuple(raw["plan_copulas"]),
         requirement_after=_cue_pattern(path, raw, "requirement_after"),
+        applicant_cues=_cue_pattern(path, raw, "applicant_cues"),
+        quota_verbs=_cue_pattern(path, raw, "quota_verbs"),
         part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
@@ -490,8 +494,11 @@ def find_modality(
     the same sentence (目标是，…选拔200名；…选拔1000名). Posts and quotas counted (职位,
     名额) are what a plan offers, whatever the verb (职位达到了197个). A sentence opening
     with 其中 with no cue of its own counts part of the group before: its modality
-    ``previous`` (计划选调362名。其中，省直部门57名). ``planning``: planning_form(doc), computed
-    once per document by the caller."""
+    ``previous`` (计划选调362名。其中，省直部门57名). In a recruitment under way, the quota
+    before its applicants is planned, the applicants reported (招聘473人，有2850人报名); the
+    term or experience a rule asks for (任职1年以上, 缺乏两年…经历) is planned whatever the
+    sentence's cues. ``planning``: planning_form(doc), computed once per document by the
+    caller."""
     text = doc.text
     if m.subject.endswith(rules.offer_nouns):
         return "planned"
@@ -517,6 +524,10 @@ def find_modality(
     if _cue_governs_before(doc, m, left, planned, rules):
         planned = -1
     reported = _last_match(rules.reported_cues, lead)
+    clause = max(text.rfind(ch, left, m.start) for ch in "，,；;") + 1 or left
+    applicants = _last_match(rules.applicant_cues, text[clause : m.start])
+    if applicants >= 0:  # 计划招聘8人，报考的有11人: those who applied, in the figure's clause
+        reported = max(reported, clause - left + applicants)
     if not rules.target_cues.search(lead):
         # a quantity word (达到, 占) states a fact, but not after a target's cue (力争…达到)
         reported = max(reported, _last_match(rules.quantity_cues, lead))
@@ -524,12 +535,18 @@ def find_modality(
         return "planned"
     if reported > planned:
         return "reported"
-    if previous and lead.lstrip(" ，,").startswith(rules.part_openers):
-        return previous
     follow = text[m.end : m.end + rules.planned_after_chars]
     follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
+    if rules.applicant_cues.search(follow):
+        return "reported"  # 有2850人报名: those who applied
+    if previous and lead.lstrip(" ，,").startswith(rules.part_openers):
+        return previous
     if rules.planned_cues.search(follow):
         return "planned"  # 7名党外人士将安排到…挂职: the figure's own predicate is a plan
+    if rules.quota_verbs.search(text, clause, m.start) and rules.applicant_cues.search(
+        text, m.end, sentence[1]
+    ):
+        return "planned"  # 招聘473人，有2850人报名: the quota of a recruitment under way
     comma = SUBJECT_CLAUSE_END.search(text, m.end, sentence[1])
     if (
         comma

@@ -332,6 +332,12 @@ def test_period(body: str, periods: list[str]) -> None:
         ("目前，全市缺乏三年基层工作经历的科级干部占40%。", ["planned", "reported"]),
         ("全县共有任职一年以上的村干部500名。", ["planned", "reported"]),
         ("他在乡镇挂职三年，积累了经验。", ["reported"]),  # a stint served, its clause ends
+        # a recruitment under way: its quotas planned, those who applied reported
+        ("今年全县招聘教师300名，报名人数为2100人。", ["planned", "reported"]),
+        ("其中卫生系统招聘40人，有500人报名。", ["planned", "reported"]),
+        ("某医院的护士岗位计划招聘6人，报考的只有4人。", ["planned", "reported"]),
+        ("今年全县招聘教师300名。", ["reported"]),  # no applicants: a fact told
+        ("经过网上报名，确定选聘大学生村官30名。", ["reported"]),  # 报名 of another clause
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
