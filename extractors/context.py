@@ -42,6 +42,8 @@ class Rules:
     requirement_after: re.Pattern
     applicant_cues: re.Pattern
     quota_verbs: re.Pattern
+    decision_cues: re.Pattern
+    term_change_cues: re.Pattern
     part_openers: tuple[str, ...]
     subject_stops: set[str]
     subject_lead_skip: set[str]
@@ -133,6 +135,8 @@ def load_rules(path: Path = DATA) -> Rules:
         requirement_after=_cue_pattern(path, raw, "requirement_after"),
         applicant_cues=_cue_pattern(path, raw, "applicant_cues"),
         quota_verbs=_cue_pattern(path, raw, "quota_verbs"),
+        decision_cues=_cue_pattern(path, raw, "decision_cues"),
+        term_change_cues=_cue_pattern(path, raw, "term_change_cues"),
         part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
@@ -486,6 +490,7 @@ def find_modality(
     rules: Rules,
     previous: str = "",
     planning: bool | None = None,
+    told_year: int | None = None,
 ) -> str:
     """planned when the nearest cue before the measure in its sentence is a plan cue (每年,
     确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已…) or a quantity word (占,
@@ -497,8 +502,8 @@ def find_modality(
     ``previous`` (计划选调362名。其中，省直部门57名). In a recruitment under way, the quota
     before its applicants is planned, the applicants reported (招聘473人，有2850人报名); the
     term or experience a rule asks for (任职1年以上, 缺乏两年…经历) is planned whatever the
-    sentence's cues. ``planning``: planning_form(doc), computed once per document by the
-    caller."""
+    sentence's cues. ``planning``: planning_form(doc), and ``told_year``: told_in_year(doc),
+    computed once per document by the caller."""
     text = doc.text
     if m.subject.endswith(rules.offer_nouns):
         return "planned"
@@ -520,9 +525,14 @@ def find_modality(
             hi = min(hi, max(text.rfind(noun, p.start, p.end), p.start) - left)
         if lo < hi:
             lead = lead[:lo] + " " * (hi - lo) + lead[hi:]
-    planned = _last_match(rules.planned_cues, lead)
+    planned = max(_last_match(rules.planned_cues, lead), _last_match(rules.term_change_cues, lead))
     if _cue_governs_before(doc, m, left, planned, rules):
         planned = -1
+    elif planned >= 0 and rules.decision_cues.match(lead, planned):
+        if told_year is None:
+            told_year = told_in_year(doc)
+        if told_year and any(int(y) < told_year for y in YEAR.findall(lead, 0, planned)):
+            planned = -1  # 2013年初，省委决定…选派3万名: a past decision, told as carried out
     reported = _last_match(rules.reported_cues, lead)
     clause = max(text.rfind(ch, left, m.start) for ch in "，,；;") + 1 or left
     applicants = _last_match(rules.applicant_cues, text[clause : m.start])
@@ -568,9 +578,14 @@ def _offers_posts(text: str, m: Measure, left: int, rules: Rules) -> bool:
     closing the rest of its clause (拿出41个副县级和141个乡科级职位)."""
     if rules.offer_before.search(text, left, m.start):
         return True
-    rest = text[m.end : m.end + rules.offer_after_chars + 1]
+    rest = text[m.end : m.end + 2 * rules.offer_after_chars]
     cut = min((i for i in map(rest.find, "，,。；;：:") if i >= 0), default=-1)
-    return cut >= 0 and rest[:cut].rstrip("等").endswith(rules.offer_nouns)
+    clause = BRACKET_AT_END.sub("", rest[:cut])  # 拿出71个职位(见附表): a note on them
+    return (
+        cut >= 0
+        and len(clause) <= rules.offer_after_chars
+        and clause.rstrip("等").endswith(rules.offer_nouns)
+    )
 
 
 def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int, rules: Rules) -> bool:
@@ -592,6 +607,16 @@ def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int, rules: R
 
 
 YEAR = re.compile(r"((?:19|20)\d{2})年")
+FULL_DATE = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
+BRACKET_AT_END = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def told_in_year(doc: Document) -> int:
+    """The year the document tells its story from: its publish date's, else the latest full
+    date it names (2014年2月28日，…干部…向基层走去); 0 when it names none."""
+    if doc.publish_date[:4].isdigit():
+        return int(doc.publish_date[:4])
+    return max((int(y) for y in FULL_DATE.findall(doc.text)), default=0)
 
 
 def _before_own_year(doc: Document, lead: str) -> bool:
@@ -1255,13 +1280,20 @@ def add_context(doc: Document, programs: list[Program]) -> None:
     previous_category, previous_end = "", 0
     headings = opening_headings(doc, rules)
     planning = planning_form(doc, rules, headings)
+    told_year = told_in_year(doc)
     for m in doc.measures:
         sentence = doc.sentence_at(m.start)
         m.sentence = text[sentence[0] : sentence[1]]
         m.period = find_period(text, m.start, sentence, rules)
         m.subject = find_subject(doc, m, sentence, rules)
         m.modality = find_modality(
-            doc, m, sentence, rules, previous.modality if previous is not None else "", planning
+            doc,
+            m,
+            sentence,
+            rules,
+            previous.modality if previous is not None else "",
+            planning,
+            told_year,
         )
         if not m.subject and previous is not None and _share_of(text, previous, m, rules):
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group

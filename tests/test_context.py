@@ -338,6 +338,15 @@ def test_period(body: str, periods: list[str]) -> None:
         ("某医院的护士岗位计划招聘6人，报考的只有4人。", ["planned", "reported"]),
         ("今年全县招聘教师300名。", ["reported"]),  # no applicants: a fact told
         ("经过网上报名，确定选聘大学生村官30名。", ["reported"]),  # 报名 of another clause
+        # from this year on; a day's deadline before the figure's own 将
+        ("会上宣布：从今年起分三批选派600名干部到基层挂职。", ["planned", "planned"]),
+        ("首批选派的200名年轻干部，8月15日前将到岗。", ["planned"]),
+        # a reserve pool gathered openly is an offer; a term a rule sets or changes
+        ("全镇面向社会公开储备村级后备力量60名。", ["planned"]),
+        ("这批干部挂职时间均为1年。", ["planned"]),
+        ("挂职时间从原来的1年调整为2年。", ["reported", "planned"]),
+        # posts closing the figure's clause, a note on them in brackets
+        ("从20个县直单位中拿出30个中层职位(见附件)，面向全县竞争上岗。", ["planned", "planned"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
@@ -470,6 +479,21 @@ def test_in_a_speech_a_year_before_its_own_is_an_account_of_the_past() -> None:
     assert modalities(body, "2023-02-10") == ["reported"]
     assert modalities(body, "2022-02-10") == ["planned"]  # its own year: what it plans
     assert modalities(body, "") == ["planned"]  # no date: nothing to compare with
+
+
+def test_a_decision_of_a_year_before_the_documents_own_is_told_as_done() -> None:
+    def modalities(body: str, date: str) -> list[str]:
+        doc = make_doc(body, title="")
+        doc.publish_date = date
+        return [m.modality for m in extract_document(doc).measures]
+
+    body = "2019年初，县委决定开展驻村帮扶，选派200名干部到村。"
+    assert modalities(body, "2020-05-01") == ["reported"]
+    assert modalities(body, "2019-03-01") == ["planned"]  # its own year: what it will do
+    assert modalities(body, "") == ["planned"]  # no date: nothing to compare with
+    # undated, the latest full date it names says when it is told
+    told = "2020年3月1日，干部们出发了。\n" + body
+    assert modalities(told, "") == ["reported"]
 
 
 def test_in_a_speech_what_was_done_is_reported() -> None:
