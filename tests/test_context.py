@@ -347,6 +347,16 @@ def test_period(body: str, periods: list[str]) -> None:
         ("挂职时间从原来的1年调整为2年。", ["reported", "planned"]),
         # posts closing the figure's clause, a note on them in brackets
         ("从20个县直单位中拿出30个中层职位(见附件)，面向全县竞争上岗。", ["planned", "planned"]),
+        # plan language in more forms: a prediction (有望突破), what must be done (需选派),
+        # 将 before building, the length of a contract or of the service owed
+        ("全年培训人数有望突破1万人次。", ["planned"]),
+        ("全县今年需选派驻村干部50名。", ["planned"]),
+        ("下半年，全县将新建党群服务中心20个。", ["planned"]),
+        ("聘用期为3年。", ["planned"]),
+        ("录用人员最低服务年限为5年。", ["planned"]),
+        ("聘用期满的12名社工全部续聘。", ["reported"]),  # a contract served
+        # a recruitment's posts, named right before their figure
+        ("本次招聘岗位共30个，计划招聘40人。", ["planned", "planned"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
