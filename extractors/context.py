@@ -541,12 +541,16 @@ def find_modality(
     if not rules.target_cues.search(lead):
         # a quantity word (达到, 占) states a fact, but not after a target's cue (力争…达到)
         reported = max(reported, _last_match(rules.quantity_cues, lead))
+    follow = text[m.end : m.end + rules.planned_after_chars]
+    follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
+    if max(planned, reported) < clause - left and rules.planned_cues.search(follow):
+        # 已有80名到岗，其余20名将于下周到岗: with no cue in its own clause, the figure's own
+        # predicate says what it is, not a cue of an earlier clause
+        return "planned"
     if planned > reported:
         return "planned"
     if reported > planned:
         return "reported"
-    follow = text[m.end : m.end + rules.planned_after_chars]
-    follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
     if rules.applicant_cues.search(follow):
         return "reported"  # 有2850人报名: those who applied
     if previous and lead.lstrip(" ，,").startswith(rules.part_openers):

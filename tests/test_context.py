@@ -355,6 +355,12 @@ def test_period(body: str, periods: list[str]) -> None:
         ("聘用期为3年。", ["planned"]),
         ("录用人员最低服务年限为5年。", ["planned"]),
         ("聘用期满的12名社工全部续聘。", ["reported"]),  # a contract served
+        # terms of a village posting and of a contract
+        ("选派的干部驻村时间为2年。", ["planned"]),
+        ("与大学生村官签订3年服务协议。", ["planned"]),
+        # the figure's own predicate is a plan though an earlier clause tells a fact
+        ("截至目前，已有80名干部报到，其余20名将于下周到岗。", ["reported", "planned"]),
+        ("全市已经完成了年度目标的80%。", ["reported"]),  # 目标的: a target's share reached
         # a recruitment's posts, named right before their figure
         ("本次招聘岗位共30个，计划招聘40人。", ["planned", "planned"]),
     ],
