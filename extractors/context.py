@@ -43,6 +43,7 @@ class Rules:
     applicant_cues: re.Pattern
     quota_verbs: re.Pattern
     decision_cues: re.Pattern
+    eligibility_cues: re.Pattern
     term_change_cues: re.Pattern
     part_openers: tuple[str, ...]
     subject_stops: set[str]
@@ -136,6 +137,7 @@ def load_rules(path: Path = DATA) -> Rules:
         applicant_cues=_cue_pattern(path, raw, "applicant_cues"),
         quota_verbs=_cue_pattern(path, raw, "quota_verbs"),
         decision_cues=_cue_pattern(path, raw, "decision_cues"),
+        eligibility_cues=_cue_pattern(path, raw, "eligibility_cues"),
         term_change_cues=_cue_pattern(path, raw, "term_change_cues"),
         part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
@@ -561,6 +563,8 @@ def find_modality(
         text, m.end, sentence[1]
     ):
         return "planned"  # 招聘473人，有2850人报名: the quota of a recruitment under way
+    if rules.eligibility_cues.search(text, sentence[0], sentence[1]):
+        return "planned"  # 未纳入6所港澳高校，其毕业生不具备报考资格: who may apply
     comma = SUBJECT_CLAUSE_END.search(text, m.end, sentence[1])
     if (
         comma

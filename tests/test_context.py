@@ -361,6 +361,11 @@ def test_period(body: str, periods: list[str]) -> None:
         # the figure's own predicate is a plan though an earlier clause tells a fact
         ("截至目前，已有80名干部报到，其余20名将于下周到岗。", ["reported", "planned"]),
         ("全市已经完成了年度目标的80%。", ["reported"]),  # 目标的: a target's share reached
+        # who may apply: the pool a selection is open to, those it leaves out
+        ("此次选调面向全国40所重点高校。", ["planned"]),
+        ("本次招录不含8所民办院校，其毕业生不具备报考资格。", ["planned"]),
+        ("全县面向社会招聘社区工作者50名。", ["planned"]),
+        ("去年共有5所院校的毕业生参加了选调。", ["reported"]),
         # a recruitment's posts, named right before their figure
         ("本次招聘岗位共30个，计划招聘40人。", ["planned", "planned"]),
     ],
