@@ -366,6 +366,10 @@ def test_period(body: str, periods: list[str]) -> None:
         ("本次招录不含8所民办院校，其毕业生不具备报考资格。", ["planned"]),
         ("全县面向社会招聘社区工作者50名。", ["planned"]),
         ("去年共有5所院校的毕业生参加了选调。", ["reported"]),
+        # the quota each employer offers; what is to be done again (再: 又 tells the past)
+        ("这些职位的招录单位共3家，每个单位招2人。", ["reported", "planned"]),
+        ("在去年选派100名的基础上，今年再选派200名。", ["reported", "planned"]),
+        ("去年又选派了200名。", ["reported"]),
         # a recruitment's posts, named right before their figure
         ("本次招聘岗位共30个，计划招聘40人。", ["planned", "planned"]),
     ],
