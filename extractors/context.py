@@ -37,6 +37,14 @@ class Rules:
     offer_nouns: tuple[str, ...]
     offer_before: re.Pattern
     offer_after_chars: int
+    plan_nouns: tuple[str, ...]
+    plan_copulas: tuple[str, ...]
+    requirement_after: re.Pattern
+    applicant_cues: re.Pattern
+    quota_verbs: re.Pattern
+    decision_cues: re.Pattern
+    eligibility_cues: re.Pattern
+    term_change_cues: re.Pattern
     part_openers: tuple[str, ...]
     subject_stops: set[str]
     subject_lead_skip: set[str]
@@ -125,6 +133,14 @@ def load_rules(path: Path = DATA) -> Rules:
         offer_nouns=tuple(raw["offer_nouns"]),
         offer_before=_cue_pattern(path, raw, "offer_before"),
         offer_after_chars=int(raw["offer_after_chars"]),
+        plan_nouns=tuple(raw["plan_nouns"]),
+        plan_copulas=tuple(raw["plan_copulas"]),
+        requirement_after=_cue_pattern(path, raw, "requirement_after"),
+        applicant_cues=_cue_pattern(path, raw, "applicant_cues"),
+        quota_verbs=_cue_pattern(path, raw, "quota_verbs"),
+        decision_cues=_cue_pattern(path, raw, "decision_cues"),
+        eligibility_cues=_cue_pattern(path, raw, "eligibility_cues"),
+        term_change_cues=_cue_pattern(path, raw, "term_change_cues"),
         part_openers=tuple(raw["part_openers"]),
         subject_stops=set(raw["subject_stops"]),
         subject_lead_skip=set(raw["subject_lead_skip"]),
@@ -527,6 +543,7 @@ def find_modality(
     rules: Rules,
     previous: str = "",
     planning: bool | None = None,
+    told_year: int | None = None,
 ) -> str:
     """planned when the nearest cue before the measure in its sentence is a plan cue (每年,
     确保, 力争, 到2025年…), reported when it is a fact cue (累计, 已…) or a quantity word (占,
@@ -535,36 +552,70 @@ def find_modality(
     the same sentence (目标是，…选拔200名；…选拔1000名). Posts and quotas counted (职位,
     名额) are what a plan offers, whatever the verb (职位达到了197个). A sentence opening
     with 其中 with no cue of its own counts part of the group before: its modality
-    ``previous`` (计划选调362名。其中，省直部门57名). ``planning``: planning_form(doc), computed
-    once per document by the caller."""
+    ``previous`` (计划选调362名。其中，省直部门57名). In a recruitment under way, the quota
+    before its applicants is planned, the applicants reported (招聘473人，有2850人报名); the
+    term or experience a rule asks for (任职1年以上, 缺乏两年…经历) is planned whatever the
+    sentence's cues. ``planning``: planning_form(doc), and ``told_year``: told_in_year(doc),
+    computed once per document by the caller."""
     text = doc.text
     if m.subject.endswith(rules.offer_nouns):
         return "planned"
     left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
     if _offers_posts(text, m, left, rules):
         return "planned"
+    if m.kind == "duration" and (
+        m.qualifier == "at_least" or rules.requirement_after.match(text, m.end)
+    ):
+        # 任职1年以上, 缺乏两年基层工作经历: the term or the experience a rule asks for, even
+        # in a sentence stating a fact about those who have it (目前…缺乏…的干部占68%)
+        return "planned"
     lead = text[left : m.end]  # with the figure's own qualifier (不少于5天)
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
+        if p.full_name.endswith(rules.plan_nouns) and text.startswith(rules.plan_copulas, p.end):
+            # …but a plan's name stating its contents (选聘计划为：…182名) is the plan
+            noun = next(n for n in rules.plan_nouns if p.full_name.endswith(n))
+            hi = min(hi, max(text.rfind(noun, p.start, p.end), p.start) - left)
         if lo < hi:
             lead = lead[:lo] + " " * (hi - lo) + lead[hi:]
-    planned = _last_match(rules.planned_cues, lead)
-    if _cue_governs_before(doc, m, left, planned):
+    planned = max(_last_match(rules.planned_cues, lead), _last_match(rules.term_change_cues, lead))
+    if _cue_governs_before(doc, m, left, planned, rules):
         planned = -1
+    elif planned >= 0 and rules.decision_cues.match(lead, planned):
+        if told_year is None:
+            told_year = told_in_year(doc)
+        if told_year and any(int(y) < told_year for y in YEAR.findall(lead, 0, planned)):
+            planned = -1  # 2013年初，省委决定…选派3万名: a past decision, told as carried out
     reported = _last_match(rules.reported_cues, lead)
+    clause = max(text.rfind(ch, left, m.start) for ch in "，,；;") + 1 or left
+    applicants = _last_match(rules.applicant_cues, text[clause : m.start])
+    if applicants >= 0:  # 计划招聘8人，报考的有11人: those who applied, in the figure's clause
+        reported = max(reported, clause - left + applicants)
     if not rules.target_cues.search(lead):
         # a quantity word (达到, 占) states a fact, but not after a target's cue (力争…达到)
         reported = max(reported, _last_match(rules.quantity_cues, lead))
+    follow = text[m.end : m.end + rules.planned_after_chars]
+    follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
+    if max(planned, reported) < clause - left and rules.planned_cues.search(follow):
+        # 已有80名到岗，其余20名将于下周到岗: with no cue in its own clause, the figure's own
+        # predicate says what it is, not a cue of an earlier clause
+        return "planned"
     if planned > reported:
         return "planned"
     if reported > planned:
         return "reported"
+    if rules.applicant_cues.search(follow):
+        return "reported"  # 有2850人报名: those who applied
     if previous and lead.lstrip(" ，,").startswith(rules.part_openers):
         return previous
-    follow = text[m.end : m.end + rules.planned_after_chars]
-    follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
     if rules.planned_cues.search(follow):
         return "planned"  # 7名党外人士将安排到…挂职: the figure's own predicate is a plan
+    if rules.quota_verbs.search(text, clause, m.start) and rules.applicant_cues.search(
+        text, m.end, sentence[1]
+    ):
+        return "planned"  # 招聘473人，有2850人报名: the quota of a recruitment under way
+    if rules.eligibility_cues.search(text, sentence[0], sentence[1]):
+        return "planned"  # 未纳入6所港澳高校，其毕业生不具备报考资格: who may apply
     comma = SUBJECT_CLAUSE_END.search(text, m.end, sentence[1])
     if (
         comma
@@ -574,8 +625,6 @@ def find_modality(
         and rules.planned_cues.match(text, comma.end())
     ):
         return "planned"  # 逾300名…干部，将被选拔…: the predicate after its subject's comma
-    if m.kind == "duration" and m.qualifier == "at_least":
-        return "planned"  # 任职1年以上, 具有2年以上基层工作经历: a requirement
     if planning is None:
         planning = planning_form(doc, rules)
     if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
@@ -588,12 +637,17 @@ def _offers_posts(text: str, m: Measure, left: int, rules: Rules) -> bool:
     closing the rest of its clause (拿出41个副县级和141个乡科级职位)."""
     if rules.offer_before.search(text, left, m.start):
         return True
-    rest = text[m.end : m.end + rules.offer_after_chars + 1]
+    rest = text[m.end : m.end + 2 * rules.offer_after_chars]
     cut = min((i for i in map(rest.find, "，,。；;：:") if i >= 0), default=-1)
-    return cut >= 0 and rest[:cut].rstrip("等").endswith(rules.offer_nouns)
+    clause = BRACKET_AT_END.sub("", rest[:cut])  # 拿出71个职位(见附表): a note on them
+    return (
+        cut >= 0
+        and len(clause) <= rules.offer_after_chars
+        and clause.rstrip("等").endswith(rules.offer_nouns)
+    )
 
 
-def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int) -> bool:
+def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int, rules: Rules) -> bool:
     """Whether a plan's cue stands in an earlier clause that has its own figure, and the
     figure opens its clause with a predicate of its own (计划招聘280人，1600余人报考): the
     cue governs that clause's figure, not this one."""
@@ -603,6 +657,8 @@ def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int) -> bool:
     clause = max(text.rfind(ch, left + cue, m.start) for ch in "，,") + 1
     if clause <= 0 or text[clause : m.start].strip():
         return False
+    if any(text.find(w, left + cue, clause) >= 0 for w in rules.part_openers):
+        return False  # 选拔100名(其中30名到…，70名到…): the parts of the cue's own figure
     if not any(left + cue < o.start and o.end < clause for o in doc.measures):
         return False
     rest = text[m.end : m.end + 1]
@@ -610,6 +666,16 @@ def _cue_governs_before(doc: Document, m: Measure, left: int, cue: int) -> bool:
 
 
 YEAR = re.compile(r"((?:19|20)\d{2})年")
+FULL_DATE = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
+BRACKET_AT_END = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def told_in_year(doc: Document) -> int:
+    """The year the document tells its story from: its publish date's, else the latest full
+    date it names (2014年2月28日，…干部…向基层走去); 0 when it names none."""
+    if doc.publish_date[:4].isdigit():
+        return int(doc.publish_date[:4])
+    return max((int(y) for y in FULL_DATE.findall(doc.text)), default=0)
 
 
 def _before_own_year(doc: Document, lead: str) -> bool:
@@ -1521,13 +1587,20 @@ def add_context(doc: Document, programs: list[Program]) -> None:
     previous_category, previous_end = "", 0
     headings = opening_headings(doc, rules)
     planning = planning_form(doc, rules, headings)
+    told_year = told_in_year(doc)
     for m in doc.measures:
         sentence = doc.sentence_at(m.start)
         m.sentence = text[sentence[0] : sentence[1]]
         m.period = find_period(text, m.start, sentence, rules)
         m.subject = find_subject(doc, m, sentence, rules)
         m.modality = find_modality(
-            doc, m, sentence, rules, previous.modality if previous is not None else "", planning
+            doc,
+            m,
+            sentence,
+            rules,
+            previous.modality if previous is not None else "",
+            planning,
+            told_year,
         )
         if not m.subject and previous is not None and _share_of(text, previous, m, rules):
             m.subject = previous.subject  # 女干部6人，占13.3%: the share of the same group

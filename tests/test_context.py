@@ -359,6 +359,64 @@ def test_period(body: str, periods: list[str]) -> None:
         ("全省拿出41个副县级和141个乡科级职位。", ["planned", "planned"]),
         # 以来的 modifies a noun: the pool of a plan, no past scope
         ("今年拟从2001年以来的本科毕业生中招募大学生村官142名。", ["planned"]),
+        # a stock's date (截至2021年底, 截止去年底) is no target's year
+        ("截至2021年底，全省共有女干部3万名。", ["reported"]),
+        ("截止去年底，全县35岁以下干部占8%。", ["reported"]),
+        # the future marker before going to villages and re-recruiting
+        ("全区300名干部将进驻120个村。", ["planned", "planned"]),
+        ("今年要再考录500名选调生。", ["planned"]),
+        # the time a plan gives itself, not the time it took
+        ("县委提出用三年时间培训干部2000人次。", ["planned", "planned"]),
+        ("全县用了三年时间培训干部2000人次。", ["reported", "reported"]),
+        # the parts of a plan's figure in its bracket (其中…，…) are the plan's too
+        (
+            "今年公开选拔50名乡镇党委书记到县直机关任职(其中20名到县委部门，30名到政府部门)。",
+            ["planned"] * 3,
+        ),
+        # the experience a rule asks for, even where the sentence states a fact
+        ("目前，全市缺乏三年基层工作经历的科级干部占40%。", ["planned", "reported"]),
+        ("全县共有任职一年以上的村干部500名。", ["planned", "reported"]),
+        ("他在乡镇挂职三年，积累了经验。", ["reported"]),  # a stint served, its clause ends
+        # a recruitment under way: its quotas planned, those who applied reported
+        ("今年全县招聘教师300名，报名人数为2100人。", ["planned", "reported"]),
+        ("其中卫生系统招聘40人，有500人报名。", ["planned", "reported"]),
+        ("某医院的护士岗位计划招聘6人，报考的只有4人。", ["planned", "reported"]),
+        ("今年全县招聘教师300名。", ["reported"]),  # no applicants: a fact told
+        ("经过网上报名，确定选聘大学生村官30名。", ["reported"]),  # 报名 of another clause
+        # from this year on; a day's deadline before the figure's own 将
+        ("会上宣布：从今年起分三批选派600名干部到基层挂职。", ["planned", "planned"]),
+        ("首批选派的200名年轻干部，8月15日前将到岗。", ["planned"]),
+        # a reserve pool gathered openly is an offer; a term a rule sets or changes
+        ("全镇面向社会公开储备村级后备力量60名。", ["planned"]),
+        ("这批干部挂职时间均为1年。", ["planned"]),
+        ("挂职时间从原来的1年调整为2年。", ["reported", "planned"]),
+        # posts closing the figure's clause, a note on them in brackets
+        ("从20个县直单位中拿出30个中层职位(见附件)，面向全县竞争上岗。", ["planned", "planned"]),
+        # plan language in more forms: a prediction (有望突破), what must be done (需选派),
+        # 将 before building, the length of a contract or of the service owed
+        ("全年培训人数有望突破1万人次。", ["planned"]),
+        ("全县今年需选派驻村干部50名。", ["planned"]),
+        ("下半年，全县将新建党群服务中心20个。", ["planned"]),
+        ("聘用期为3年。", ["planned"]),
+        ("录用人员最低服务年限为5年。", ["planned"]),
+        ("聘用期满的12名社工全部续聘。", ["reported"]),  # a contract served
+        # terms of a village posting and of a contract
+        ("选派的干部驻村时间为2年。", ["planned"]),
+        ("与大学生村官签订3年服务协议。", ["planned"]),
+        # the figure's own predicate is a plan though an earlier clause tells a fact
+        ("截至目前，已有80名干部报到，其余20名将于下周到岗。", ["reported", "planned"]),
+        ("全市已经完成了年度目标的80%。", ["reported"]),  # 目标的: a target's share reached
+        # who may apply: the pool a selection is open to, those it leaves out
+        ("此次选调面向全国40所重点高校。", ["planned"]),
+        ("本次招录不含8所民办院校，其毕业生不具备报考资格。", ["planned"]),
+        ("全县面向社会招聘社区工作者50名。", ["planned"]),
+        ("去年共有5所院校的毕业生参加了选调。", ["reported"]),
+        # the quota each employer offers; what is to be done again (再: 又 tells the past)
+        ("这些职位的招录单位共3家，每个单位招2人。", ["reported", "planned"]),
+        ("在去年选派100名的基础上，今年再选派200名。", ["reported", "planned"]),
+        ("去年又选派了200名。", ["reported"]),
+        # a recruitment's posts, named right before their figure
+        ("本次招聘岗位共30个，计划招聘40人。", ["planned", "planned"]),
     ],
 )
 def test_modality(body: str, modalities: list[str]) -> None:
@@ -435,6 +493,15 @@ def test_a_speechs_account_of_the_past_is_reported_its_targets_planned() -> None
         assert [c[3] for c in context(body, title=speech)] == ["planned"], body
 
 
+def test_a_plans_name_stating_its_contents_is_the_plan() -> None:
+    # 选聘计划 is a programme's name: cue words in names say nothing, but this one is
+    # followed by what the plan holds; a programme named 计划 that does something is no cue
+    body = "各县“大学生村官选聘计划”为：甲县选聘30名，乙县20名。"
+    assert [c[3] for c in context(body, title="")] == ["planned", "planned"]
+    done = "通过“青年英才培养计划”，全县培养干部30名。"
+    assert [c[3] for c in context(done, title="")] == ["reported"]
+
+
 def test_without_a_headline_the_opening_heading_lines_say_the_documents_form() -> None:
     notice = "湖北省招录选调生公告\n一、招录计划\n全省招录选调生800名。"
     report = "湖北省选调生工作综述\n全省招录选调生800名。"
@@ -482,6 +549,21 @@ def test_in_a_speech_a_year_before_its_own_is_an_account_of_the_past() -> None:
     assert modalities(body, "2023-02-10") == ["reported"]
     assert modalities(body, "2022-02-10") == ["planned"]  # its own year: what it plans
     assert modalities(body, "") == ["planned"]  # no date: nothing to compare with
+
+
+def test_a_decision_of_a_year_before_the_documents_own_is_told_as_done() -> None:
+    def modalities(body: str, date: str) -> list[str]:
+        doc = make_doc(body, title="")
+        doc.publish_date = date
+        return [m.modality for m in extract_document(doc).measures]
+
+    body = "2019年初，县委决定开展驻村帮扶，选派200名干部到村。"
+    assert modalities(body, "2020-05-01") == ["reported"]
+    assert modalities(body, "2019-03-01") == ["planned"]  # its own year: what it will do
+    assert modalities(body, "") == ["planned"]  # no date: nothing to compare with
+    # undated, the latest full date it names says when it is told
+    told = "2020年3月1日，干部们出发了。\n" + body
+    assert modalities(told, "") == ["reported"]
 
 
 def test_in_a_speech_what_was_done_is_reported() -> None:
