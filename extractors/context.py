@@ -499,10 +499,24 @@ def find_period(text: str, pos: int, sentence: tuple[int, int], rules: Rules) ->
     if not before and _opens_with_practice_verb(text, sentence[0], rules):
         # 从今年起到2018年，选拔200名…；选拔1000名…: a clause after ； with no subject of its
         # own goes on with the one before, in its scope (not 常务委员会由13人组成: its own)
-        left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
+        left = last_full_stop(text, sentence[0]) + 1
         before = _periods_in(text, left, sentence[0], rules) if left < sentence[0] else []
     strong = [p for p in before if not p.startswith(rules.weak_period_starts)]
     return (strong or before or [""])[-1]  # 连续5年 only when no scope says from when
+
+
+def last_full_stop(text: str, end: int) -> int:
+    """Where the last full stop (FULL_STOP_CHARS) before ``end`` stands, else -1. Looked
+    for in windows growing back from ``end``: one search from the text's start per figure
+    and stop character scanned the whole text before each figure of a long report."""
+    lo, step = end, 256
+    while lo > 0:
+        lo = max(0, lo - step)
+        found = max(text.rfind(ch, lo, end) for ch in FULL_STOP_CHARS)
+        if found >= 0:
+            return found
+        step *= 4
+    return -1
 
 
 def _opens_with_practice_verb(text: str, pos: int, rules: Rules) -> bool:
@@ -560,7 +574,7 @@ def find_modality(
     text = doc.text
     if m.subject.endswith(rules.offer_nouns):
         return "planned"
-    left = max(text.rfind(ch, 0, sentence[0]) for ch in FULL_STOP_CHARS) + 1
+    left = last_full_stop(text, sentence[0]) + 1
     if _offers_posts(text, m, left, rules):
         return "planned"
     if m.kind == "duration" and (
