@@ -181,6 +181,7 @@ class CategoryRules:
     people_words: set[str]
     entity_units: set[str]
     entity_fields: tuple[str, ...]
+    cadre_ranks: re.Pattern
 
 
 @lru_cache(maxsize=4)
@@ -191,6 +192,7 @@ def load_category_rules(path: Path = DATA) -> CategoryRules:
         people_words=set(raw["people_words"]),
         entity_units=set(raw["entity_units"]),
         entity_fields=tuple(raw["entity_fields"]),
+        cadre_ranks=_cue_pattern(path, raw, "cadre_ranks"),
     )
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
@@ -217,6 +219,25 @@ def entity_category(m: Measure, rules: Rules) -> str:
         return ""
     head = next((w for w in extra.entity_fields if m.subject.endswith(w)), "")
     return rules.word_category[head] if head else ""
+
+
+TALENT = "talent"  # the taxonomy's category of talent work beyond the cadre ranks
+RECRUITMENT = "recruitment"
+
+
+def hiring_category(text: str, stretches: list[tuple[int, int]], keywords: KeywordIndex) -> str:
+    """recruitment or talent, for a figure found recruitment: the nearest of ``stretches``
+    (its sentence, paragraph, headline) naming the cadre ranks (招录, 公务员, 干部 …) or
+    talent (人才, 企业 …) says which ranks the hire fills; cadre ranks named decide for
+    recruitment (援藏干部人才; 事业单位招聘…，其中专业技术人员120人), talent alone for talent
+    (受理引进人才落户申请11551件)."""
+    cadre = load_category_rules().cadre_ranks
+    for lo, hi in stretches:
+        if cadre.search(text, lo, hi):
+            return RECRUITMENT
+        if any(c == TALENT for _, _, c in keywords(lo, hi)):
+            return TALENT
+    return RECRUITMENT
 
 
 def clause_bounds(
@@ -1329,5 +1350,9 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             )
             or OTHER
         )
+        if m.category == RECRUITMENT:  # a hire: of cadres, or of talent beyond their ranks
+            paragraph = _paragraph(text, m.start)
+            stretches = [sentence, paragraph, (0, len(doc.title)), *headings]
+            m.category = hiring_category(text, stretches, keywords)
         previous_category, previous_end = m.category, m.end
         m.program = find_program(m, programs, sentence)

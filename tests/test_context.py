@@ -511,8 +511,21 @@ def test_talent_work_beyond_the_cadre_ranks_names_its_own_practice() -> None:
     assert [c[4] for c in context("今年举办人才沙龙5期。")] == ["talent"]
     assert [c[4] for c in context("走访重点企业30家，宣讲人才政策。")] == ["talent"]
     assert [c[4] for c in context("接连举办两场活动，释放校企合作引才育才效应。")] == ["talent"]
-    # …but bringing people in is still recruitment, whoever they are
-    assert [c[4] for c in context("今年引进人才30名。")] == ["recruitment"]
+    # …and bringing talent in is talent work, unless the cadre ranks are named: the nearest
+    # stretch (sentence, paragraph, headline) naming either decides
+    assert [c[4] for c in context("今年引进人才30名。")] == ["talent"]
+    assert [c[4] for c in context("今年为县直机关引进人才30名。")] == ["recruitment"]
+    assert [c[4] for c in context("受理引进人才落户申请500件，已办理落户420人。")] == [
+        "talent", "talent"]  # fmt: skip
+    body = "今年新招收博士后研究人员25人。"
+    assert [c[4] for c in context(body, title="我省引进高层次人才")] == ["talent"]
+    assert [c[4] for c in context(body, title="我省公开招录公务员")] == ["recruitment"]
+    # a hire of no talent named stays recruitment; so does one filling the cadre ranks
+    assert [c[4] for c in context("今年共招聘教师280人。")] == ["recruitment"]
+    body = "全省面向高校招录选调生300名，其中博士20人。"
+    assert [c[4] for c in context(body)] == ["recruitment", "recruitment"]
+    body = "事业单位公开招聘工作人员200人，其中专业技术人员120人。"
+    assert [c[4] for c in context(body)] == ["recruitment", "recruitment"]
 
 
 def test_a_villagers_committee_is_no_party_organisation() -> None:
