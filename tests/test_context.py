@@ -616,3 +616,16 @@ def test_people_counted_where_only_a_field_is_named_are_evidence_of_that_field()
     assert [c[4] for c in context(body)] == ["talent"]
     # …not things counted there
     assert [c[4] for c in context("全市人才工作会议召开。会上印发文件22条。")] == ["other"]
+
+
+def test_a_pool_named_among_the_groups_counted_says_who_some_of_them_are() -> None:
+    # one group of a list, or a group the counted phrase runs past: what is done decides
+    body = "共有247名县处级领导、中青年后备干部以及街道干部参加集中培训。"
+    assert [c[4] for c in context(body)] == ["training"]
+    body = "2008年对全省1500余名领导干部、后备干部、基层干部进行了重点培训。"
+    assert [c[4] for c in context(body)] == ["training"]
+    # …not a list of figures, each counting a pool's members, nor a list inside a bracket
+    body = "选拔培养了105名村两委主要负责人后备干部、29名乡镇党政正职后备干部。"
+    assert [c[4] for c in context(body)] == ["reserve_pool", "reserve_pool"]
+    body = "除了10名县(市、区)党政领导班子正职后备人选的报名条件是35岁以下。"
+    assert [c[4] for c in context(body)] == ["reserve_pool"]
