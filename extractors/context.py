@@ -182,6 +182,7 @@ class CategoryRules:
     group_joiners: tuple[str, ...]
     entity_units: set[str]
     entity_fields: tuple[str, ...]
+    people_fields: tuple[str, ...]
     cadre_ranks: re.Pattern
 
 
@@ -194,12 +195,13 @@ def load_category_rules(path: Path = DATA) -> CategoryRules:
         group_joiners=tuple(raw["group_joiners"]),
         entity_units=set(raw["entity_units"]),
         entity_fields=tuple(raw["entity_fields"]),
+        people_fields=tuple(raw["people_fields"]),
         cadre_ranks=_cue_pattern(path, raw, "cadre_ranks"),
     )
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
-    if not set(rules.entity_fields) <= set(load_rules(path).word_category):
-        raise ValueError(f"{path}: entity_fields must be taxonomy keywords")
+    if not set(rules.entity_fields + rules.people_fields) <= set(load_rules(path).word_category):
+        raise ValueError(f"{path}: entity_fields and people_fields must be taxonomy keywords")
     return rules
 
 
@@ -215,6 +217,21 @@ def member_category(subject: str, rules: Rules, text: str = "", m: Measure | Non
         if rules.word_category[m.group(0)] in extra.member_categories:
             return rules.word_category[m.group(0)]
     return ""
+
+
+def people_field_category(text: str, m: Measure, rules: Rules) -> str:
+    """The field a headcount counting its own people names them by (全省共有党员421.7万名:
+    party_building), else ""; not the people a copula says they are (8人是中共党员)."""
+    extra = load_category_rules()
+    if m.kind != "headcount":
+        return ""
+    head = next((w for w in extra.people_fields if m.subject.endswith(w)), "")
+    if not head:
+        return ""
+    after = text[m.end : m.end + 4].lstrip()
+    if after.startswith(rules.phrase.copulas):
+        return ""
+    return rules.word_category[head]
 
 
 def _one_of_groups(text: str, m: Measure, joiners: tuple[str, ...]) -> bool:
@@ -1377,6 +1394,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
                 m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
             elif _opens_with_part(text, m, sentence, rules):
                 m.category = previous_category  # 计划选调362名。其中，省直部门57名: of them
+        m.category = m.category or people_field_category(text, m, rules)
         # then the practice of the paragraph, before a field named near the figure (当中8人是
         # 中共党员, in a paragraph on graduates sent to villages); a stock (辖166个乡镇) is no
         # evidence of its paragraph's practice

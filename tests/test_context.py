@@ -629,3 +629,20 @@ def test_a_pool_named_among_the_groups_counted_says_who_some_of_them_are() -> No
     assert [c[4] for c in context(body)] == ["reserve_pool", "reserve_pool"]
     body = "除了10名县(市、区)党政领导班子正职后备人选的报名条件是35岁以下。"
     assert [c[4] for c in context(body)] == ["reserve_pool"]
+
+
+def test_a_count_of_a_fields_own_people_is_evidence_of_that_field() -> None:
+    # party members counted, with no practice in their sentence: party building, before
+    # the practice of their paragraph; a practice named with them decides
+    body = "截至2021年底，全省共有党员421.7万名；党的基层组织19.6万个。全省换届圆满完成。"
+    assert [c[4] for c in context(body)] == ["party_building", "party_building"]
+    body = "今年县委党校共培训党员1200人次。全省换届圆满完成。"
+    assert [c[4] for c in context(body)] == ["training"]
+    # …not what a copula says the people are (see the paragraph practice test above)
+    body = "县里选派20名高校毕业生到村任职锻炼。其中8人是中共党员。"
+    assert [c[4] for c in context(body)] == ["frontline", "frontline"]
+
+
+def test_competing_for_posts_is_promotion() -> None:
+    body = "全市从35个市直单位中拿出71个科级领导职位，面向全市进行竞争上岗。"
+    assert [c[4] for c in context(body)] == ["promotion", "promotion"]
