@@ -195,8 +195,11 @@ class CategoryRules:
 
     member_categories: set[str]
     people_words: set[str]
+    group_joiners: tuple[str, ...]
     entity_units: set[str]
     entity_fields: tuple[str, ...]
+    people_fields: tuple[str, ...]
+    cadre_ranks: re.Pattern
 
 
 @lru_cache(maxsize=4)
@@ -205,24 +208,72 @@ def load_category_rules(path: Path = DATA) -> CategoryRules:
     rules = CategoryRules(
         member_categories=set(raw["member_categories"]),
         people_words=set(raw["people_words"]),
+        group_joiners=tuple(raw["group_joiners"]),
         entity_units=set(raw["entity_units"]),
         entity_fields=tuple(raw["entity_fields"]),
+        people_fields=tuple(raw["people_fields"]),
+        cadre_ranks=_cue_pattern(path, raw, "cadre_ranks"),
     )
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
-    if not set(rules.entity_fields) <= set(load_rules(path).word_category):
-        raise ValueError(f"{path}: entity_fields must be taxonomy keywords")
+    if not set(rules.entity_fields + rules.people_fields) <= set(load_rules(path).word_category):
+        raise ValueError(f"{path}: entity_fields and people_fields must be taxonomy keywords")
     return rules
 
 
-def member_category(subject: str, rules: Rules) -> str:
+def member_category(subject: str, rules: Rules, text: str = "", m: Measure | None = None) -> str:
     """The category a counted phrase names its people by when they are members of a
-    practice's pool (105名村两委主要负责人后备干部: reserve_pool), else ""."""
+    practice's pool (105名村两委主要负责人后备干部: reserve_pool), else "". Given the figure
+    ``m`` in ``text``: not when the phrase after it is one group of a list (247名县处级领导、
+    中青年后备干部以及街道干部: the pool's members are only some of those counted)."""
     extra = load_category_rules()
+    if m is not None and _one_of_groups(text, m, extra.group_joiners):
+        return ""
     for m in rules.category_words.finditer(subject):
         if rules.word_category[m.group(0)] in extra.member_categories:
             return rules.word_category[m.group(0)]
     return ""
+
+
+def people_field_category(text: str, m: Measure, rules: Rules) -> str:
+    """The field a headcount counting its own people names them by (全省共有党员421.7万名:
+    party_building), else ""; not the people a copula says they are (8人是中共党员)."""
+    extra = load_category_rules()
+    if m.kind != "headcount":
+        return ""
+    head = next((w for w in extra.people_fields if m.subject.endswith(w)), "")
+    if not head:
+        return ""
+    after = text[m.end : m.end + 4].lstrip()
+    if after.startswith(rules.phrase.copulas):
+        return ""
+    return rules.word_category[head]
+
+
+def _one_of_groups(text: str, m: Measure, joiners: tuple[str, ...]) -> bool:
+    """Whether the counted phrase after ``m`` is joined to another group by a list's joiner
+    before it (县处级领导、中青年后备干部) or after it (后备干部和副科级年轻干部); not to another
+    figure's (105名…后备干部、29名…): that is a list of figures."""
+    if not m.subject:
+        return False
+    at = text.find(m.subject, m.end, m.end + 40)
+    if at < 0:
+        return False
+    rest = text[at + len(m.subject) :]
+    joined_after = next((j for j in joiners if rest.startswith(j)), "")
+    if joined_after and not rest[len(joined_after) : len(joined_after) + 1].isdigit():
+        return True
+    between = BRACKETED.sub("", text[m.end : at])  # 县(市、区)党政正职后备人选: one group
+    return any(j in between for j in joiners)
+
+
+BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def counted_phrase_end(text: str, m: Measure, clause: tuple[int, int]) -> int | None:
+    """Where the counted phrase after ``m`` ends in its clause, else None (named before it)."""
+    at = text.find(m.subject, m.end, clause[1]) if m.subject else -1
+    return at + len(m.subject) if at >= 0 else None
 
 
 def entity_category(m: Measure, rules: Rules) -> str:
@@ -233,6 +284,25 @@ def entity_category(m: Measure, rules: Rules) -> str:
         return ""
     head = next((w for w in extra.entity_fields if m.subject.endswith(w)), "")
     return rules.word_category[head] if head else ""
+
+
+TALENT = "talent"  # the taxonomy's category of talent work beyond the cadre ranks
+RECRUITMENT = "recruitment"
+
+
+def hiring_category(text: str, stretches: list[tuple[int, int]], keywords: KeywordIndex) -> str:
+    """recruitment or talent, for a figure found recruitment: the nearest of ``stretches``
+    (its sentence, paragraph, headline) naming the cadre ranks (招录, 公务员, 干部 …) or
+    talent (人才, 企业 …) says which ranks the hire fills; cadre ranks named decide for
+    recruitment (援藏干部人才; 事业单位招聘…，其中专业技术人员120人), talent alone for talent
+    (受理引进人才落户申请11551件)."""
+    cadre = load_category_rules().cadre_ranks
+    for lo, hi in stretches:
+        if cadre.search(text, lo, hi):
+            return RECRUITMENT
+        if any(c == TALENT for _, _, c in keywords(lo, hi)):
+            return TALENT
+    return RECRUITMENT
 
 
 def clause_bounds(
@@ -314,6 +384,7 @@ def find_category(
     weak: bool = True,
     keywords: KeywordIndex | None = None,
     counted_end: int | None = None,
+    phrase_end: int | None = None,
 ) -> str:
     """Category of the practice a figure (or a name) at [start, end) is evidence of.
 
@@ -323,14 +394,24 @@ def find_category(
     destination says what it is) and those the fields they happen in (村党组织, 人才): in
     培训村党组织书记1200人次 the figure is training. ``weak=False``: no field keyword.
     ``counted_end``: where the counted phrase after the figure ends (relative_clause_end):
-    the keywords after the figure are read from there."""
+    the keywords after the figure are read from there. ``phrase_end``: where the counted
+    phrase after the figure ends (counted_phrase_end): a pool's keyword before it says who
+    some of the people are (1500余名领导干部、后备干部、基层干部进行了重点培训), like a
+    people word."""
 
     def found(lo: int, hi: int) -> list[tuple[int, str, str]]:
         return keywords(lo, hi) if keywords else _keywords(text, lo, hi, rules)
 
+    extra = load_category_rules()
+
+    def who(p: int, w: str, c: str) -> bool:
+        """Whether the keyword names who the people are, not what is done."""
+        if w in extra.people_words:
+            return True
+        return c in extra.member_categories and end <= p < (phrase_end or end)
+
     follow_end = min(end + rules.follow_chars, scope[1])
-    people = load_category_rules().people_words
-    follow = [c for _, w, c in found(end, follow_end) if _strong(w, c, rules) and w not in people]
+    follow = [c for p, w, c in found(end, follow_end) if _strong(w, c, rules) and not who(p, w, c)]
     if follow:
         return follow[0]
     scopes = [scope] + ([outer] if outer and outer != scope else [])
@@ -340,7 +421,7 @@ def find_category(
         before = found(lo, start)[::-1]
         after = found(max(end, counted_end or end), hi)  # past a relative clause
         for p, w, c in before + after:
-            if w in people and p >= end:  # …or further on (为期2个月的村官大讲堂)
+            if who(p, w, c) and p >= end:  # …or further on (为期2个月的村官大讲堂)
                 counted += [(p, w, c)] if all(k[1:] != (w, c) for k in counted) else []
             else:
                 ordered.append((p, w, c))
@@ -1629,7 +1710,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         previous = m
         clause = clause_bounds(text, m.start, m.end, sentence, m.subject)
         m.category = (
-            member_category(m.subject, rules)
+            member_category(m.subject, rules, text, m)
             or entity_category(m, rules)
             or find_category(
                 text,
@@ -1641,6 +1722,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
                 weak=False,
                 keywords=keywords,
                 counted_end=relative_clause_end(text, m, clause, rules),
+                phrase_end=counted_phrase_end(text, m, clause),
             )
         )
         between = _unwrapped(text, previous_end, m.start, rules)
@@ -1649,6 +1731,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
                 m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
             elif _opens_with_part(text, m, sentence, rules):
                 m.category = previous_category  # 计划选调362名。其中，省直部门57名: of them
+        m.category = m.category or people_field_category(text, m, rules)
         # then the practice of the paragraph, before a field named near the figure (当中8人是
         # 中共党员, in a paragraph on graduates sent to villages); a stock (辖166个乡镇) is no
         # evidence of its paragraph's practice
@@ -1666,5 +1749,9 @@ def add_context(doc: Document, programs: list[Program]) -> None:
             )
             or OTHER
         )
+        if m.category == RECRUITMENT:  # a hire: of cadres, or of talent beyond their ranks
+            paragraph = _paragraph(text, m.start)
+            stretches = [sentence, paragraph, (0, len(doc.title)), *headings]
+            m.category = hiring_category(text, stretches, keywords)
         previous_category, previous_end = m.category, m.end
         m.program = find_program(m, programs, sentence)

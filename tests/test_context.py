@@ -638,8 +638,21 @@ def test_talent_work_beyond_the_cadre_ranks_names_its_own_practice() -> None:
     assert [c[4] for c in context("今年举办人才沙龙5期。")] == ["talent"]
     assert [c[4] for c in context("走访重点企业30家，宣讲人才政策。")] == ["talent"]
     assert [c[4] for c in context("接连举办两场活动，释放校企合作引才育才效应。")] == ["talent"]
-    # …but bringing people in is still recruitment, whoever they are
-    assert [c[4] for c in context("今年引进人才30名。")] == ["recruitment"]
+    # …and bringing talent in is talent work, unless the cadre ranks are named: the nearest
+    # stretch (sentence, paragraph, headline) naming either decides
+    assert [c[4] for c in context("今年引进人才30名。")] == ["talent"]
+    assert [c[4] for c in context("今年为县直机关引进人才30名。")] == ["recruitment"]
+    assert [c[4] for c in context("受理引进人才落户申请500件，已办理落户420人。")] == [
+        "talent", "talent"]  # fmt: skip
+    body = "今年新招收博士后研究人员25人。"
+    assert [c[4] for c in context(body, title="我省引进高层次人才")] == ["talent"]
+    assert [c[4] for c in context(body, title="我省公开招录公务员")] == ["recruitment"]
+    # a hire of no talent named stays recruitment; so does one filling the cadre ranks
+    assert [c[4] for c in context("今年共招聘教师280人。")] == ["recruitment"]
+    body = "全省面向高校招录选调生300名，其中博士20人。"
+    assert [c[4] for c in context(body)] == ["recruitment", "recruitment"]
+    body = "事业单位公开招聘工作人员200人，其中专业技术人员120人。"
+    assert [c[4] for c in context(body)] == ["recruitment", "recruitment"]
 
 
 def test_a_villagers_committee_is_no_party_organisation() -> None:
@@ -730,3 +743,33 @@ def test_people_counted_where_only_a_field_is_named_are_evidence_of_that_field()
     assert [c[4] for c in context(body)] == ["talent"]
     # …not things counted there
     assert [c[4] for c in context("全市人才工作会议召开。会上印发文件22条。")] == ["other"]
+
+
+def test_a_pool_named_among_the_groups_counted_says_who_some_of_them_are() -> None:
+    # one group of a list, or a group the counted phrase runs past: what is done decides
+    body = "共有247名县处级领导、中青年后备干部以及街道干部参加集中培训。"
+    assert [c[4] for c in context(body)] == ["training"]
+    body = "2008年对全省1500余名领导干部、后备干部、基层干部进行了重点培训。"
+    assert [c[4] for c in context(body)] == ["training"]
+    # …not a list of figures, each counting a pool's members, nor a list inside a bracket
+    body = "选拔培养了105名村两委主要负责人后备干部、29名乡镇党政正职后备干部。"
+    assert [c[4] for c in context(body)] == ["reserve_pool", "reserve_pool"]
+    body = "除了10名县(市、区)党政领导班子正职后备人选的报名条件是35岁以下。"
+    assert [c[4] for c in context(body)] == ["reserve_pool"]
+
+
+def test_a_count_of_a_fields_own_people_is_evidence_of_that_field() -> None:
+    # party members counted, with no practice in their sentence: party building, before
+    # the practice of their paragraph; a practice named with them decides
+    body = "截至2021年底，全省共有党员421.7万名；党的基层组织19.6万个。全省换届圆满完成。"
+    assert [c[4] for c in context(body)] == ["party_building", "party_building"]
+    body = "今年县委党校共培训党员1200人次。全省换届圆满完成。"
+    assert [c[4] for c in context(body)] == ["training"]
+    # …not what a copula says the people are (see the paragraph practice test above)
+    body = "县里选派20名高校毕业生到村任职锻炼。其中8人是中共党员。"
+    assert [c[4] for c in context(body)] == ["frontline", "frontline"]
+
+
+def test_competing_for_posts_is_promotion() -> None:
+    body = "全市从35个市直单位中拿出71个科级领导职位，面向全市进行竞争上岗。"
+    assert [c[4] for c in context(body)] == ["promotion", "promotion"]
