@@ -9,7 +9,8 @@ system whose modifier names the trade's people (第十四期青年干部培训�
 that evidence: a class listed next to such a name (基层干部藏语提高班、藏语口语强化班), the item
 after a name in a list closing in 等项目, and systems listed three or more together (谈心谈话
 制度、定期汇报制度、沟通联系制度). Couplets, principles (坚持…), epithets of people (“老书记”)
-and the country's slogans (“三个代表”) are rhetoric. Names that contain one another are one
+and the country's slogans (“三个代表”) are rhetoric; the name a school was renamed to (改为…学习
+班) is its history. Names that contain one another are one
 programme. Rules: data/programs.toml.
 """
 
@@ -96,6 +97,7 @@ class Rules:
     list_item_after: re.Pattern  # the next item of a list closing in 等 and a type word
     not_programmes: tuple[str, ...]  # names of other fields' policies (联产承包责任制)
     couplet: re.Pattern  # two phrases of a slogan (喜迎二十大 共筑中国梦)
+    renamed_to: tuple[str, ...]  # before an unquoted name: what an institution became
 
 
 def _alternation(words: list[str]) -> str:
@@ -224,6 +226,7 @@ def load_rules(path: Path = DATA) -> Rules:
         list_item_after=list_item_after,
         not_programmes=tuple(raw["not_programmes"]),
         couplet=couplet,
+        renamed_to=tuple(raw["renamed_to"]),
     )
 
 
@@ -483,6 +486,8 @@ def _anchored_names(
                 continue
             # a slogan before it (开办“喜迎二十大 共筑中国梦”献县TV党建大讲堂): the modifier
             # alone names it
+        if text.endswith(rules.renamed_to, 0, cut):
+            continue  # 1973年改为市委干部学习班: the school's name of the time, no initiative
         named = not (
             len(modifier) < rules.min_name_chars
             or modifier in rules.generic_modifiers

@@ -376,6 +376,9 @@ CASES = [
     ("开设“坚持党管干部”等5个专题。", []),
     ("推行“老支书”“老党员”导师帮带机制。", []),
     ("深入落实“四个全面”,推进“放管服”改革。", []),
+    # the name a school was given in its history is no initiative; one it holds is
+    ("党校1969年改为县委五七干部学习班,1978年复校。", []),
+    ("县委举办五七干部学习班。", [("五七干部学习班", "五七干部学习班", "学习班")]),
     # another field's policy run by the report's county is no organisation work
     ("农村推行家庭联产承包责任制后,干部下乡。", []),
 ]
