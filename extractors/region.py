@@ -17,8 +17,9 @@ between the best unit and the one unit of that level when neither is above the o
 province's party school hosting another region's cadres); an office (县委书记) says the level
 once however often it is named. A city's report listing three or more of its districts, none
 leading, is the city's, and a province's listing its prefectures the province's; a place inside
-a title the body cites (根据《…》) gives no evidence; a roundup naming places all over the
-country, at no level, has none.
+a title the body cites (根据《…》) gives no evidence; a short form the text defines (以下简称
+“新区”) names its place from then on; a roundup naming places all over the country, at no
+level, has none.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ class Rules:
     citation: re.Pattern  # a cited title (根据《海南省…办法》, 据《北京日报》): no evidence
     national_provinces: int  # a text naming this many provinces, at no level, is national
     office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
+    abbreviation: re.Pattern  # after a name: the short form the text calls it by (以下简称…)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,9 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         if pattern.groups != 1:
             raise ValueError(f"{path}: self_reference {cue['pattern']!r} needs one group")
         self_reference.append((pattern, float(cue["weight"])))
+    abbreviation = re.compile(raw["abbreviation_pattern"])
+    if abbreviation.groups != 1:
+        raise ValueError(f"{path}: abbreviation_pattern needs one group (the short form)")
     source_line = re.compile(raw["source_line"])
     if source_line.groups != 1:
         raise ValueError(f"{path}: source_line needs one group (the source)")
@@ -196,6 +201,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         citation=re.compile(raw["citation_pattern"]),
         national_provinces=int(raw["national_provinces"]),
         office_words=tuple(raw["office_words"]),
+        abbreviation=abbreviation,
     )
 
 
@@ -546,6 +552,12 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         else:
             weight = WEIGHT_BODY
         found.append(_Mention(start, end, alias, weight, organisation))
+        short = rules.abbreviation.match(text, end)
+        if short:  # 舟山群岛新区(以下简称“新区”): the short form names it from then on
+            name, at = short.group(1), short.end()
+            while (at := text.find(name, at)) >= 0:
+                found.append(_Mention(at, at + len(name), alias, WEIGHT_BODY, organisation))
+                at += len(name)
     if trip_names:  # a study trip's report (赴延安学习考察报告) names its destination throughout
         trip = {c for a in trip_names for c in gaz.aliases[a]}
         found = [m for m in found if not trip & set(gaz.aliases[m.alias])]

@@ -458,6 +458,11 @@ def test_new_rules_are_checked_on_load(tmp_path) -> None:
     bad.write_text(text.replace('"大学", "学院",', '"大",'), encoding="utf-8")
     with pytest.raises(ValueError, match="organisation_words"):
         load_gazetteer(bad)
+    old = "abbreviation_pattern = '[(（]以下简称[“\"「]?("
+    assert old in text
+    bad.write_text(text.replace(old, old[:-1] + "(?:"), encoding="utf-8")
+    with pytest.raises(ValueError, match="abbreviation_pattern"):
+        load_gazetteer(bad)
 
 
 def test_units_abolished_after_the_last_revision_are_history() -> None:
@@ -599,3 +604,14 @@ def test_an_office_named_often_is_no_level_the_text_speaks_at() -> None:
     # a county's own report, speaking as the county, keeps it
     own = "峨边县召开大会。县委书记讲话，县委组织部部署，全县干部参加，我县将继续推进。"
     assert region("", own)[:2] == ("峨边彝族自治县", "511132")
+
+
+def test_a_short_form_the_text_defines_names_the_place_from_then_on() -> None:
+    body = (
+        "来源：金华人才网\n为推动宁波市（以下简称“甬城”）高质量发展，结合甬城实际，提出"
+        "如下意见。甬城每年引进人才1000名，甬城财政安排专项资金。"
+    )
+    assert region("关于实施人才新政的意见", body)[:2] == ("宁波市", "330200")
+    # without the definition the short form names nothing: the source line's place leads
+    plain = body.replace("（以下简称“甬城”）", "")
+    assert region("关于实施人才新政的意见", plain)[:2] == ("金华市", "330700")
