@@ -29,6 +29,7 @@ from orgwork.pipeline.lexicon import frequency_of, tag_of
 
 DATA = Path(__file__).parent / "data" / "programs.toml"
 GROUP_GLUE = set("、和与及")
+LIST_GAP = 12  # at most this many characters between two items of one list (a note in brackets)
 INNER_QUOTE = re.compile("‘([^‘’“”\n]{2,24})’")
 QUOTE_MARKS = '“”「」『』‘’"'
 VERB_PARTICLES = "了好起"  # 开展了, 开展好, 建起: still the verb that runs the initiative
@@ -439,6 +440,10 @@ def _anchored_names(
         # 开展了村党组织书记公开遴选。: named so only right after its verb (a headline's
         # 市委公开遴选村党组织书记工作纪实 tells who did it, not a name)
         after_verb_only = False
+        if m.group() in rules.listed_types and not (
+            text[end : end + 1] in GROUP_GLUE or "、" in text[max(0, start - LIST_GAP) : start]
+        ):
+            continue  # a system named only in a list: none stands next to it
         if m.group() in rules.practice_types:
             if not text.startswith(rules.practice_followers, end):
                 obj = rules.practice_object.match(text, end)
@@ -554,7 +559,7 @@ def _listed_names(
 def _listed_together(text: str, a: Program, b: Program, rules: Rules) -> bool:
     """Whether ``a`` and ``b`` stand next to each other in one enumeration."""
     first, second = (a, b) if a.start < b.start else (b, a)
-    return 0 < second.start - first.end <= 12 and bool(
+    return 0 < second.start - first.end <= LIST_GAP and bool(
         rules.list_glue.fullmatch(text, first.end, second.start)
     )
 
