@@ -5,8 +5,13 @@ the phrase right after it, or when an initiative verb (实施, 开展, 建立…
 before it. Back-to-back quotations (“上派”“下挂”) share that evidence. Single quotations
 inside a longer one (“…实施‘三年行动计划’…”) count as quotations. An unquoted name is one
 ending in a type word after an initiative verb (推进农村党建攻坚行动), or a class, project or
-system whose modifier names the trade's people (第十四期青年干部培训班). Names that contain one
-another are one programme. Rules: data/programs.toml.
+system whose modifier names the trade's people (第十四期青年干部培训班). An enumeration shares
+that evidence: a class listed next to such a name (基层干部藏语提高班、藏语口语强化班), the item
+after a name in a list closing in 等项目, and systems listed three or more together (谈心谈话
+制度、定期汇报制度、沟通联系制度). Couplets, principles (坚持…), epithets of people (“老书记”)
+and the country's slogans (“三个代表”) are rhetoric; the name a school was renamed to (改为…学习
+班) is its history. Names that contain one another are one
+programme. Rules: data/programs.toml.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from orgwork.pipeline.lexicon import frequency_of, tag_of
 
 DATA = Path(__file__).parent / "data" / "programs.toml"
 GROUP_GLUE = set("、和与及")
+LIST_GAP = 12  # at most this many characters between two items of one list (a note in brackets)
 INNER_QUOTE = re.compile("‘([^‘’“”\n]{2,24})’")
 QUOTE_MARKS = '“”「」『』‘’"'
 VERB_PARTICLES = "了好起"  # 开展了, 开展好, 建起: still the verb that runs the initiative
@@ -86,6 +92,13 @@ class Rules:
     document: re.Pattern
     verb_people_chars: int  # the people between a verb and the quotation it runs
     national: re.Pattern  # programmes of the whole country, named so in any report
+    listed_types: frozenset[str]  # type words only a list of such names makes names
+    listed_min: int
+    list_glue: re.Pattern  # what stands between two items of one enumeration
+    list_item_after: re.Pattern  # the next item of a list closing in 等 and a type word
+    not_programmes: tuple[str, ...]  # names of other fields' policies (联产承包责任制)
+    couplet: re.Pattern  # two phrases of a slogan (喜迎二十大 共筑中国梦)
+    renamed_to: tuple[str, ...]  # before an unquoted name: what an institution became
 
 
 def _alternation(words: list[str]) -> str:
@@ -131,13 +144,27 @@ def load_rules(path: Path = DATA) -> Rules:
             f"《(?P<name>[^《》\n{QUOTE_MARKS}]{{4,{raw['max_document_chars']}}}?"
             f"(?P<type>{_alternation(raw['document_type_words'])})(?:[(（]试行[)）])?)》"
         )
+        list_glue = re.compile(raw["list_glue_pattern"])
+        list_item_after = re.compile(raw["list_item_after_pattern"])
+        couplet = re.compile(raw["couplet_pattern"])
     except re.error as exc:
         raise ValueError(f"{path}: bad pattern: {exc}") from exc
+    if "name" not in list_item_after.groupindex:
+        raise ValueError(f"{path}: list_item_after_pattern needs a group (?P<name>…)")
+    listed_min = int(raw["listed_min"])
+    if listed_min < 2:
+        raise ValueError(f"{path}: listed_min must be 2 or more")
+    if set(raw["listed_type_words"]) & set(raw["anchored_type_words"]):
+        raise ValueError(f"{path}: listed_type_words must not be anchored_type_words")
     return Rules(
         type_set=frozenset(types),
         type_lengths=tuple(sorted({len(t) for t in types}, reverse=True)),
         unquoted=unquoted,
-        anchored=re.compile(_alternation(raw["anchored_type_words"] + raw["practice_type_words"])),
+        anchored=re.compile(
+            _alternation(
+                raw["anchored_type_words"] + raw["practice_type_words"] + raw["listed_type_words"]
+            )
+        ),
         anchored_set=frozenset(raw["anchored_type_words"]),
         practice_types=frozenset(raw["practice_type_words"]),
         practice_followers=tuple(raw["practice_followers"]),
@@ -194,6 +221,13 @@ def load_rules(path: Path = DATA) -> Rules:
         document=document,
         verb_people_chars=int(raw["verb_people_chars"]),
         national=re.compile(_alternation(raw["national_programmes"])),
+        listed_types=frozenset(raw["listed_type_words"]),
+        listed_min=listed_min,
+        list_glue=list_glue,
+        list_item_after=list_item_after,
+        not_programmes=tuple(raw["not_programmes"]),
+        couplet=couplet,
+        renamed_to=tuple(raw["renamed_to"]),
     )
 
 
@@ -327,6 +361,8 @@ def find_programs(doc: Document) -> list[Program]:
                 continue  # a word of the dictionary before a verb: its manner (“手把手”帮带)
             if not (own or shared_type or verb_before or named or run_after):
                 continue
+            if not (own or shared_type) and rules.couplet.match(name):
+                continue  # 开办“喜迎二十大 共筑中国梦”…: a slogan
             tight = shared_type in rules.tight_types and type_end == last_close + len(shared_type)
             if not own and not tight and tag_of(name) in rules.rhetoric_tags:
                 continue  # “三位一体”互动平台, 开展“充电”; but “蹲苗”计划 names a plan
@@ -362,6 +398,7 @@ def find_programs(doc: Document) -> list[Program]:
             found.append(_program(doc, m.group(), m.group(), "", m.start(), m.end()))
     closes = {e: (s, e) for s, e in find_short_quotes(text)}
     found.extend(_anchored_names(doc, rules, closes))
+    found = [p for p in found if not any(w in p.name for w in rules.not_programmes)]
     return _dedupe(found, rules)
 
 
@@ -393,6 +430,8 @@ def _anchored_names(
     before it. ``quotes``: (start, end) of the short quotations by the index of their close."""
     text = doc.text
     out: list[Program] = []
+    unnamed: list[Program] = []  # classes and forums no word of the trade's people names
+    listed: list[Program] = []  # systems that only a list of them names
     for m in rules.anchored.finditer(text):
         start, end = m.span()
         if start and text[start - 1] in QUOTE_MARKS:
@@ -401,6 +440,10 @@ def _anchored_names(
         # 开展了村党组织书记公开遴选。: named so only right after its verb (a headline's
         # 市委公开遴选村党组织书记工作纪实 tells who did it, not a name)
         after_verb_only = False
+        if m.group() in rules.listed_types and not (
+            text[end : end + 1] in GROUP_GLUE or "、" in text[max(0, start - LIST_GAP) : start]
+        ):
+            continue  # a system named only in a list: none stands next to it
         if m.group() in rules.practice_types:
             if not text.startswith(rules.practice_followers, end):
                 obj = rules.practice_object.match(text, end)
@@ -416,9 +459,13 @@ def _anchored_names(
             continue
         lo = start
         while lo > max(0, start - rules.max_name_chars) and (
-            "\u4e00" <= text[lo - 1] <= "\u9fff" or text[lo - 1].isdigit()
+            "\u4e00" <= text[lo - 1] <= "\u9fff"
+            or text[lo - 1].isdigit()
+            or (text[lo - 1].isascii() and text[lo - 1].isalpha())
         ):
-            lo -= 1  # digits too: a date or an ordinal before the name (2015年, 第26期)
+            # digits too: a date or an ordinal before the name (2015年, 第26期); and Latin
+            # letters of a name (献县TV党建大讲堂)
+            lo -= 1
         cut = _modifier_start(text, lo, start, rules)
         while cut < start and text[cut].isdigit():
             cut += 1
@@ -435,28 +482,86 @@ def _anchored_names(
         if quoted and modifier and rules.anchors.search(modifier):
             s, e = quoted
             name = text[s:e].strip()
-            if _acceptable(name, rules) and tag_of(name) not in rules.rhetoric_tags:
+            if (
+                _acceptable(name, rules)
+                and tag_of(name) not in rules.rhetoric_tags
+                and not rules.couplet.match(name)
+            ):
                 out.append(_program(doc, name, name + text[e + 1 : end], m.group(), s - 1, end))
-            continue
-        if len(modifier) < rules.min_name_chars or modifier in rules.generic_modifiers:
-            continue
-        if modifier.endswith(rules.modifier_blockers) or _descriptive(modifier, rules):
-            continue
-        if m.group() in rules.school_types and modifier.endswith(rules.school_blockers):
-            continue
-        if not (
-            rules.anchors.search(modifier + practice_object)
-            or (m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars)
-            or _set_up_venue(text, cut, m.group(), len(modifier), rules)
-        ):
-            continue
+                continue
+            # a slogan before it (开办“喜迎二十大 共筑中国梦”献县TV党建大讲堂): the modifier
+            # alone names it
+        if text.endswith(rules.renamed_to, 0, cut):
+            continue  # 1973年改为市委干部学习班: the school's name of the time, no initiative
+        named = not (
+            len(modifier) < rules.min_name_chars
+            or modifier in rules.generic_modifiers
+            or modifier.endswith(rules.modifier_blockers)
+            or _descriptive(modifier, rules)
+            or (m.group() in rules.school_types and modifier.endswith(rules.school_blockers))
+        )
         s = start - len(modifier)
         end += len(practice_object)
         if doc.is_unusable(s, end):
             continue
         name = modifier + m.group() + practice_object
-        out.append(_program(doc, name, name, m.group(), s, end))
+        if named and m.group() in rules.listed_types:
+            listed.append(_program(doc, name, name, m.group(), s, end))
+        elif named and (
+            rules.anchors.search(modifier + practice_object)
+            or (m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars)
+            or _set_up_venue(text, cut, m.group(), len(modifier), rules)
+        ):
+            out.append(_program(doc, name, name, m.group(), s, end))
+        elif named and m.group() in rules.venue_types:
+            unnamed.append(_program(doc, name, name, m.group(), s, end))
+        elif m.group() in rules.self_named:  # 县委始建党训班: the class named as a whole
+            out.append(_program(doc, m.group(), m.group(), m.group(), start, end))
+    return out + _listed_names(doc, rules, out, unnamed, listed)
+
+
+def _listed_names(
+    doc: Document, rules: Rules, found: list[Program], unnamed: list[Program], listed: list[Program]
+) -> list[Program]:
+    """Names an enumeration gives (A、B和C): a class or forum whose modifier holds no word of the
+    trade's people, listed next to one that does (基层干部藏语提高班、藏语口语强化班和藏语口语
+    师资班; 党政干部大专班(两年制)、委托大专班); the items of a list after a name that closes
+    in 等 and a type word (实施年轻干部特训营、十个一线实岗锻炼等项目); and systems listed
+    ``listed_min`` or more together (谈心谈话制度、定期汇报制度、沟通联系制度)."""
+    text = doc.text
+    out: list[Program] = []
+    named = sorted((p for p in found if p.type in rules.venue_types), key=lambda p: p.start)
+    waiting = sorted(unnamed, key=lambda p: p.start)
+    grew = True
+    while grew and waiting:  # along the list, in either direction, one neighbour at a time
+        grew = False
+        for p in list(waiting):
+            if any(_listed_together(text, p, q, rules) for q in named):
+                waiting.remove(p)
+                named.append(p)
+                out.append(p)
+                grew = True
+    for p in found:
+        item = rules.list_item_after.match(text, p.end)
+        if item and not doc.is_unusable(item.start("name"), item.end("name")):
+            name = item.group("name")
+            out.append(_program(doc, name, name, "", item.start("name"), item.end("name")))
+    run: list[Program] = []
+    for p in sorted(listed, key=lambda p: p.start):
+        if run and not _listed_together(text, run[-1], p, rules):
+            out.extend(run if len(run) >= rules.listed_min else [])
+            run = []
+        run.append(p)
+    out.extend(run if len(run) >= rules.listed_min else [])
     return out
+
+
+def _listed_together(text: str, a: Program, b: Program, rules: Rules) -> bool:
+    """Whether ``a`` and ``b`` stand next to each other in one enumeration."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return 0 < second.start - first.end <= LIST_GAP and bool(
+        rules.list_glue.fullmatch(text, first.end, second.start)
+    )
 
 
 def _after_verb(text: str, cut: int, verbs: frozenset[str], lengths: tuple[int, ...]) -> bool:

@@ -10,12 +10,16 @@ Evidence is weighed by place: the title counts most, then the outlet and source 
 the dateline, then the body; a place merely mentioned (深圳龙华区 in a 晋江 report, the towns
 of a city) does not win. A short name (晋江 for 晋江市) is no place inside a person's name
 (董建华) and, when it is an ordinary word (振兴 in 乡村振兴), only with support: its parent or
-its full name named too. An ambiguous name goes to the unit whose parent the text names.
+its full name named too. An ambiguous name goes to the unit whose parent the text names; right
+before a unit inside one of its readings it only says where that unit lies (吉林 of 吉林松原市).
 The level the text speaks at (我县, 全市, 区委) decides between a unit and one inside it, and
 between the best unit and the one unit of that level when neither is above the other (a
-province's party school hosting another region's cadres). A city's report listing three or more
-of its districts, none leading, is the city's; a place inside a title the body cites (根据《…》)
-gives no evidence; a roundup naming places all over the country, at no level, has none.
+province's party school hosting another region's cadres); an office (县委书记) says the level
+once however often it is named. A city's report listing three or more of its districts, none
+leading, is the city's, and a province's listing its prefectures the province's; a place inside
+a title the body cites (根据《…》) gives no evidence; a short form the text defines (以下简称
+“新区”) names its place from then on; a roundup naming places all over the country, at no
+level, has none.
 """
 
 from __future__ import annotations
@@ -108,6 +112,8 @@ class Rules:
     sibling_units: int  # this many units of one parent, none leading, make the parent the subject
     citation: re.Pattern  # a cited title (根据《海南省…办法》, 据《北京日报》): no evidence
     national_provinces: int  # a text naming this many provinces, at no level, is national
+    office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
+    abbreviation: re.Pattern  # after a name: the short form the text calls it by (以下简称…)
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,9 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         if pattern.groups != 1:
             raise ValueError(f"{path}: self_reference {cue['pattern']!r} needs one group")
         self_reference.append((pattern, float(cue["weight"])))
+    abbreviation = re.compile(raw["abbreviation_pattern"])
+    if abbreviation.groups != 1:
+        raise ValueError(f"{path}: abbreviation_pattern needs one group (the short form)")
     source_line = re.compile(raw["source_line"])
     if source_line.groups != 1:
         raise ValueError(f"{path}: source_line needs one group (the source)")
@@ -191,6 +200,8 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         sibling_units=sibling_units,
         citation=re.compile(raw["citation_pattern"]),
         national_provinces=int(raw["national_provinces"]),
+        office_words=tuple(raw["office_words"]),
+        abbreviation=abbreviation,
     )
 
 
@@ -376,8 +387,15 @@ def speaking_level(text: str, rules: Rules) -> str:
     """The level word the text names itself with (县 for 我县, 全县, 县委), or "" when no
     level clearly dominates."""
     weights: dict[str, float] = defaultdict(float)
+    offices: set[str] = set()
     for pattern, weight in rules.self_reference:
         for m in pattern.finditer(text):
+            if text.startswith(rules.office_words, m.end()):
+                # 县委书记 is an office, as much of other units as of the text's own (a
+                # province's report on its 165 county secretaries): it counts once
+                if m.group() in offices:
+                    continue
+                offices.add(m.group())
             weights[m.group(1)] += weight
     if not weights:
         return ""
@@ -534,6 +552,12 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         else:
             weight = WEIGHT_BODY
         found.append(_Mention(start, end, alias, weight, organisation))
+        short = rules.abbreviation.match(text, end)
+        if short:  # 舟山群岛新区(以下简称“新区”): the short form names it from then on
+            name, at = short.group(1), short.end()
+            while (at := text.find(name, at)) >= 0:
+                found.append(_Mention(at, at + len(name), alias, WEIGHT_BODY, organisation))
+                at += len(name)
     if trip_names:  # a study trip's report (赴延安学习考察报告) names its destination throughout
         trip = {c for a in trip_names for c in gaz.aliases[a]}
         found = [m for m in found if not trip & set(gaz.aliases[m.alias])]
@@ -553,13 +577,15 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
 
 def _qualifiers(mentions: list[_Mention], codes: list[str | None], gaz: Gazetteer) -> set[int]:
     """Indexes of mentions that only say where the next one lies: 山东 of 山东烟台市, 云南省
-    and 红河州 of 云南省红河州泸西县 (the parent written right before a unit inside it)."""
+    and 红河州 of 云南省红河州泸西县 (the parent written right before a unit inside it). An
+    ambiguous name is read so (吉林 of 吉林松原市 is the province, not 吉林市)."""
     found = set()
     for i in range(len(mentions) - 1):
         here, after = mentions[i], mentions[i + 1]
-        if here.start < 0 or here.end != after.start or codes[i] is None or codes[i + 1] is None:
+        if here.start < 0 or here.end != after.start or codes[i + 1] is None:
             continue
-        if codes[i] in gaz.units[codes[i + 1]].ancestors:
+        ancestors = gaz.units[codes[i + 1]].ancestors
+        if any(c in ancestors for c in gaz.aliases[here.alias]):
             found.add(i)
     return found
 
@@ -699,15 +725,17 @@ def _parent_of_siblings(
 ) -> str:
     """The parent of ``best`` when the text names it and ``sibling_units`` or more of its
     units, none clearly leading (a city's report listing its districts one by one is about
-    the city), their evidence added to its own; ``best`` itself when the title names it or
-    it leads."""
+    the city, a province's listing its prefectures about the province), their evidence
+    added to its own; ``best`` itself when the title names it or it leads."""
     unit = gaz.units[best]
     parent = best[:4] + "00" if best[:4] + "00" in gaz.units else best[:2] + "0000"
-    if best in in_title or unit.level != "county" or parent not in scores:
+    if unit.level == "prefecture":  # a province's plan listing its prefectures one by one
+        parent = best[:2] + "0000"
+    if best in in_title or unit.level == "province" or parent not in scores:
         return best
-    siblings = [c for c in scores if gaz.units[c].level == "county" and c[:4] == best[:4]]
-    if parent.endswith("0000"):  # a municipality's districts: all of its province's units
-        siblings = [c for c in scores if gaz.units[c].level == "county" and c[:2] == best[:2]]
+    siblings = [c for c in scores if gaz.units[c].level == unit.level and c[:4] == best[:4]]
+    if parent.endswith("0000"):  # a province's prefectures, a municipality's districts
+        siblings = [c for c in scores if gaz.units[c].level == unit.level and c[:2] == best[:2]]
     if len(siblings) < gaz.rules.sibling_units or _clear_leader(siblings, scores) == best:
         return best
     scores[parent] += sum(scores[c] for c in siblings)

@@ -310,6 +310,77 @@ CASES = [
     # … not where they went (赴 starts a new phrase), nor without the verb
     ("组织新录用公务员赴“一山一岛一馆”研学。", []),
     ("年轻干部“上挂下派”锻炼成效明显。", []),
+    # classes named by how or for whom they teach: any X训班, 提高班, 走读班, 师资班
+    ("今年举办2期“乡镇干部集训班”。", [("乡镇干部集训班", "乡镇干部集训班", "集训班")]),
+    ("区委举办“村干部点训班”3期。", [("村干部点训班", "村干部点训班", "训班")]),
+    ("该县举办青年干部冬训班,参训60人。", [("青年干部冬训班", "青年干部冬训班", "训班")]),
+    ("开设科级干部走读班。", [("科级干部走读班", "科级干部走读班", "走读班")]),
+    # a class named as a whole, its modifier no name (县委始办党训班)
+    ("1950年,区委始办党训班,培训党员。", [("党训班", "党训班", "党训班")]),
+    # a talent fair named by its quotation
+    (
+        "该省“才聚八方”招聘会吸引众多人才。",
+        [("才聚八方", "才聚八方招聘会", "招聘会")],
+    ),
+    # classes listed next to one whose modifier names the trade's people share its evidence …
+    (
+        "举办村干部蒙语提高班、蒙语会话强化班和蒙语会话师资班。",
+        [
+            ("村干部蒙语提高班", "村干部蒙语提高班", "提高班"),
+            ("蒙语会话强化班", "蒙语会话强化班", "强化班"),
+            ("蒙语会话师资班", "蒙语会话师资班", "师资班"),
+        ],
+    ),
+    (
+        "开设乡镇干部大专班(三年制)、定向大专班(两年制)。",
+        [
+            ("乡镇干部大专班", "乡镇干部大专班", "大专班"),
+            ("定向大专班", "定向大专班", "大专班"),
+        ],
+    ),
+    ("开设定向大专班(两年制)。", []),
+    # … as do Latin letters inside a name, and a forum after a couplet slogan (its theme)
+    (
+        "开办“学思践悟 砥砺前行”某县AI党建大讲堂、某县法治AI大讲堂等30期。",
+        [
+            ("某县AI党建大讲堂", "某县AI党建大讲堂", "大讲堂"),
+            ("某县法治AI大讲堂", "某县法治AI大讲堂", "大讲堂"),
+        ],
+    ),
+    ("组织开展“学思践悟 砥砺前行”。", []),
+    # … but a couplet that a type word follows names a contest
+    (
+        "围绕“比学赶超 争创一流”竞赛活动抓落实。",
+        [("比学赶超 争创一流", "比学赶超 争创一流竞赛", "竞赛")],
+    ),
+    # the item after a name in a list closing in 等项目 is a project too
+    (
+        "实施年轻干部成长营、百名干部进百村等项目。",
+        [
+            ("年轻干部成长营", "年轻干部成长营", "成长营"),
+            ("百名干部进百村", "百名干部进百村", ""),
+        ],
+    ),
+    ("举办年轻干部读书班、座谈等活动。", [("年轻干部读书班", "年轻干部读书班", "读书班")]),
+    # systems listed three or more together are names; one alone is a description
+    (
+        "通过结对联系制度、工作日志制度、定期述职制度,强化管理。",
+        [
+            ("结对联系制度", "结对联系制度", "制度"),
+            ("工作日志制度", "工作日志制度", "制度"),
+            ("定期述职制度", "定期述职制度", "制度"),
+        ],
+    ),
+    ("通过结对联系制度、工作日志制度,强化管理。", []),
+    # principles, epithets of people and the country's slogans quoted are no initiative
+    ("开设“坚持党管干部”等5个专题。", []),
+    ("推行“老支书”“老党员”导师帮带机制。", []),
+    ("深入落实“四个全面”,推进“放管服”改革。", []),
+    # the name a school was given in its history is no initiative; one it holds is
+    ("党校1969年改为县委五七干部学习班,1978年复校。", []),
+    ("县委举办五七干部学习班。", [("五七干部学习班", "五七干部学习班", "学习班")]),
+    # another field's policy run by the report's county is no organisation work
+    ("农村推行家庭联产承包责任制后,干部下乡。", []),
 ]
 
 
@@ -375,6 +446,10 @@ def test_rules_are_checked_on_load(tmp_path) -> None:
         ('type_head_chars = ["班"', 'type_head_chars = ["班级"'),
         ('venue_type_words = ["论坛"', 'venue_type_words = ["文艺晚会"'),
         ('set_up_verbs = ["举办"', 'set_up_verbs = ["办"'),
+        ("listed_min = 3", "listed_min = 1"),
+        ("list_item_after_pattern = '、(?P<name>", "list_item_after_pattern = '、(?P<item>"),
+        ('listed_type_words = ["制度"]', 'listed_type_words = ["工程"]'),
+        ("couplet_pattern = '^", "couplet_pattern = '(^"),
     ]:
         assert old in text
         bad = tmp_path / f"bad{len(new)}.toml"

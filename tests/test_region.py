@@ -458,6 +458,11 @@ def test_new_rules_are_checked_on_load(tmp_path) -> None:
     bad.write_text(text.replace('"大学", "学院",', '"大",'), encoding="utf-8")
     with pytest.raises(ValueError, match="organisation_words"):
         load_gazetteer(bad)
+    old = "abbreviation_pattern = '[(（]以下简称[“\"「]?("
+    assert old in text
+    bad.write_text(text.replace(old, old[:-1] + "(?:"), encoding="utf-8")
+    with pytest.raises(ValueError, match="abbreviation_pattern"):
+        load_gazetteer(bad)
 
 
 def test_units_abolished_after_the_last_revision_are_history() -> None:
@@ -569,3 +574,44 @@ def test_a_roundup_of_postings_across_the_country_names_no_place_of_its_own() ->
     assert region("两日内14名官员异地调整", body) is None
     # a title naming one of its places makes it that place's report
     assert region("湖州两日内14名官员异地调整", body)[:2] == ("湖州市", "330500")
+
+
+def test_an_ambiguous_province_name_before_a_prefecture_qualifies_it() -> None:
+    """吉林 is a province and a city; right before 松原市 it says where 松原 lies."""
+    body = "今年以来，吉林松原市实施年轻干部培养项目。该市选派干部到一线锻炼，全市干部参加。"
+    assert region("", body)[:2] == ("松原市", "220700")
+
+
+def test_a_province_plan_listing_its_prefectures_is_the_provinces() -> None:
+    body = (
+        "今年的选聘计划为：大理州选聘30名，丽江市选聘20名，普洱市15名，临沧市12名。其中"
+        "大理州、丽江市、普洱市、临沧市各有5名为研究生。报名信息在云南省人事考试网发布。"
+    )
+    assert region("选聘大学生村官", body)[:2] == ("云南省", "530000")
+    # two prefectures are a comparison, not a list
+    two = "大理州选聘30名，丽江市选聘20名，其中大理州、丽江市各有5名研究生。云南省统一笔试。"
+    assert region("选聘大学生村官", two)[:2] == ("大理白族自治州", "532900")
+
+
+def test_an_office_named_often_is_no_level_the_text_speaks_at() -> None:
+    """A province's report on its county secretaries names 县委书记 throughout: the office
+    counts once, so the county one of them works in is no subject."""
+    body = (
+        "四川日报讯 全省165名县委书记接受测评，峨边县一位教师参与了县委书记测评。县委书记"
+        "的考核结果由省委组织部通报，县委书记们表示，县委书记要对群众负责。"
+    )
+    assert region("", body)[:2] == ("四川省", "510000")
+    # a county's own report, speaking as the county, keeps it
+    own = "峨边县召开大会。县委书记讲话，县委组织部部署，全县干部参加，我县将继续推进。"
+    assert region("", own)[:2] == ("峨边彝族自治县", "511132")
+
+
+def test_a_short_form_the_text_defines_names_the_place_from_then_on() -> None:
+    body = (
+        "来源：金华人才网\n为推动宁波市（以下简称“甬城”）高质量发展，结合甬城实际，提出"
+        "如下意见。甬城每年引进人才1000名，甬城财政安排专项资金。"
+    )
+    assert region("关于实施人才新政的意见", body)[:2] == ("宁波市", "330200")
+    # without the definition the short form names nothing: the source line's place leads
+    plain = body.replace("（以下简称“甬城”）", "")
+    assert region("关于实施人才新政的意见", plain)[:2] == ("金华市", "330700")
