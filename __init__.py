@@ -47,3 +47,8 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(_EXPORTS[name]), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The API's names too, though not imported yet (a notebook's completion lists them)."""
+    return sorted({*globals(), *__all__})

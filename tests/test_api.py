@@ -63,3 +63,13 @@ def test_import_orgwork_is_light() -> None:
     code = "import sys, orgwork; print('prefect' in sys.modules, 'jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_api_names_are_listed_before_first_use() -> None:
+    """dir(orgwork) (a notebook's tab completion) lists the API though nothing is loaded."""
+    import subprocess
+    import sys
+
+    code = "import sys, orgwork; d = dir(orgwork); print('extract' in d, 'read_dataset' in d, 'jieba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
+    assert out.stdout.split() == ["True", "True", "False"]
