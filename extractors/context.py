@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -1296,16 +1297,27 @@ def _holder_before(text: str, tokens: list, rules: Rules) -> str:
     if not j or not text[tokens[j - 1][0] : tokens[j - 1][1]].endswith(phrase.holder_heads):
         return ""
     end = j
+    j = _phrase_start(text, tokens, end, rules, lambda k: tokens[end - 1][1] - tokens[k][0])
+    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
+
+
+def _phrase_start(
+    text: str, tokens: list, end: int, rules: Rules, width: Callable[[int], int]
+) -> int:
+    """Where the noun phrase ending before tokens[end] starts: back over nouns and
+    modifiers to a stop word, glue or the length limit (``width(k)``: the phrase's length
+    when it starts at tokens[k])."""
+    j = end
     while j:
         word = text[tokens[j - 1][0] : tokens[j - 1][1]]
         if word in rules.subject_before_stops or word in rules.subject_glue:
             break
         if _role(text, tokens[j - 1], rules) not in ("noun", "modifier"):
             break
-        if tokens[end - 1][1] - tokens[j - 1][0] > rules.subject_max_chars:
+        if width(j - 1) > rules.subject_max_chars:
             break
         j -= 1
-    return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
+    return j
 
 
 # The rest of a list of groups (其他39人, 其余12名): the item itself names them.
@@ -1322,16 +1334,7 @@ def _pool_phrase(text: str, tokens: list, rules: Rules) -> str:
         tokens = [(tokens[0][0] + len(opener), tokens[0][1], ""), *tokens[1:]]
     while end and text[tokens[end - 1][0] : tokens[end - 1][1]] in rules.subject_pool_skip:
         end -= 1
-    j = end
-    while j:
-        word = text[tokens[j - 1][0] : tokens[j - 1][1]]
-        if word in rules.subject_before_stops or word in rules.subject_glue:
-            break
-        if _role(text, tokens[j - 1], rules) not in ("noun", "modifier"):
-            break
-        if sum(e - s for s, e, _ in tokens[j - 1 : end]) > rules.subject_max_chars:
-            break
-        j -= 1
+    j = _phrase_start(text, tokens, end, rules, lambda k: sum(e - s for s, e, _ in tokens[k:end]))
     return text[tokens[j][0] : tokens[end - 1][1]] if j < end else ""
 
 
