@@ -86,7 +86,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("迎接挂职干部并进行5天培训。", ["培训"]),  # a practice right after: it lasts
         ("干部下派3年回原单位。", [""]),  # 回原单位 is no practice nor experience
         # a list inside a bracket belongs to the phrase; a figure inside a bracket reads it
-        ("35岁以下的县(市、区)党政正职有5名。", ["县(市、区)党政正职"]),
+        ("45岁以下的县(市、区)党政副职共有12名。", ["县(市、区)党政副职"]),
         ("拟任发展处处长(挂职两年);", ["挂职"]),
         ("全区86个行政村(社区)面向社会公开储备人才。", ["行政村(社区)"]),  # 面向社会: to whom
         # places listed after a lead naming the people: the lead's people, not the places
@@ -98,23 +98,26 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("全区9个镇(街道)均已启动储备工作。", ["镇(街道)"]),
         ("拿出71个科级领导职位(见附表)，面向全市竞争上岗。", ["科级领导职位"]),
         # a coordinator after a complete noun joins a second phrase: the first is counted
-        ("派赴各县所属45个乡镇和果洛州各县所属44个乡镇挂职锻炼。", ["乡镇", "乡镇"]),
-        ("表彰50名优秀农村党支部书记和后进村整顿中涌现出的先进典型。", ["优秀农村党支部书记"]),
+        ("分赴本市所属28个乡镇和黄南州各县所属36个街道挂职锻炼。", ["乡镇", "街道"]),
+        (
+            "表扬了36名优秀社区党组织书记和软弱涣散村整顿中涌现出的先进个人。",
+            ["优秀社区党组织书记"],
+        ),
         # what is said of the people (平均年龄), what is done to them (的调整) is not them
-        ("目前到任的130名挂职干部平均年龄44岁。", ["挂职干部"]),
+        ("已经报到的86名驻村干部平均年龄39岁。", ["驻村干部"]),
         ("5人平均年龄48岁。", [""]),
         ("其中20名干部的调整涉及到县委书记。", ["干部"]),
         ("除了10名正职后备人选的报名条件是35岁以下。", ["正职后备人选"]),
         # a verb before a head of people qualifies it; not before other nouns
-        ("有效助力55名新考录公务员与导师同频共振。", ["新考录公务员"]),
-        ("共有2441名应届高校毕业生报考该市村官岗位。", ["应届高校毕业生"]),
+        ("帮助42名新招录公务员尽快适应岗位。", ["新招录公务员"]),
+        ("全省有3165名往届高校毕业生报名竞聘社区工作者岗位。", ["往届高校毕业生"]),
         ("27名到村任职选调生与领导干部结对。", ["到村任职选调生"]),
         ("定向招录20名沿海开发急需专业应届优秀毕业生。", ["专业应届优秀毕业生"]),  # 6 words on
         ("选派11名干部到市、县任职。", ["干部"]),
         # a level of schooling and an ordinal of a batch qualify the head; 选派 is a verb
-        ("选调300名本科以上学历应届优秀毕业生。", ["应届优秀毕业生"]),
+        ("今年计划选调120名硕士以上学历往届优秀毕业生。", ["往届优秀毕业生"]),
         ("选派的71名第二批优秀年轻干部到村任职。", ["优秀年轻干部"]),
-        ("陇县再次向108个村选派了第一书记。", ["村"]),
+        ("凤翔区今年又向46个社区选派了驻村工作队。", ["社区"]),
         # what they are, after a copula; a word jieba lacks before the head
         ("其中2名还是正厅级干部。", ["正厅级干部"]),
         ("选择了盟委办、行署办等34个盟直部门。", ["盟直部门"]),
@@ -130,28 +133,28 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ),  # one word after the unit, a verb to jieba
         ("一些岗位延长到3年。", [""]),  # a preposition alone names nothing
         # a share of a total right after a figure is a share of its group
-        ("参加过学习的少数民族干部8000多人,占干部培训总数的30%以上。", ["少数民族干部"] * 2),
+        ("接受过轮训的妇女干部3000多人,占全县轮训人数的25%以上。", ["妇女干部"] * 2),
         # the ends of a range count what changes, named before 从 or opening the clause before
         ("深圳接收机构从首批的64家，拓展到目前的135家。", ["机构", "机构"]),
         ("援藏干部选派数量逐批增加，从第一批622名增加到第十批2117名。", ["援藏干部选派数量"] * 2),
-        ("挂职时间从此前的一般1年调整为一般2年，一些岗位延长到3年。", ["挂职", "挂职", ""]),
+        ("挂职时间从过去的一般2年调整为一般3年，部分岗位延长到5年。", ["挂职", "挂职", ""]),
         ("从3名干部中选拔2人到乡镇。", ["干部", ""]),  # a pool, no range
         # a growth right after a figure is of its group; alone, of no group named
         ("其中研究生121名，比去年增长了72.8%。", ["研究生", "研究生"]),
         ("共有2441名应届高校毕业生报考，比去年增长了27.9%。", ["应届高校毕业生", ""]),
         # ranks and affiliations jieba tags verbs qualify the noun; 专门面向 ends the phrase
-        ("拿出200余个处级和副处级职位专门面向全国选聘。", ["副处级职位"]),
+        ("拿出60余个正处级和副处级职位专门面向全省招考。", ["副处级职位"]),
         ("到55个区直单位的有关岗位锻炼。", ["区直单位"]),
         # a body made of a headcount is counted; a rate jieba runs into 均 (面均) is its phrase
         ("常务委员会由13人组成。", ["常务委员会"]),
-        ("全县科级干部集中培训面均在90%以上。", ["培训面"]),
+        ("全市村干部集中培训面均在85%以上。", ["培训面"]),
         # a year-on-year growth right after a figure is of its group too
         ("全县今年共培训干部5000人次，同比增长15%。", ["干部", "干部"]),
         # …较 a base, a year as the base, a net growth of a count: of the same group
-        ("在站研究人员共计574人，较上年同期增长16%。", ["研究人员", "研究人员"]),
+        ("在站博士后共计368人，较上年同期增长12%。", ["博士后", "博士后"]),
         ("全县共有党员4000名，比2020年底净增150名。", ["党员", "党员"]),
         ("比2020年底净增150名。", [""]),  # a growth alone names no group
-        ("在站研究人员共计574人 , 较上年同期增长16% 。", ["研究人员", "研究人员"]),  # spaces
+        ("在站博士后共计368人 , 较上年同期增长12% 。", ["博士后", "博士后"]),  # spaces
         # what lasts: the clause before 为期, the phrase before how a length is set
         ("举办青年干部培训班，为期3天。", ["青年干部培训班"]),
         ("再安排到村实践锻炼，为期3年。", ["到村实践锻炼"]),
@@ -460,8 +463,8 @@ def test_a_figure_takes_the_practice_of_its_own_predicate_past_a_list_of_places(
 
 
 def test_a_figure_closing_a_list_item_keeps_its_own_practice() -> None:
-    body = "其中提拔重用45人、职级晋升159人、交流任职13人。"
-    assert [c[4] for c in context(body)] == ["promotion", "promotion", "rotation"]
+    body = "其中交流任职21人、提拔重用38人、职级晋升96人。"
+    assert [c[4] for c in context(body)] == ["rotation", "promotion", "promotion"]
 
 
 def test_a_paragraph_referring_back_takes_the_practice_of_the_group_it_names() -> None:
@@ -581,8 +584,10 @@ def test_after_a_furniture_headline_the_opening_heading_lines_give_the_practice(
 
 def test_a_counted_phrase_of_pool_members_gives_the_pools_practice() -> None:
     # the verb (选拔, 遴选) says how the pool is filled; the people are reserve cadres
-    assert [c[4] for c in context("选拔培养了105名村两委主要负责人后备干部。")] == ["reserve_pool"]
-    assert [c[4] for c in context("遴选乡镇党政领导班子正职后备人选70名。")] == ["reserve_pool"]
+    assert [c[4] for c in context("今年选拔培养了64名社区两委主要负责人后备干部。")] == [
+        "reserve_pool"
+    ]
+    assert [c[4] for c in context("遴选县直部门领导班子正职后备人选45名。")] == ["reserve_pool"]
     assert [c[4] for c in context("选拔优秀年轻干部70名。")] == ["promotion"]
 
 
@@ -605,7 +610,7 @@ def test_category_vocabulary_of_posts_villages_and_practical_training(
 
 def test_a_relative_clause_before_the_counted_people_says_who_they_are() -> None:
     # 遴选出来的: how the people were chosen; 训练: what the figure counts them doing
-    body = "100名从科局、镇街遴选出来的年轻干部参加强化训练。"
+    body = "60名从县直部门、乡镇遴选出来的优秀干部参加封闭训练。"
     assert [c[4] for c in context(body)] == ["training"]
     assert [c[4] for c in context("从科局遴选年轻干部100名。")] == ["recruitment"]
     # a duration's phrase after 的 is the practice itself (为期5天的培训)
@@ -747,14 +752,14 @@ def test_people_counted_where_only_a_field_is_named_are_evidence_of_that_field()
 
 def test_a_pool_named_among_the_groups_counted_says_who_some_of_them_are() -> None:
     # one group of a list, or a group the counted phrase runs past: what is done decides
-    body = "共有247名县处级领导、中青年后备干部以及街道干部参加集中培训。"
+    body = "共有183名乡科级领导、中青年后备干部以及社区干部参加集中培训。"
     assert [c[4] for c in context(body)] == ["training"]
     body = "2008年对全省1500余名领导干部、后备干部、基层干部进行了重点培训。"
     assert [c[4] for c in context(body)] == ["training"]
     # …not a list of figures, each counting a pool's members, nor a list inside a bracket
-    body = "选拔培养了105名村两委主要负责人后备干部、29名乡镇党政正职后备干部。"
+    body = "选拔培养了58名社区两委主要负责人后备干部、17名县直部门正职后备干部。"
     assert [c[4] for c in context(body)] == ["reserve_pool", "reserve_pool"]
-    body = "除了10名县(市、区)党政领导班子正职后备人选的报名条件是35岁以下。"
+    body = "另有8名乡(镇、街道)领导班子正职后备人选的年龄要求为40岁以下。"
     assert [c[4] for c in context(body)] == ["reserve_pool"]
 
 
@@ -771,5 +776,5 @@ def test_a_count_of_a_fields_own_people_is_evidence_of_that_field() -> None:
 
 
 def test_competing_for_posts_is_promotion() -> None:
-    body = "全市从35个市直单位中拿出71个科级领导职位，面向全市进行竞争上岗。"
+    body = "全县从22个县直部门中拿出46个股级领导职位，面向全县开展竞争上岗。"
     assert [c[4] for c in context(body)] == ["promotion", "promotion"]
