@@ -480,7 +480,7 @@ def test_units_abolished_after_the_last_revision_are_history() -> None:
 
 def test_a_name_that_reads_as_a_function_word_needs_its_parent() -> None:
     """和县 of 全州组织工作会议和县党代会 is "and the county"; with 马鞍山市 it is the county."""
-    body = "深入贯彻落实全州组织工作会议和县十三届二次党代会精神，全县选派干部20名。"
+    body = "认真学习全州人才工作会议和县十五届三次党代会精神，全县下派干部35名。"
     assert resolve_region(make_doc(body)) is None
     named = resolve_region(make_doc("马鞍山市和县选派干部20名到基层挂职。"))
     assert named is not None and named.name == "和县" and named.adcode == "340523"
@@ -507,7 +507,7 @@ def test_where_the_people_went_is_not_the_subject() -> None:
     )[:2] == ("临澧县", "430724")  # fmt: skip
     assert region("干部分赴上海、浙江学习考察", "我县组织干部分赴上海、浙江学习。") is None
     trip = region(
-        "县级领导干部进修班赴延安学习考察报告",
+        "州党校科级干部培训班赴延安考察学习报告",
         "根据州党校安排，经州委组织部批准，自治州县级领导干部进修班学员到延安学习考察。"
         "这是巴州党校学员首次到延安考察，州党校校委带队。在延安学习期间，延安市委党校授课。",
     )
@@ -552,8 +552,8 @@ def test_a_place_in_a_title_the_body_cites_is_no_evidence() -> None:
     issued = "市委下发了《磐石市领导干部初始提名实施办法》，规范提名程序。"
     assert region("规范干部初始提名", issued)[:2] == ("磐石市", "220284")
     # nothing else names a place: a text speaking as a city cites its own city's plan
-    own = "市委党校根据《大庆市2001年干部教育培训工作计划》，举办培训班。全市247名干部参加，市委要求。"
-    assert region("举办领导干部培训班", own)[:2] == ("大庆市", "230600")
+    own = "市委组织部根据《鸡西市2003年干部教育培训工作计划》，开办轮训班。全市186名干部参训，市委强调。"
+    assert region("举办领导干部培训班", own)[:2] == ("鸡西市", "230300")
     assert region("", "根据《海南省事业单位公开招聘人员实施办法》，公开招聘工作人员42名。") is None
 
 
