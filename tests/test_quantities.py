@@ -27,8 +27,8 @@ CASES = [
     ("1800多名干部参加集中学习。", [("1800多名", "headcount", 1800, None, "人", "more_than")]),
     ("分领域轮训800多人次。", [("800多人次", "headcount", 800, None, "人次", "more_than")]),
     (
-        "近3年来累计超2000人次到一线接受锻炼。",
-        [("超2000人次", "headcount", 2000, None, "人次", "more_than")],
+        "近5年来共超1200人次赴信访窗口跟班锻炼。",
+        [("超1200人次", "headcount", 1200, None, "人次", "more_than")],
     ),
     ("全年培训干部超过500人。", [("超过500人", "headcount", 500, None, "人", "more_than")]),
     ("逾300名党员参与志愿服务。", [("逾300名", "headcount", 300, None, "人", "more_than")]),
@@ -227,7 +227,7 @@ def test_sentence(sentence: str, expected: list[tuple]) -> None:
 
 
 def test_offsets_index_the_text() -> None:
-    doc = make_doc("2022年以来先后举办“强素质”专题培训21期，分领域轮训800多人次。")
+    doc = make_doc("2021年以来陆续开办“铸忠诚”主题培训17期，分批次轮训650多人次。")
     for m in find_quantities(doc):
         assert doc.text[m.start : m.end] == m.text
 
