@@ -152,6 +152,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("全县今年共培训干部5000人次，同比增长15%。", ["干部", "干部"]),
         # …较 a base, a year as the base, a net growth of a count: of the same group
         ("在站博士后共计368人，较上年同期增长12%。", ["博士后", "博士后"]),
+        ("全县在岗科研人员共计574人。", ["在岗科研人员"]),  # 在岗 qualifies, no preposition
         ("全县共有党员4000名，比2020年底净增150名。", ["党员", "党员"]),
         ("比2020年底净增150名。", [""]),  # a growth alone names no group
         ("在站博士后共计368人 , 较上年同期增长12% 。", ["博士后", "博士后"]),  # spaces
