@@ -165,6 +165,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("组织为期两周集中学习。", ["集中学习"]),
         ("本次培训时间安排一周。", ["培训"]),
         ("挂职时间一般为2年。", ["挂职"]),
+        ("任职期限一般为3年。", ["任职"]),  # 期限 like 时间: the activity lasts
         # a headcount opening the clause after a part of a group is another part of it
         ("全县班子成员中8人获得了研究生学历，15人正在攻读研究生学历。", ["班子成员"] * 2),
         ("派出选调生4300多名，其中已有26人走上厅级岗位，166人走上处级岗位。", ["选调生"] * 3),
