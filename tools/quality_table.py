@@ -22,7 +22,18 @@ from orgwork.pipeline.dataset import write_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "real"
-DEFAULT_SETS = ["gold", "dev", "own", "own2", "own3", "holdout", "fresh", "fresh2", "fresh3"]
+DEFAULT_SETS = [
+    "gold",
+    "dev",
+    "own",
+    "own2",
+    "own3",
+    "fresh2",
+    "fresh3",
+    "holdout",
+    "fresh",
+    "fresh4",
+]
 
 # (row label, score key: orgwork.evaluation's FLOOR_KEYS and interval keys, target)
 ROWS = [
