@@ -159,7 +159,7 @@ class RepostIndex:
         self.doc_ids: list[str] = []
         self.parent: list[int] = []  # union-find over the indices
         self.signatures = bytearray()  # of the articles that have one, in order
-        self.offset: dict[int, int] = {}  # index → its signature's place in self.signatures
+        self.offset: dict[int, int] = {}  # index → its signature's row in self.signatures
         self.buckets: dict[bytes, int | list[int]] = {}  # band number + band → indices
 
     def add(self, signature: bytes | None, key: tuple, doc_id: str) -> None:
@@ -184,18 +184,22 @@ class RepostIndex:
             else:
                 candidates.update(held)
                 held.append(index)
-        for other in sorted(candidates):
-            if self._similarity(mine, other) >= self.threshold:
-                self._join(index, other)
-        self.offset[index] = len(self.signatures)
+        if candidates:
+            self._join_similar(index, mine, sorted(candidates))
+        self.offset[index] = len(self.signatures) // self.size
         self.signatures += signature
 
-    def _similarity(self, mine: np.ndarray, other: int) -> float:
-        """The share of equal values: the estimate of the Jaccard similarity. (The view of
-        the bytearray ends here: one alive would forbid appending to it.)"""
-        at = self.offset[other]
-        theirs = np.frombuffer(self.signatures, dtype=np.uint32, count=len(mine), offset=at)
-        return np.count_nonzero(mine == theirs) / len(mine)
+    def _join_similar(self, index: int, mine: np.ndarray, candidates: list[int]) -> None:
+        """Join ``index`` with each candidate whose share of equal values (the estimate of
+        the Jaccard similarity) reaches the threshold: one array comparison for all of them.
+        (The view of the bytearray ends here: one alive would forbid appending to it.)"""
+        held = np.frombuffer(self.signatures, dtype=np.uint32).reshape(-1, len(mine))
+        rows = held[[self.offset[other] for other in candidates]]  # a copy, not a view
+        del held
+        equal = np.count_nonzero(rows == mine, axis=1)
+        for other, same in zip(candidates, equal.tolist(), strict=True):
+            if same / len(mine) >= self.threshold:
+                self._join(index, other)
 
     def _find(self, i: int) -> int:
         while self.parent[i] != i:
