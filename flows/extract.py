@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from orgwork.batch import BatchResult, inputs_fingerprint, list_sources
+from orgwork.flows.gcfreeze import collection_paused
 from orgwork.flows.parallel import run_batch
 from orgwork.flows.prefect_env import check_interrupt
 from orgwork.pipeline.dataset import DatasetWriter, dataset_fingerprint, write_atomic
@@ -136,7 +137,8 @@ def _extract(
         while pending:
             cached += _write_next(pending, writer, seconds, bar)
         t = time.perf_counter()
-        counts = writer.close()
+        with collection_paused():  # orgwork.flows.gcfreeze: measured worth it
+            counts = writer.close()
         write_seconds = seconds.pop("write", 0.0) + time.perf_counter() - t
     except BaseException:
         if writer is not None:

@@ -371,6 +371,17 @@ class _TableWriter:
         Path(self.tmp).unlink(missing_ok=True)
 
 
+# panel.csv's columns in the order _Panel.lines writes them (checked against the dictionary).
+UNIT_COLUMNS = ("region", "province", "prefecture", "admin_level", "adcode")
+TOTAL_COLUMNS = (
+    "n_articles", "n_programs", "programs", "n_measures", "n_reported", "n_planned",
+    "headcount_reported", "person_times_reported", "headcount_planned",
+    "person_times_planned", "first_date", "last_date",
+)  # fmt: skip
+if [*UNIT_COLUMNS, "year", "category", "n_reports", *TOTAL_COLUMNS] != PANEL_COLUMNS:
+    raise ValueError(f"panel.csv's columns are not those _Panel.lines writes: {PANEL_COLUMNS}")
+
+
 @dataclass
 class _Cell:
     """Running totals of one cell of comparison.csv (region × category) or panel.csv
@@ -387,7 +398,8 @@ class _Cell:
 
     def add(self, doc_id: str, share: CellShare) -> None:
         self.articles.add(doc_id)
-        self.programs.update(dict.fromkeys(share.programs))
+        if share.programs:
+            self.programs.update(dict.fromkeys(share.programs))
         self.n_measures += share.n_measures
         self.n_reported += share.n_reported
         self.n_planned += share.n_planned
@@ -417,6 +429,25 @@ class _Cell:
             "first_date": min(self.dates, default=""),
             "last_date": max(self.dates, default=""),
         }
+
+    def totals(self) -> list[str]:
+        """The cells of TOTAL_COLUMNS, formatted as format_value would, for panel.csv's tens
+        of thousands of rows: a list, not a dict to look each column up in."""
+        sums = self.sums
+        return [
+            str(len(self.articles)),
+            str(len(self.programs)),
+            format_value("；".join(self.programs)),
+            str(self.n_measures),
+            str(self.n_reported),
+            str(self.n_planned),
+            format_value(sums.get("headcount_reported")),
+            format_value(sums.get("person_times_reported")),
+            format_value(sums.get("headcount_planned")),
+            format_value(sums.get("person_times_planned")),
+            format_value(min(self.dates, default="")),
+            format_value(max(self.dates, default="")),
+        ]
 
 
 MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京, 天津, 上海, 重庆: their own prefecture
@@ -484,23 +515,21 @@ class _Panel:
         categories = taxonomy_categories()
         categories += sorted({k[3] for k in self.cells} - set(categories))  # none, normally
         ranked = sorted(self.reports, key=lambda k: (k[1], LEVEL_ORDER.get(k[0], 9), k[0], k[2]))
+        empty = _Cell({}).totals()  # most cells of a unit-year hold no report
+        labels = [format_value(c) for c in categories]
         for level, code, year in ranked:
             unit = self.units[(level, code)]
-            reports = self.reports[(level, code, year)]
-            extra = {"year": int(year) if year else None, "n_reports": reports}
-            # Most cells of a unit-year are empty: one line made once, its category filled in.
-            empty = csv_text([{**_Cell(unit).row(_PLACEHOLDER), **extra}], PANEL_COLUMNS)
-            pieces = []
-            for category in categories:
+            head = [format_value(unit[c]) for c in UNIT_COLUMNS]
+            head.append(format_value(int(year) if year else None))
+            reports = str(self.reports[(level, code, year)])
+            rows = []
+            for category, label in zip(categories, labels, strict=True):
                 cell = self.cells.get((level, code, year, category))
-                if cell is None:
-                    pieces.append(empty.replace(_PLACEHOLDER, category, 1))
-                else:
-                    pieces.append(csv_text([{**cell.row(category), **extra}], PANEL_COLUMNS))
-            yield "".join(pieces)
-
-
-_PLACEHOLDER = "\x00category\x00"  # never in a cell: categories are plain words
+                totals = empty if cell is None else cell.totals()
+                rows.append([*head, label, reports, *totals])
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+            yield buffer.getvalue()
 
 
 class DatasetWriter:
