@@ -214,7 +214,10 @@ class DocumentRows:
     n_measures: int
     n_programs: int
     lines: dict[str, str]  # table → its rows of this document (csv_text)
-    cells: list[CellShare]
+    # Its list of CellShare, pickled where it was rendered: the flow's process only keeps it
+    # in the spool until close, and unpickling it there (and pickling it again into the
+    # spool) cost it a second per 8,000 reports.
+    cells: bytes
     region: dict[str, str] = field(default_factory=dict)  # _region_fields
     publish_date: str = ""
     primary_key: tuple = ()  # pipeline.reposts.primary_key: the primary of reposts sorts first
@@ -234,7 +237,7 @@ def render_rows(doc: Document) -> DocumentRows:
             "measures": csv_text(measure_rows(doc), MEASURE_COLUMNS),
             "programs": csv_text(program_rows(doc), PROGRAM_COLUMNS),
         },
-        cells=cell_shares(doc),
+        cells=pickle.dumps(cell_shares(doc), protocol=pickle.HIGHEST_PROTOCOL),
         region=_region_fields(doc),
         publish_date=doc.publish_date,
         primary_key=primary_key(doc.publish_date, doc.url, source, doc.doc_id),
@@ -603,7 +606,7 @@ class DatasetWriter:
         )
         self.counts["failures"] += len(errors)
 
-    def _spooled(self) -> Iterator[tuple[str, tuple, list[CellShare]]]:
+    def _spooled(self) -> Iterator[tuple[str, tuple, bytes]]:
         with open(self.spool_path, "rb") as fh:
             while True:
                 try:
@@ -632,7 +635,7 @@ class DatasetWriter:
         articles = _TableWriter(self.out / "articles.csv", [*ARTICLE_COLUMNS, "duplicate_of"])
         self.tables["articles"] = articles
         pieces = []
-        for index, (line, article, shares) in enumerate(self._spooled()):
+        for index, (line, article, cells) in enumerate(self._spooled()):
             primary = duplicates.get(index, "")
             pieces.append(f"{line[:-2]},{primary}\r\n")  # one row, ending in \r\n (csv_text)
             if len(pieces) >= 1000:
@@ -640,6 +643,7 @@ class DatasetWriter:
                 pieces.clear()
             if primary:  # a repost: its figures are its primary's, counted there
                 continue
+            shares = pickle.loads(cells)
             for share in shares:
                 self._add_share(article[0], share)
             panel.add(article, shares)
