@@ -111,18 +111,47 @@ def _crawled_sources(root: Path) -> tuple[dict[Path, Source], set[Path]]:
     return primaries, stored
 
 
-def inputs_fingerprint(sources: list[Source]) -> str:
-    """SHA-256 over every source's bytes and metadata and the pipeline version: equal when a
-    run would give the same dataset."""
-    digest = hashlib.sha256(pipeline_version().encode())
+def source_digests(sources: list[Source]) -> list[bytes]:
+    """SHA-256 of each source's bytes (of the error, when it cannot be read: the run will
+    record it in errors.csv, and the digest keeps it apart from any readable file)."""
+    digests = []
     for source in sources:
+        try:
+            digests.append(hashlib.sha256(source.path.read_bytes()).digest())
+        except OSError as exc:
+            digests.append(hashlib.sha256(repr(exc).encode()).digest())
+    return digests
+
+
+def inputs_fingerprint(sources: list[Source], digests: list[bytes] | None = None) -> str:
+    """SHA-256 over every source's bytes and metadata and the pipeline version: equal when a
+    run would give the same dataset. ``digests``: source_digests(sources), when known."""
+    digest = hashlib.sha256(pipeline_version().encode())
+    for source, raw_digest in zip(sources, digests or source_digests(sources), strict=True):
         meta = (source.relative, source.url, source.charset, source.region_hint, source.html)
         digest.update(repr(meta).encode())
-        try:
-            digest.update(hashlib.sha256(source.path.read_bytes()).digest())
-        except OSError as exc:  # the run will record it in errors.csv; keep it in the key
-            digest.update(repr(exc).encode())
+        digest.update(raw_digest)
     return digest.hexdigest()
+
+
+# What a source costs a worker, in documents processed: one from the rows cache is read back
+# (its bytes hashed, its rows unpickled), about 1/50 of processing it (benchmarks/scale.py).
+CACHED_COST = 0.02
+
+
+def source_costs(sources: list[Source], digests: list[bytes], cache_dir: str | None) -> list[float]:
+    """Each source's expected cost (1: to process; CACHED_COST: its rows are in the cache),
+    for plan_batches: a refresh then runs a few large batches instead of many of cached
+    rows, each of which cost Prefect's task overhead in the flow's process. Only a plan: a
+    key that turns out missing is processed by the worker as usual."""
+    cache = DocumentCache(cache_dir) if cache_dir else None
+    cached = cache.row_keys() if cache else set()
+    if cache is None or not cached:
+        return [1.0] * len(sources)
+    return [
+        CACHED_COST if cache.rows_key(d, s) in cached else 1.0
+        for s, d in zip(sources, digests, strict=True)
+    ]
 
 
 def warm_up() -> None:
@@ -171,10 +200,29 @@ class DocumentCache:
         self._pending: list[tuple[str, str, bytes]] = []  # (table, key, value)
 
     def key(self, raw: bytes, source: Source) -> str:
-        digest = hashlib.sha256(raw)
+        """The Documents' key: the bytes, the source's metadata, the pipeline version."""
+        return self.key_of_digest(hashlib.sha256(raw).digest(), source)
+
+    def key_of_digest(self, raw_digest: bytes, source: Source) -> str:
+        digest = hashlib.sha256(raw_digest)
         digest.update(f"|{source.url}|{source.charset}|{source.region_hint}|".encode())
         digest.update(pipeline_version().encode())
         return digest.hexdigest()[:32]
+
+    def rows_key(self, raw_digest: bytes, source: Source) -> str:
+        """The rows' key: the Documents' and the path (a row names its source)."""
+        return f"{self.key_of_digest(raw_digest, source)}|{source.relative}"
+
+    def row_keys(self) -> set[str]:
+        """Every key of the rows table (empty when there is no cache yet)."""
+        if not self.path.exists():
+            return set()
+        try:
+            return {k for (k,) in self._connect().execute("SELECT key FROM rows")}
+        except sqlite3.Error:
+            return set()
+        finally:
+            self.close()
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
@@ -262,7 +310,7 @@ def render_source(
     Rows are cached under the bytes' key and the path (a row names its source)."""
     t = time.perf_counter()
     raw = read_source(source)
-    rows_key = f"{cache.key(raw, source)}|{source.relative}" if cache else ""
+    rows_key = cache.rows_key(hashlib.sha256(raw).digest(), source) if cache else ""
     rows = cache.get(rows_key, "rows") if cache else None
     if rows is not None:
         seconds["cache"] += time.perf_counter() - t

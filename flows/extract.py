@@ -18,7 +18,13 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from orgwork.batch import BatchResult, inputs_fingerprint, list_sources
+from orgwork.batch import (
+    BatchResult,
+    inputs_fingerprint,
+    list_sources,
+    source_costs,
+    source_digests,
+)
 from orgwork.flows.gcfreeze import collection_paused
 from orgwork.flows.parallel import run_batch
 from orgwork.flows.prefect_env import check_interrupt
@@ -120,6 +126,9 @@ def _extract(
     started = time.perf_counter()
     options = options or {}
     sources = list_sources(paths or ["corpus"])
+    # Read once, before any worker reads them: the plan's costs and the run's fingerprint.
+    digests = source_digests(sources)
+    costs = source_costs(sources, digests, options.get("cache_dir"))
     bar = _progress_bar(len(sources), enabled=progress)
     seconds: dict[str, float] = {}
     cached = 0
@@ -129,7 +138,7 @@ def _extract(
     try:
         writer = DatasetWriter(run.path, previous_texts, tuple(formats))
         # A bounded window of batches in flight keeps memory flat however large the corpus.
-        for index, batch in enumerate(plan_batches(sources, batch_size, workers)):
+        for index, batch in enumerate(plan_batches(sources, batch_size, workers, costs)):
             check_interrupt()
             pending.append((batch, process_batch_task.submit(batch, options, index)))
             if len(pending) >= in_flight:
@@ -163,7 +172,7 @@ def _extract(
         "formats": formats,
         "report": "",
         "dataset_sha256": dataset_fingerprint(run.path),
-        "inputs_sha256": inputs_fingerprint(sources),
+        "inputs_sha256": inputs_fingerprint(sources, digests),
     }
 
 

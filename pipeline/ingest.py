@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import hashlib
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -304,6 +305,8 @@ def ingest_source(source: Source, raw: bytes | None = None) -> Document:
 
 
 MIN_BATCH, MAX_BATCH = 10, 200
+# Items of a batch of cached documents at most: their rows, held at once, stay small.
+MAX_ITEMS_PER_BATCH = 2000
 
 
 def auto_batch_size(n_sources: int, workers: int) -> int:
@@ -323,17 +326,30 @@ def iter_batches(items: list, size: int) -> Iterator[list]:
         yield items[i : i + size]
 
 
-def plan_batches(items: list, size: int | None, workers: int) -> list[list]:
+def plan_batches(
+    items: list, size: int | None, workers: int, costs: list[float] | None = None
+) -> list[list]:
     """The run's batches in input order: ``size`` each when given; otherwise
     auto_batch_size, shrinking towards the end (never below a quarter of it), so the
-    workers finish together instead of one idling while another ends a large batch."""
+    workers finish together instead of one idling while another ends a large batch.
+
+    ``costs``: each item's expected cost (1: a document to process; less: one the cache
+    holds, batch.source_costs); batches are then cut by cost, so that a refresh, where most
+    items cost little, runs a few large batches (at most MAX_ITEMS_PER_BATCH items each)."""
     if size:
         return list(iter_batches(items, size))
-    full = auto_batch_size(len(items), workers)
-    batches, i = [], 0
+    costs = costs if costs is not None else [1.0] * len(items)
+    if len(costs) != len(items):
+        raise ValueError(f"{len(costs)} costs for {len(items)} items")
+    full = auto_batch_size(math.ceil(sum(costs)), workers)
+    batches, i, remaining = [], 0, sum(costs)
     while i < len(items):
-        remaining = len(items) - i
-        n = max(min(full, -(-remaining // (3 * max(workers, 1)))), -(-full // 4), 1)
-        batches.append(items[i : i + n])
-        i += n
+        budget = max(min(full, math.ceil(remaining / (3 * max(workers, 1)))), -(-full // 4), 1)
+        j, spent = i + 1, costs[i]  # at least one item
+        while j < len(items) and j - i < MAX_ITEMS_PER_BATCH and spent + costs[j] <= budget:
+            spent += costs[j]
+            j += 1
+        batches.append(items[i:j])
+        remaining -= spent
+        i = j
     return batches

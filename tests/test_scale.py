@@ -216,6 +216,47 @@ def test_batches_shrink_towards_the_end_and_keep_every_document_in_order() -> No
     assert plan_batches([], None, workers=2) == []
 
 
+def test_batches_by_cost_put_cached_documents_in_few_large_batches() -> None:
+    """With costs (a refresh: most documents in the cache), batches are cut by cost, every
+    document once and in order, none over MAX_ITEMS_PER_BATCH; unit costs plan as before."""
+    from orgwork.pipeline.ingest import MAX_ITEMS_PER_BATCH, plan_batches
+
+    items = list(range(8000))
+    costs = [1.0 if i % 100 == 0 else 0.02 for i in items]
+    batches = plan_batches(items, None, workers=2, costs=costs)
+    assert [x for b in batches for x in b] == items
+    assert len(batches) < len(plan_batches(items, None, workers=2)) // 2
+    assert max(len(b) for b in batches) <= MAX_ITEMS_PER_BATCH
+    assert plan_batches(items, None, 2, [1.0] * len(items)) == plan_batches(items, None, 2)
+    with pytest.raises(ValueError, match="costs"):
+        plan_batches(items, None, 2, [1.0])
+
+
+def test_source_costs_know_the_cached_rows(tmp_path: Path) -> None:
+    """A source whose rows the cache holds costs little, one it does not costs a document;
+    without a cache every source costs one."""
+    from collections import defaultdict
+
+    from orgwork.batch import (
+        CACHED_COST,
+        DocumentCache,
+        render_source,
+        source_costs,
+        source_digests,
+    )
+    from orgwork.pipeline.ingest import Source
+
+    paths = sorted(SAMPLES.glob("*.txt"))[:2]
+    sources = [Source(p, p.name) for p in paths]
+    cache = DocumentCache(tmp_path)
+    render_source(sources[0], defaultdict(float), cache)
+    cache.close()
+    digests = source_digests(sources)
+    assert source_costs(sources, digests, str(tmp_path)) == [CACHED_COST, 1.0]
+    assert source_costs(sources, digests, None) == [1.0, 1.0]
+    assert source_costs(sources, digests, str(tmp_path / "none")) == [1.0, 1.0]
+
+
 def test_rows_cache_skips_rendering_and_keys_the_path(tmp_path: Path) -> None:
     """A refresh takes an unchanged file's rows from the cache as they were rendered; the
     same bytes under another path reuse the processed documents but render rows naming it."""
