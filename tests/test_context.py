@@ -273,6 +273,10 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("截至昨天，全省105个县党委成功换届。", ["截至昨天"]),
         ("截止当天上午11点，已有220余人报名。", ["截止当天上午11点"]),
         ("年底，全市有党校7个，专职教师164人。", ["年底", "年底"]),
+        # a year left blank in a template or a published speech is the scope all the same
+        ("XX年，全乡共发展党员18人。", ["XX年"]),
+        ("**年3月，全县选派年轻干部40名到村任职。", ["**年3月"]),
+        ("会议印发了XX年度工作要点，培训干部200人次。", [""]),  # a document's year
         # a clause after ； with no subject of its own goes on in the scope of the one before
         (
             "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",
