@@ -277,6 +277,11 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("XX年，全乡共发展党员18人。", ["XX年"]),
         ("**年3月，全县选派年轻干部40名到村任职。", ["**年3月"]),
         ("会议印发了XX年度工作要点，培训干部200人次。", [""]),  # a document's year
+        # 本年 as 今年; 目前 and 迄今 after the clause's subject too
+        ("我县本年计划招录公务员35名。", ["本年"]),
+        ("该县目前已有28名干部到村任职。", ["目前"]),
+        ("迄今，已培训村干部600人次。", ["迄今"]),
+        ("报名人数比本年多出30人。", [""]),  # a comparison
         # a clause after ； with no subject of its own goes on in the scope of the one before
         (
             "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",
