@@ -282,6 +282,15 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("该县目前已有28名干部到村任职。", ["目前"]),
         ("迄今，已培训村干部600人次。", ["迄今"]),
         ("报名人数比本年多出30人。", [""]),  # a comparison
+        # since an event told at any length, opening its clause
+        (
+            "自2009年首批选调生分赴全省各乡镇开展基层服务以来，共有860人到村任职。",
+            ["自2009年首批选调生分赴全省各乡镇开展基层服务以来"],
+        ),
+        (
+            "自我县被列为全省人才工作改革试点县以来，引进人才120名。",
+            ["自我县被列为全省人才工作改革试点县以来"],
+        ),
         # a clause after ； with no subject of its own goes on in the scope of the one before
         (
             "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",
