@@ -616,7 +616,8 @@ def _periods_in(text: str, lo: int, hi: int, rules: Rules) -> list[str]:
         for m in rules.practice_years.finditer(text, lo, hi)
         if rules.category_words.match(text, m.end())  # the year of a practice: 2022年招录
     ]
-    return [p for _, p in sorted(found)]
+    # a year inside a title (根据《…行动计划(2023—2027年)》) names the document, no scope
+    return [p for s, p in sorted(found) if text.rfind("《", lo, s) <= text.rfind("》", lo, s)]
 
 
 def planning_form(

@@ -291,6 +291,8 @@ def test_subject(body: str, subjects: list[str]) -> None:
             "自我县被列为全省人才工作改革试点县以来，引进人才120名。",
             ["自我县被列为全省人才工作改革试点县以来"],
         ),
+        # a year inside a document's title names the document: the scope is before it
+        ("去年，依据《全县干部教育培训规划(2021—2025年)》，培训干部900人次。", ["去年"]),
         # a clause after ； with no subject of its own goes on in the scope of the one before
         (
             "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",
