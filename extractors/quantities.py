@@ -31,6 +31,7 @@ AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:\.\d+)?(?
 @dataclass(frozen=True)
 class Rules:
     units: dict[str, tuple[str, str]]
+    unit_qualifiers: dict[str, str]  # 个多月: the qualifier a measure word holds
     before: dict[str, str]
     inner: dict[str, str]
     after: dict[str, str]
@@ -41,6 +42,7 @@ class Rules:
     duration_blocked_before: tuple[str, ...]
     duration_blocked_after: tuple[str, ...]
     duration_max_years: int
+    recent_units: frozenset[str]
     single_digit_units: frozenset[str]
     digit_only_units: frozenset[str]
     back_reference_before: tuple[str, ...]
@@ -72,6 +74,9 @@ def load_rules(path: Path = DATA) -> Rules:
         for word, q in quals[group].items():
             if q not in QUALIFIERS:
                 raise ValueError(f"{path}: qualifier {word!r} maps to unknown {q!r}")
+    for word, q in raw["unit_qualifiers"].items():
+        if word not in units or q not in QUALIFIERS:
+            raise ValueError(f"{path}: unit qualifier {word!r} = {q!r}: no such unit or qualifier")
     r = raw["rules"]
     number = rf"(?:{AR_NUM}|{CN_NUM})"
     # Every match starts with a qualifier or a numeral: this lookahead lets the regex engine
@@ -117,6 +122,7 @@ def load_rules(path: Path = DATA) -> Rules:
         raise ValueError(f"{path}: bad noise pattern: {exc}") from exc
     return Rules(
         units=units,
+        unit_qualifiers=dict(raw["unit_qualifiers"]),
         before=quals["before"],
         inner=quals["inner"],
         after=quals["after"],
@@ -127,6 +133,7 @@ def load_rules(path: Path = DATA) -> Rules:
         duration_blocked_before=tuple(r["duration_blocked_before"]),
         duration_blocked_after=tuple(r["duration_blocked_after"]),
         duration_max_years=int(r["duration_max_years"]),
+        recent_units=frozenset(r["recent_units"]),
         single_digit_units=frozenset(r["single_digit_units"]),
         digit_only_units=frozenset(r["digit_only_units"]),
         back_reference_before=tuple(r["back_reference_before"]),
@@ -269,8 +276,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
             return None  # 50年代; 一个月1000元 is a rate
         if text[max(0, m.start() - 2) : m.start()].endswith(rules.duration_blocked_before):
             return None  # 未来五年, 连续两年: a time scope
-        if pre in ("近", "将近", "接近", "最近"):
-            return None  # 近两年: "the last two years", a time scope
+        if pre in ("近", "将近", "接近", "最近") and unit in rules.recent_units:
+            return None  # 近两年: "the last two years", a time scope (近3个小时: about 3)
     elif rules.indefinite_one and num_text == "一" and not (m.group("num2") or m.group("post")):
         return None  # 一批干部, 一场活动: the indefinite article (一期以上 is a figure)
     start = m.start()
@@ -278,7 +285,7 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
         return None
     if kind != "headcount" and text[start - 1 : start].endswith(rules.back_reference_before):
         return None  # 这两个重要举措: things named before; 这5名拟任人选 is still a figure
-    qualifier = "exact"
+    qualifier = rules.unit_qualifiers.get(m.group("unit"), "exact")
     for group, table in (("pre", rules.before), ("inner", rules.inner), ("inner2", rules.inner)):
         if groups.get(group):
             qualifier = table[groups[group]]

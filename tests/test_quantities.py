@@ -206,6 +206,11 @@ CASES = [
         ],
     ),
     ("开展3轮集中巡察。", [("3轮", "count", 3, None, "轮", "exact")]),
+    # 个 before 小时, and 多 between 个 and the unit (more than that long); rounds (遍)
+    ("座谈会开了近2个小时。", [("近2个小时", "duration", 2, None, "小时", "approx")]),
+    ("他已在省城跟班学习5个多月。", [("5个多月", "duration", 5, None, "月", "more_than")]),
+    ("全镇村干部轮训3遍。", [("3遍", "count", 3, None, "遍", "exact")]),
+    ("把党员普遍轮训一遍。", []),
     # a time of day is no count, even with a unit word after it on the next line
     (
         "2010年08月07日19:33\n人民网南宁8月7日电，选派干部120人。",
