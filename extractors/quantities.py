@@ -22,7 +22,8 @@ KINDS = {"headcount", "percentage", "count", "duration"}
 QUALIFIERS = {"exact", "more_than", "at_least", "less_than", "at_most", "approx"}
 
 CN_DIGITS = "零〇一二两三四五六七八九"
-CN_NUM = f"[{CN_DIGITS}十百千万亿]+|半"
+# 三点五万, 十二点四: a decimal point written 点, digits after it, maybe a multiplier
+CN_NUM = f"[{CN_DIGITS}十百千万亿]+(?:点[{CN_DIGITS}]+[万千亿]?)?|半"
 # 1,200: a comma before exactly three digits groups thousands (a clause comma is followed by
 # words); so does one space in a typeset book (2 500名, 1 756人次: gazetteers, yearbooks).
 AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[万千亿])?"
@@ -166,6 +167,9 @@ def parse_number(text: str) -> float | None:
             return None
     if text[0] in "百千万亿":  # 百 alone means one hundred; cn2an wants the leading 一
         text = "一" + text
+    if "点" in text and text[-1] in multipliers:  # 三点五万: cn2an reads no multiplier there
+        head = parse_number(text[:-1])
+        return head * multipliers[text[-1]] if head is not None else None
     try:
         return float(cn2an.cn2an(text, "normal"))
     except (ValueError, KeyError, IndexError):
@@ -241,6 +245,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
         return None
     if num_text[0] == "0" and num_text[1:2].isdigit():
         return None  # 08年, 09级: a number written with a leading zero is a year or a code
+    if not num_text[0].isdigit() and text[m.start() - 1 : m.start()].isdigit():
+        return None  # 二00八年: the end of a year written in both scripts
     if m.group("unit") in rules.digit_only_units and not num_text[0].isdigit():
         return None
     value = parse_number(num_text)

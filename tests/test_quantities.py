@@ -211,6 +211,10 @@ CASES = [
     ("他已在省城跟班学习5个多月。", [("5个多月", "duration", 5, None, "月", "more_than")]),
     ("全镇村干部轮训3遍。", [("3遍", "count", 3, None, "遍", "exact")]),
     ("把党员普遍轮训一遍。", []),
+    # a decimal point written 点 (三点五万, 百分之十二点四); a year in both scripts (二00九年)
+    ("先后选派二点五万名干部下乡。", [("二点五万名", "headcount", 25000, None, "人", "exact")]),
+    ("女干部占百分之十六点八。", [("百分之十六点八", "percentage", 16.8, None, "%", "exact")]),
+    ("二00九年全县举办培训班十二期。", [("十二期", "count", 12, None, "期", "exact")]),
     # a time of day is no count, even with a unit word after it on the next line
     (
         "2010年08月07日19:33\n人民网南宁8月7日电，选派干部120人。",
