@@ -215,6 +215,17 @@ CASES = [
     ("先后选派二点五万名干部下乡。", [("二点五万名", "headcount", 25000, None, "人", "exact")]),
     ("女干部占百分之十六点八。", [("百分之十六点八", "percentage", 16.8, None, "%", "exact")]),
     ("二00九年全县举办培训班十二期。", [("十二期", "count", 12, None, "期", "exact")]),
+    # not figures: a programme's name (三支一扶), a congress's session, the year of an event
+    ("招募三支一扶人员45名。", [("45名", "headcount", 45, None, "人", "exact")]),
+    ("筹备县九次党代会。", []),
+    ("这是全县引进人才最多的一年。", []),
+    (
+        "挂职的一年以上的干部12名。",
+        [
+            ("一年以上", "duration", 1, None, "年", "at_least"),
+            ("12名", "headcount", 12, None, "人", "exact"),
+        ],
+    ),
     # a time of day is no count, even with a unit word after it on the next line
     (
         "2010年08月07日19:33\n人民网南宁8月7日电，选派干部120人。",
