@@ -40,6 +40,7 @@ class Rules:
     period_suffixes: tuple[str, ...]  # tuples: str.startswith and endswith take them whole
     blocked_before: tuple[str, ...]
     blocked_after: tuple[str, ...]
+    unblocked_after: tuple[str, ...]
     duration_blocked_before: tuple[str, ...]
     duration_blocked_after: tuple[str, ...]
     duration_max_years: int
@@ -107,7 +108,7 @@ def load_rules(path: Path = DATA) -> Rules:
         rf"(?:(?P<num>{number})\s*(?:{_alternation(r['percent_signs'])})"  # 三个百分点 too
         rf"|百分之(?P<cnpct>{number})"
         rf"|(?P<den>{number})分之(?P<nom>{number})"
-        rf"|(?P<tenths>[一二三四五六七八九])成(?=以上|左右|多|的|[,，。；;、]|$))"
+        rf"|(?P<tenths>[一二三四五六七八九])成(?=以上|左右|多|的|[,，。；;、“‘]|$))"
         rf"(?P<post>{_alternation(quals['after'])})?"
     )
     for pair in r["title_brackets"]:
@@ -131,6 +132,7 @@ def load_rules(path: Path = DATA) -> Rules:
         period_suffixes=tuple(r["period_suffixes"]),
         blocked_before=tuple(r["blocked_before"]),
         blocked_after=tuple(r["blocked_after"]),
+        unblocked_after=tuple(r["unblocked_after"]),
         duration_blocked_before=tuple(r["duration_blocked_before"]),
         duration_blocked_after=tuple(r["duration_blocked_after"]),
         duration_max_years=int(r["duration_max_years"]),
@@ -183,6 +185,8 @@ def _clean_value(value: float) -> float | int:
 def _blocked(doc_text: str, start: int, end: int, rules: Rules) -> bool:
     before = doc_text[max(0, start - 2) : start]
     after = doc_text[end : end + 4]
+    if after.startswith(rules.unblocked_after):
+        return before.endswith(rules.blocked_before)  # 45期不同班次: 不同 is an adjective
     return before.endswith(rules.blocked_before) or after.startswith(rules.blocked_after)
 
 

@@ -226,6 +226,11 @@ CASES = [
             ("12名", "headcount", 12, None, "人", "exact"),
         ],
     ),
+    # 不同 and 不等 after the unit are words of their own (不 alone blocks: 三个不放过)
+    ("共办了12期不同主题的读书班。", [("12期", "count", 12, None, "期", "exact")]),
+    ("落实“三个不放过”要求。", []),
+    # N成 before a quote (有三成“三门”干部)
+    ("全镇有三成“半路出家”的干部。", [("三成", "percentage", 30, None, "%", "exact")]),
     # a time of day is no count, even with a unit word after it on the next line
     (
         "2010年08月07日19:33\n人民网南宁8月7日电，选派干部120人。",
