@@ -106,6 +106,8 @@ def load_rules(path: Path = DATA) -> Rules:
     percent = re.compile(
         rf"{start}(?P<pre>{_alternation(quals['before'])})?"
         rf"(?:(?P<num>{number})\s*(?:{_alternation(r['percent_signs'])})"  # 三个百分点 too
+        # 提高2.5个和0.9个百分点: the first shares the unit written after the second
+        rf"|(?P<shared>{number})个(?=(?:{_alternation(r['shared_unit_joiners'])}){number}个?百分点)"
         rf"|百分之(?P<cnpct>{number})"
         rf"|(?P<den>{number})分之(?P<nom>{number})"
         rf"|(?P<tenths>[一二三四五六七八九])成(?=以上|左右|多|的|[,，。；;、“‘]|$))"
@@ -314,8 +316,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
 
 
 def _percent_measure(m: re.Match, rules: Rules) -> Measure | None:
-    if m.group("num"):
-        value = parse_number(m.group("num"))
+    if m.group("num") or m.group("shared"):
+        value = parse_number(m.group("num") or m.group("shared"))
     elif m.group("cnpct"):
         value = parse_number(m.group("cnpct"))
     elif m.group("tenths"):

@@ -231,6 +231,14 @@ CASES = [
     ("落实“三个不放过”要求。", []),
     # N成 before a quote (有三成“三门”干部)
     ("全镇有三成“半路出家”的干部。", [("三成", "percentage", 30, None, "%", "exact")]),
+    # two changes in points sharing the unit after the second
+    (
+        "女干部和党外干部比例分别提高1.5个和4个百分点。",
+        [
+            ("1.5个", "percentage", 1.5, None, "%", "exact"),
+            ("4个百分点", "percentage", 4, None, "%", "exact"),
+        ],
+    ),
     # a time of day is no count, even with a unit word after it on the next line
     (
         "2010年08月07日19:33\n人民网南宁8月7日电，选派干部120人。",
