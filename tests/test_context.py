@@ -195,6 +195,19 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a headcount after a place visited: the people who went, named before the verb
         ("组工干部深入联系点共计124人次。", ["组工干部"]),
         ("培训科级干部共计124人次。", ["科级干部"]),  # the people trained: the object
+        # figures dealt out by 分别 or 各: the groups joined before it, or of the figures before
+        (
+            "新录用人员中研究生和本科生的比例分别为12%和80%。",
+            [
+                "研究生",
+                "本科生",
+            ],
+        ),
+        (
+            "全县有男干部420人，女干部180人，各占70%和30%。",
+            ["男干部", "女干部", "男干部", "女干部"],
+        ),
+        ("处级、科级干部分别占总数的40%和55%。", ["科级干部", "科级干部"]),  # 、 joins one name
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
