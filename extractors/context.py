@@ -1202,6 +1202,8 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         shares = [k for k, w in enumerate(words) if w in rules.share_words]
         if shares:
             tokens, words = tokens[: shares[-1]], words[: shares[-1]]
+            if tokens and _figure_right_before(doc, replace(m, start=tokens[-1][1])):
+                return ""  # 致富能手5人占22.8%: the share of that figure's group (_share_of)
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1

@@ -195,6 +195,8 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a headcount after a place visited: the people who went, named before the verb
         ("组工干部深入联系点共计124人次。", ["组工干部"]),
         ("培训科级干部共计124人次。", ["科级干部"]),  # the people trained: the object
+        # a share right after a figure, with no comma between: of that figure's group
+        ("全村有致富带头人8人占20%。", ["致富带头人", "致富带头人"]),
         # figures dealt out by 分别 or 各: the groups joined before it, or of the figures before
         (
             "新录用人员中研究生和本科生的比例分别为12%和80%。",
