@@ -831,6 +831,7 @@ class SubjectPhrase:
     group_trailers: tuple[str, ...]
     group_max_chars: int
     group_cuts: frozenset[str]
+    predicate_markers: frozenset[str]
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
@@ -873,6 +874,7 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         group_trailers=tuple(sorted(raw["group_trailers"], key=len, reverse=True)),
         group_max_chars=int(raw["group_max_chars"]),
         group_cuts=frozenset(raw["group_cuts"]),
+        predicate_markers=frozenset(raw["predicate_markers"]),
         **ranges,
     )
 
@@ -998,11 +1000,22 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
         if found:
             return found
     found = _noun_phrase(doc, start, clause_end, rules, activity, people)
-    if not found and de >= 0:
+    if not found and de >= 0 and not _done_after(doc, start, rules):
         found = _noun_phrase(doc, de + 1, clause_end, rules, activity, people)
     if not found and m.kind == "count":
         found = _lone_word(doc, start, clause_end, rules)  # 收到近百份简历: jieba's verb 简历
     return found
+
+
+def _done_after(doc: Document, start: int, rules: Rules) -> bool:
+    """Whether the figure's predicate follows at ``start``: a verb with an aspect marker
+    (1700余人参加了…的笔试: what they did, no relative clause before a head of theirs)."""
+    first = next(iter(_tokens_in(doc, start, start + 4)), None)
+    if first is None or first[0] != start:
+        return False
+    word = doc.text[first[0] : first[1]]
+    after = doc.text[first[1] : first[1] + 1]
+    return after in rules.phrase.predicate_markers and tag_of(word).startswith("v")
 
 
 def _lone_word(doc: Document, lo: int, hi: int, rules: Rules) -> str:

@@ -195,6 +195,9 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a headcount after a place visited: the people who went, named before the verb
         ("组工干部深入联系点共计124人次。", ["组工干部"]),
         ("培训科级干部共计124人次。", ["科级干部"]),  # the people trained: the object
+        # a verb with 了 right after a headcount is its predicate: no head after 的 is counted
+        ("共有860人参加了上午的笔试。", ["参加了上午的笔试"]),
+        ("表彰了45名参加培训的干部。", ["干部"]),  # a relative clause
         # 荣获 is a verb (jieba tags it a name): the bodies awarded, not the title's word
         ("全市共有30个党支部荣获“五星支部”称号。", ["党支部"]),
         # a share right after a figure, with no comma between: of that figure's group
