@@ -313,6 +313,10 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ),
         # a year inside a document's title names the document: the scope is before it
         ("去年，依据《全县干部教育培训规划(2021—2025年)》，培训干部900人次。", ["去年"]),
+        # a stock to a quarter's end or to a day named; a quarter opening its clause
+        ("截至去年三季度末，全县共有后备干部320名。", ["截至去年三季度末"]),
+        ("到那天为止，他已在省里跟班学习5个月。", ["到那天为止"]),
+        ("截至今年6月底，有党员5000名，二季度发展党员30名。", ["截至今年6月底", "二季度"]),
         # a clause after ； with no subject of its own goes on in the scope of the one before
         (
             "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",
