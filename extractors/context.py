@@ -616,7 +616,8 @@ def _periods_in(text: str, lo: int, hi: int, rules: Rules) -> list[str]:
         for m in rules.practice_years.finditer(text, lo, hi)
         if rules.category_words.match(text, m.end())  # the year of a practice: 2022年招录
     ]
-    return [p for _, p in sorted(found)]
+    # a year inside a title (根据《…行动计划(2023—2027年)》) names the document, no scope
+    return [p for s, p in sorted(found) if text.rfind("《", lo, s) <= text.rfind("》", lo, s)]
 
 
 def planning_form(
@@ -824,13 +825,28 @@ class SubjectPhrase:
     list_close_chars: int
     holder_heads: tuple[str, ...]
     holder_skip: frozenset[str]
+    distributive: re.Pattern
+    run_joiners: frozenset[str]
+    group_joiners: re.Pattern
+    group_trailers: tuple[str, ...]
+    group_max_chars: int
+    group_cuts: frozenset[str]
+    predicate_markers: frozenset[str]
 
 
 def _subject_phrase(raw: dict) -> SubjectPhrase:
     try:
         ranges = {
             key: re.compile(raw[key])
-            for key in ("range_from", "range_turn", "range_to", "growth", "ordinal", "list_close")
+            for key in (
+                "range_from",
+                "range_turn",
+                "range_to",
+                "growth",
+                "ordinal",
+                "list_close",
+                "distributive",
+            )
         }
     except re.error as exc:
         raise ValueError(f"{DATA}: bad range pattern in [subject_phrase]: {exc}") from exc
@@ -853,6 +869,12 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         place_suffixes=tuple(raw["place_suffixes"]),
         holder_heads=tuple(raw["holder_heads"]),
         holder_skip=frozenset(raw["holder_skip"]),
+        run_joiners=frozenset(raw["run_joiners"]),
+        group_joiners=re.compile("|".join(map(re.escape, raw["group_joiners"]))),
+        group_trailers=tuple(sorted(raw["group_trailers"], key=len, reverse=True)),
+        group_max_chars=int(raw["group_max_chars"]),
+        group_cuts=frozenset(raw["group_cuts"]),
+        predicate_markers=frozenset(raw["predicate_markers"]),
         **ranges,
     )
 
@@ -978,11 +1000,22 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
         if found:
             return found
     found = _noun_phrase(doc, start, clause_end, rules, activity, people)
-    if not found and de >= 0:
+    if not found and de >= 0 and not _done_after(doc, start, rules):
         found = _noun_phrase(doc, de + 1, clause_end, rules, activity, people)
     if not found and m.kind == "count":
         found = _lone_word(doc, start, clause_end, rules)  # 收到近百份简历: jieba's verb 简历
     return found
+
+
+def _done_after(doc: Document, start: int, rules: Rules) -> bool:
+    """Whether the figure's predicate follows at ``start``: a verb with an aspect marker
+    (1700余人参加了…的笔试: what they did, no relative clause before a head of theirs)."""
+    first = next(iter(_tokens_in(doc, start, start + 4)), None)
+    if first is None or first[0] != start:
+        return False
+    word = doc.text[first[0] : first[1]]
+    after = doc.text[first[1] : first[1] + 1]
+    return after in rules.phrase.predicate_markers and tag_of(word).startswith("v")
 
 
 def _lone_word(doc: Document, lo: int, hi: int, rules: Rules) -> str:
@@ -1182,6 +1215,8 @@ def subject_before(doc: Document, m: Measure, clause_start: int, rules: Rules) -
         shares = [k for k, w in enumerate(words) if w in rules.share_words]
         if shares:
             tokens, words = tokens[: shares[-1]], words[: shares[-1]]
+            if tokens and _figure_right_before(doc, replace(m, start=tokens[-1][1])):
+                return ""  # 致富能手5人占22.8%: the share of that figure's group (_share_of)
     j = len(tokens)
     while j and words[j - 1] in rules.subject_lead_skip:
         j -= 1
@@ -1421,6 +1456,49 @@ def subject_by_predicate(doc: Document, m: Measure, sentence: tuple[int, int], r
             break
         end = e
     return text[m.end : end]
+
+
+def distributed_subject(doc: Document, k: int, sentence: tuple[int, int], rules: Rules) -> str:
+    """The group a figure of a run (5%和70%, 25864人和5590个) counts when 分别 or 各 before
+    the run deals its figures out: the k-th of the groups joined before 分别 (硕士和本科的比例
+    分别占到5%和70% → 硕士, 本科), else the subject of the k-th of as many figures right
+    before the run in the sentence (女性成员303人，女性正职14人，各占17.3%和3.3%); "" when
+    no such run or groups."""
+    text, measures, phrase = doc.text, doc.measures, rules.phrase
+    first = last = k
+    while first and text[measures[first - 1].end : measures[first].start] in phrase.run_joiners:
+        first -= 1
+    while last + 1 < len(measures) and (
+        text[measures[last].end : measures[last + 1].start] in phrase.run_joiners
+    ):
+        last += 1
+    size = last - first + 1
+    if size < 2:
+        return ""
+    lo, _ = subject_clause(text, measures[first], sentence)
+    deals = list(phrase.distributive.finditer(text, lo, measures[first].start))
+    if not deals:
+        return ""
+    deal = deals[-1]  # the last 分别 or 各 before the run
+    joiner = phrase.group_joiners.search(text, lo, deal.start())
+    if joiner:  # 新录用人员中研究生和…: the groups start after the last 中 or 的 before them
+        cuts = [e for s, e in _tokens_in(doc, lo, joiner.start()) if text[s:e] in phrase.group_cuts]
+        lo = cuts[-1] if cuts else lo
+    lead = text[lo : deal.start()].strip()
+    for opener in rules.part_openers:
+        lead = lead.removeprefix(opener).lstrip("，, ")
+    for trailer in phrase.group_trailers:
+        if lead.endswith(trailer):
+            lead = lead[: -len(trailer)]
+            break
+    groups = phrase.group_joiners.split(lead) if lead else []
+    if len(groups) == size and all(2 <= len(g) <= phrase.group_max_chars for g in groups):
+        return groups[k - first]
+    before = first - size
+    if before < 0 or measures[before].start < sentence[0]:
+        return ""
+    subjects = [m.subject for m in measures[before:first]]
+    return subjects[k - first] if all(subjects) else ""
 
 
 def find_subject(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
@@ -1686,11 +1764,13 @@ def add_context(doc: Document, programs: list[Program]) -> None:
     headings = opening_headings(doc, rules)
     planning = planning_form(doc, rules, headings)
     told_year = told_in_year(doc)
-    for m in doc.measures:
+    for k, m in enumerate(doc.measures):
         sentence = doc.sentence_at(m.start)
         m.sentence = text[sentence[0] : sentence[1]]
         m.period = find_period(text, m.start, sentence, rules)
-        m.subject = find_subject(doc, m, sentence, rules)
+        m.subject = distributed_subject(doc, k, sentence, rules) or find_subject(
+            doc, m, sentence, rules
+        )
         m.modality = find_modality(
             doc,
             m,

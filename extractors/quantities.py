@@ -22,7 +22,8 @@ KINDS = {"headcount", "percentage", "count", "duration"}
 QUALIFIERS = {"exact", "more_than", "at_least", "less_than", "at_most", "approx"}
 
 CN_DIGITS = "零〇一二两三四五六七八九"
-CN_NUM = f"[{CN_DIGITS}十百千万亿]+|半"
+# 三点五万, 十二点四: a decimal point written 点, digits after it, maybe a multiplier
+CN_NUM = f"[{CN_DIGITS}十百千万亿]+(?:点[{CN_DIGITS}]+[万千亿]?)?|半"
 # 1,200: a comma before exactly three digits groups thousands (a clause comma is followed by
 # words); so does one space in a typeset book (2 500名, 1 756人次: gazetteers, yearbooks).
 AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[万千亿])?"
@@ -31,6 +32,7 @@ AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:\.\d+)?(?
 @dataclass(frozen=True)
 class Rules:
     units: dict[str, tuple[str, str]]
+    unit_qualifiers: dict[str, str]  # 个多月: the qualifier a measure word holds
     before: dict[str, str]
     inner: dict[str, str]
     after: dict[str, str]
@@ -38,9 +40,11 @@ class Rules:
     period_suffixes: tuple[str, ...]  # tuples: str.startswith and endswith take them whole
     blocked_before: tuple[str, ...]
     blocked_after: tuple[str, ...]
+    unblocked_after: tuple[str, ...]
     duration_blocked_before: tuple[str, ...]
     duration_blocked_after: tuple[str, ...]
     duration_max_years: int
+    recent_units: frozenset[str]
     single_digit_units: frozenset[str]
     digit_only_units: frozenset[str]
     back_reference_before: tuple[str, ...]
@@ -72,6 +76,9 @@ def load_rules(path: Path = DATA) -> Rules:
         for word, q in quals[group].items():
             if q not in QUALIFIERS:
                 raise ValueError(f"{path}: qualifier {word!r} maps to unknown {q!r}")
+    for word, q in raw["unit_qualifiers"].items():
+        if word not in units or q not in QUALIFIERS:
+            raise ValueError(f"{path}: unit qualifier {word!r} = {q!r}: no such unit or qualifier")
     r = raw["rules"]
     number = rf"(?:{AR_NUM}|{CN_NUM})"
     # Every match starts with a qualifier or a numeral: this lookahead lets the regex engine
@@ -99,9 +106,11 @@ def load_rules(path: Path = DATA) -> Rules:
     percent = re.compile(
         rf"{start}(?P<pre>{_alternation(quals['before'])})?"
         rf"(?:(?P<num>{number})\s*(?:{_alternation(r['percent_signs'])})"  # 三个百分点 too
+        # 提高2.5个和0.9个百分点: the first shares the unit written after the second
+        rf"|(?P<shared>{number})个(?=(?:{_alternation(r['shared_unit_joiners'])}){number}个?百分点)"
         rf"|百分之(?P<cnpct>{number})"
         rf"|(?P<den>{number})分之(?P<nom>{number})"
-        rf"|(?P<tenths>[一二三四五六七八九])成(?=以上|左右|多|的|[,，。；;、]|$))"
+        rf"|(?P<tenths>[一二三四五六七八九])成(?=以上|左右|多|的|[,，。；;、“‘]|$))"
         rf"(?P<post>{_alternation(quals['after'])})?"
     )
     for pair in r["title_brackets"]:
@@ -117,6 +126,7 @@ def load_rules(path: Path = DATA) -> Rules:
         raise ValueError(f"{path}: bad noise pattern: {exc}") from exc
     return Rules(
         units=units,
+        unit_qualifiers=dict(raw["unit_qualifiers"]),
         before=quals["before"],
         inner=quals["inner"],
         after=quals["after"],
@@ -124,9 +134,11 @@ def load_rules(path: Path = DATA) -> Rules:
         period_suffixes=tuple(r["period_suffixes"]),
         blocked_before=tuple(r["blocked_before"]),
         blocked_after=tuple(r["blocked_after"]),
+        unblocked_after=tuple(r["unblocked_after"]),
         duration_blocked_before=tuple(r["duration_blocked_before"]),
         duration_blocked_after=tuple(r["duration_blocked_after"]),
         duration_max_years=int(r["duration_max_years"]),
+        recent_units=frozenset(r["recent_units"]),
         single_digit_units=frozenset(r["single_digit_units"]),
         digit_only_units=frozenset(r["digit_only_units"]),
         back_reference_before=tuple(r["back_reference_before"]),
@@ -159,6 +171,9 @@ def parse_number(text: str) -> float | None:
             return None
     if text[0] in "百千万亿":  # 百 alone means one hundred; cn2an wants the leading 一
         text = "一" + text
+    if "点" in text and text[-1] in multipliers:  # 三点五万: cn2an reads no multiplier there
+        head = parse_number(text[:-1])
+        return head * multipliers[text[-1]] if head is not None else None
     try:
         return float(cn2an.cn2an(text, "normal"))
     except (ValueError, KeyError, IndexError):
@@ -172,6 +187,8 @@ def _clean_value(value: float) -> float | int:
 def _blocked(doc_text: str, start: int, end: int, rules: Rules) -> bool:
     before = doc_text[max(0, start - 2) : start]
     after = doc_text[end : end + 4]
+    if after.startswith(rules.unblocked_after):
+        return before.endswith(rules.blocked_before)  # 45期不同班次: 不同 is an adjective
     return before.endswith(rules.blocked_before) or after.startswith(rules.blocked_after)
 
 
@@ -234,6 +251,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
         return None
     if num_text[0] == "0" and num_text[1:2].isdigit():
         return None  # 08年, 09级: a number written with a leading zero is a year or a code
+    if not num_text[0].isdigit() and text[m.start() - 1 : m.start()].isdigit():
+        return None  # 二00八年: the end of a year written in both scripts
     if m.group("unit") in rules.digit_only_units and not num_text[0].isdigit():
         return None
     value = parse_number(num_text)
@@ -269,8 +288,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
             return None  # 50年代; 一个月1000元 is a rate
         if text[max(0, m.start() - 2) : m.start()].endswith(rules.duration_blocked_before):
             return None  # 未来五年, 连续两年: a time scope
-        if pre in ("近", "将近", "接近", "最近"):
-            return None  # 近两年: "the last two years", a time scope
+        if pre in ("近", "将近", "接近", "最近") and unit in rules.recent_units:
+            return None  # 近两年: "the last two years", a time scope (近3个小时: about 3)
     elif rules.indefinite_one and num_text == "一" and not (m.group("num2") or m.group("post")):
         return None  # 一批干部, 一场活动: the indefinite article (一期以上 is a figure)
     start = m.start()
@@ -278,7 +297,7 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
         return None
     if kind != "headcount" and text[start - 1 : start].endswith(rules.back_reference_before):
         return None  # 这两个重要举措: things named before; 这5名拟任人选 is still a figure
-    qualifier = "exact"
+    qualifier = rules.unit_qualifiers.get(m.group("unit"), "exact")
     for group, table in (("pre", rules.before), ("inner", rules.inner), ("inner2", rules.inner)):
         if groups.get(group):
             qualifier = table[groups[group]]
@@ -297,8 +316,8 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
 
 
 def _percent_measure(m: re.Match, rules: Rules) -> Measure | None:
-    if m.group("num"):
-        value = parse_number(m.group("num"))
+    if m.group("num") or m.group("shared"):
+        value = parse_number(m.group("num") or m.group("shared"))
     elif m.group("cnpct"):
         value = parse_number(m.group("cnpct"))
     elif m.group("tenths"):

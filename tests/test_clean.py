@@ -336,6 +336,21 @@ def test_a_report_on_one_practice_is_relevant() -> None:
     assert not is_relevant("博物馆举办展览，干部群众参观，干部讲解。" * 2, rules)
 
 
+def test_cadres_sent_to_aid_a_region_are_relevant() -> None:
+    """Cadres sent to aid Tibet or Xinjiang, or to fight poverty in villages, are sent by the
+    organization departments: the genre, though few of its usual words are named."""
+    from orgwork.pipeline.normalize import is_relevant
+
+    rules = load_rules()
+    aid = "二十年来，某省对口支援西藏某县，援藏项目二百个，先后派出援藏干部九批，援藏成效明显。"
+    poverty = (
+        "区里派出8名干部组成扶贫工作队，进驻6个贫困村开展扶贫开发，帮扶村民增收，干部吃住在村。"
+    )
+    for text in (aid, poverty):
+        assert is_relevant(text, rules), text
+    assert not is_relevant("企业捐资扶贫，村民增收，扶贫产品热销。", rules)
+
+
 def test_personnel_work_beside_the_partys_is_relevant() -> None:
     """Public institutions' recruitment, a civil-service examination, a party school's year
     and a speech to young cadres are reports of the genre; a company's job fair is not."""

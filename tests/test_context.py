@@ -195,6 +195,26 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         # a headcount after a place visited: the people who went, named before the verb
         ("组工干部深入联系点共计124人次。", ["组工干部"]),
         ("培训科级干部共计124人次。", ["科级干部"]),  # the people trained: the object
+        # a verb with 了 right after a headcount is its predicate: no head after 的 is counted
+        ("共有860人参加了上午的笔试。", ["参加了上午的笔试"]),
+        ("表彰了45名参加培训的干部。", ["干部"]),  # a relative clause
+        # 荣获 is a verb (jieba tags it a name): the bodies awarded, not the title's word
+        ("全市共有30个党支部荣获“五星支部”称号。", ["党支部"]),
+        # a share right after a figure, with no comma between: of that figure's group
+        ("全村有致富带头人8人占20%。", ["致富带头人", "致富带头人"]),
+        # figures dealt out by 分别 or 各: the groups joined before it, or of the figures before
+        (
+            "新录用人员中研究生和本科生的比例分别为12%和80%。",
+            [
+                "研究生",
+                "本科生",
+            ],
+        ),
+        (
+            "全县有男干部420人，女干部180人，各占70%和30%。",
+            ["男干部", "女干部", "男干部", "女干部"],
+        ),
+        ("处级、科级干部分别占总数的40%和55%。", ["科级干部", "科级干部"]),  # 、 joins one name
     ],
 )
 def test_subject(body: str, subjects: list[str]) -> None:
@@ -273,6 +293,30 @@ def test_subject(body: str, subjects: list[str]) -> None:
         ("截至昨天，全省105个县党委成功换届。", ["截至昨天"]),
         ("截止当天上午11点，已有220余人报名。", ["截止当天上午11点"]),
         ("年底，全市有党校7个，专职教师164人。", ["年底", "年底"]),
+        # a year left blank in a template or a published speech is the scope all the same
+        ("XX年，全乡共发展党员18人。", ["XX年"]),
+        ("**年3月，全县选派年轻干部40名到村任职。", ["**年3月"]),
+        ("会议印发了XX年度工作要点，培训干部200人次。", [""]),  # a document's year
+        # 本年 as 今年; 目前 and 迄今 after the clause's subject too
+        ("我县本年计划招录公务员35名。", ["本年"]),
+        ("该县目前已有28名干部到村任职。", ["目前"]),
+        ("迄今，已培训村干部600人次。", ["迄今"]),
+        ("报名人数比本年多出30人。", [""]),  # a comparison
+        # since an event told at any length, opening its clause
+        (
+            "自2009年首批选调生分赴全省各乡镇开展基层服务以来，共有860人到村任职。",
+            ["自2009年首批选调生分赴全省各乡镇开展基层服务以来"],
+        ),
+        (
+            "自我县被列为全省人才工作改革试点县以来，引进人才120名。",
+            ["自我县被列为全省人才工作改革试点县以来"],
+        ),
+        # a year inside a document's title names the document: the scope is before it
+        ("去年，依据《全县干部教育培训规划(2021—2025年)》，培训干部900人次。", ["去年"]),
+        # a stock to a quarter's end or to a day named; a quarter opening its clause
+        ("截至去年三季度末，全县共有后备干部320名。", ["截至去年三季度末"]),
+        ("到那天为止，他已在省里跟班学习5个月。", ["到那天为止"]),
+        ("截至今年6月底，有党员5000名，二季度发展党员30名。", ["截至今年6月底", "二季度"]),
         # a clause after ； with no subject of its own goes on in the scope of the one before
         (
             "从今年起到2018年，选拔200名优秀年轻干部；选拔1000名乡科级干部。",

@@ -206,6 +206,39 @@ CASES = [
         ],
     ),
     ("开展3轮集中巡察。", [("3轮", "count", 3, None, "轮", "exact")]),
+    # 个 before 小时, and 多 between 个 and the unit (more than that long); rounds (遍)
+    ("座谈会开了近2个小时。", [("近2个小时", "duration", 2, None, "小时", "approx")]),
+    ("他已在省城跟班学习5个多月。", [("5个多月", "duration", 5, None, "月", "more_than")]),
+    ("全镇村干部轮训3遍。", [("3遍", "count", 3, None, "遍", "exact")]),
+    ("把党员普遍轮训一遍。", []),
+    # a decimal point written 点 (三点五万, 百分之十二点四); a year in both scripts (二00九年)
+    ("先后选派二点五万名干部下乡。", [("二点五万名", "headcount", 25000, None, "人", "exact")]),
+    ("女干部占百分之十六点八。", [("百分之十六点八", "percentage", 16.8, None, "%", "exact")]),
+    ("二00九年全县举办培训班十二期。", [("十二期", "count", 12, None, "期", "exact")]),
+    # not figures: a programme's name (三支一扶), a congress's session, the year of an event
+    ("招募三支一扶人员45名。", [("45名", "headcount", 45, None, "人", "exact")]),
+    ("筹备县九次党代会。", []),
+    ("这是全县引进人才最多的一年。", []),
+    (
+        "挂职的一年以上的干部12名。",
+        [
+            ("一年以上", "duration", 1, None, "年", "at_least"),
+            ("12名", "headcount", 12, None, "人", "exact"),
+        ],
+    ),
+    # 不同 and 不等 after the unit are words of their own (不 alone blocks: 三个不放过)
+    ("共办了12期不同主题的读书班。", [("12期", "count", 12, None, "期", "exact")]),
+    ("落实“三个不放过”要求。", []),
+    # N成 before a quote (有三成“三门”干部)
+    ("全镇有三成“半路出家”的干部。", [("三成", "percentage", 30, None, "%", "exact")]),
+    # two changes in points sharing the unit after the second
+    (
+        "女干部和党外干部比例分别提高1.5个和4个百分点。",
+        [
+            ("1.5个", "percentage", 1.5, None, "%", "exact"),
+            ("4个百分点", "percentage", 4, None, "%", "exact"),
+        ],
+    ),
     # a time of day is no count, even with a unit word after it on the next line
     (
         "2010年08月07日19:33\n人民网南宁8月7日电，选派干部120人。",
