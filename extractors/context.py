@@ -222,6 +222,23 @@ def load_category_rules(path: Path = DATA) -> CategoryRules:
     return rules
 
 
+@dataclass(frozen=True)
+class ModalityRules:
+    """[modality_rules] of context.toml: modality rules beyond the cue lists."""
+
+    aspect_marker: re.Pattern
+    posts_counted_by: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def load_modality_rules(path: Path = DATA) -> ModalityRules:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))["modality_rules"]
+    return ModalityRules(
+        aspect_marker=_cue_pattern(path, raw, "aspect_marker"),
+        posts_counted_by=tuple(raw["posts_counted_by"]),
+    )
+
+
 def member_category(subject: str, rules: Rules, text: str = "", m: Measure | None = None) -> str:
     """The category a counted phrase names its people by when they are members of a
     practice's pool (105名村两委主要负责人后备干部: reserve_pool), else "". Given the figure
@@ -654,10 +671,10 @@ def find_modality(
     sentence's cues. ``planning``: planning_form(doc), and ``told_year``: told_in_year(doc),
     computed once per document by the caller."""
     text = doc.text
-    if m.subject.endswith(rules.offer_nouns):
-        return "planned"
     left = last_full_stop(text, sentence[0]) + 1
-    if _offers_posts(text, m, left, rules):
+    if (m.subject.endswith(rules.offer_nouns) or _offers_posts(text, m, left, rules)) and not (
+        _posts_given(text, m, sentence, rules)
+    ):
         return "planned"
     if m.kind == "duration" and (
         m.qualifier == "at_least" or rules.requirement_after.match(text, m.end)
@@ -726,6 +743,20 @@ def find_modality(
     if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
         return "planned"
     return "reported"
+
+
+def _posts_given(text: str, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
+    """Whether the posts counted were given or filled, an aspect marker in the figure's
+    clause saying so (拿出了38个职位, 对2个职位进行了公开选拔); not the count of an offer
+    (职位达到了197个: a quantity word before the marker)."""
+    extra = load_modality_rules()
+    lo = max(text.rfind(ch, sentence[0], m.start) for ch in "，,；;") + 1 or sentence[0]
+    hi = SUBJECT_CLAUSE_END.search(text, m.end, sentence[1])
+    clause = text[lo : hi.start() if hi else sentence[1]]
+    for done in extra.aspect_marker.finditer(clause):
+        if not clause[: done.start()].endswith(extra.posts_counted_by):
+            return True
+    return False
 
 
 def _offers_posts(text: str, m: Measure, left: int, rules: Rules) -> bool:

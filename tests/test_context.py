@@ -780,3 +780,14 @@ def test_a_count_of_a_fields_own_people_is_evidence_of_that_field() -> None:
 def test_competing_for_posts_is_promotion() -> None:
     body = "全县从22个县直部门中拿出46个股级领导职位，面向全县开展竞争上岗。"
     assert [c[4] for c in context(body)] == ["promotion", "promotion"]
+
+
+def test_posts_given_or_filled_are_reported() -> None:
+    # an aspect marker in the figure's clause: the posts were given (拿出了) or filled
+    assert [c[3] for c in context("县里这次一共拿出了25个科级领导职位。")] == ["reported"]
+    body = "全市对6个正科级职位进行了竞争上岗。"
+    assert [c[3] for c in context(body)] == ["reported"]
+    # …not the count of an offer (达到了), nor posts offered with no marker
+    body = "今年全省乡镇机关的选调职位达到了150个。"
+    assert [c[3] for c in context(body)] == ["planned"]
+    assert [c[3] for c in context("县里这次一共拿出25个科级领导职位。")] == ["planned"]
