@@ -713,6 +713,10 @@ def find_modality(
         # 已有80名到岗，其余20名将于下周到岗: with no cue in its own clause, the figure's own
         # predicate says what it is, not a cue of an earlier clause
         return "planned"
+    if reported < planned < clause - left and load_modality_rules().aspect_marker.search(follow):
+        # 北京公开选拔领导干部举行笔试，1700余人参加了笔试: a plan's cue of an earlier clause,
+        # and the figure's own predicate says it was done
+        return "reported"
     if planned > reported:
         return "planned"
     if reported > planned:

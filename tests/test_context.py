@@ -791,3 +791,12 @@ def test_posts_given_or_filled_are_reported() -> None:
     body = "今年全省乡镇机关的选调职位达到了150个。"
     assert [c[3] for c in context(body)] == ["planned"]
     assert [c[3] for c in context("县里这次一共拿出25个科级领导职位。")] == ["planned"]
+
+
+def test_a_figures_own_predicate_tells_it_done_after_an_earlier_plan_cue() -> None:
+    # the plan's cue (公开选拔) governs its own clause; the figure's predicate has 了
+    body = "县里公开选拔副科级干部开考，600余人参加了笔试。"
+    assert [c[3] for c in context(body)] == ["reported"]
+    # …its predicate telling a plan or nothing: the cue stands
+    body = "县里公开选拔副科级干部，计划选拔40名。"
+    assert [c[3] for c in context(body)] == ["planned"]
