@@ -800,3 +800,9 @@ def test_a_figures_own_predicate_tells_it_done_after_an_earlier_plan_cue() -> No
     # …its predicate telling a plan or nothing: the cue stands
     body = "县里公开选拔副科级干部，计划选拔40名。"
     assert [c[3] for c in context(body)] == ["planned"]
+
+
+def test_an_open_selection_told_done_by_an_adverb_of_the_past_is_reported() -> None:
+    assert [c[3] for c in context("多年来，全县已经公开选拔科级干部310多名。")] == ["reported"]
+    assert [c[3] for c in context("全县先后公开选拔科级干部310多名。")] == ["reported"]
+    assert [c[3] for c in context("今年全县公开选拔科级干部31名。")] == ["planned"]
