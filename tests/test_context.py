@@ -806,3 +806,10 @@ def test_an_open_selection_told_done_by_an_adverb_of_the_past_is_reported() -> N
     assert [c[3] for c in context("多年来，全县已经公开选拔科级干部310多名。")] == ["reported"]
     assert [c[3] for c in context("全县先后公开选拔科级干部310多名。")] == ["reported"]
     assert [c[3] for c in context("今年全县公开选拔科级干部31名。")] == ["planned"]
+
+
+def test_a_secondment_to_be_tempered_is_a_secondment() -> None:
+    # 挂职锻炼: the second half of the compound is no posting to the front line
+    body = "今年全省选派210名干部参加挂职锻炼，其中乡科级干部150人。"
+    assert [c[4] for c in context(body)] == ["secondment", "secondment"]
+    assert [c[4] for c in context("全县选派30名年轻干部到信访一线锻炼。")] == ["frontline"]
