@@ -301,6 +301,9 @@ def entity_category(m: Measure, rules: Rules) -> str:
     if m.unit not in extra.entity_units:
         return ""
     head = next((w for w in extra.entity_fields if m.subject.endswith(w)), "")
+    words = [w.group(0) for w in rules.category_words.finditer(m.subject)]
+    if head and words and m.subject.endswith(words[-1]) and words[-1] != head:
+        return ""  # 25个先进基层党组织: a keyword ending the phrase is an honour's title
     return rules.word_category[head] if head else ""
 
 

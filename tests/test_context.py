@@ -813,3 +813,14 @@ def test_a_secondment_to_be_tempered_is_a_secondment() -> None:
     body = "今年全省选派210名干部参加挂职锻炼，其中乡科级干部150人。"
     assert [c[4] for c in context(body)] == ["secondment", "secondment"]
     assert [c[4] for c in context("全县选派30名年轻干部到信访一线锻炼。")] == ["frontline"]
+
+
+def test_honours_conferred_and_the_party_awards_titles_are_incentives() -> None:
+    # an honour received (荣获), and the titles of the party's awards naming its own people
+    # and bodies: an award, not the party organisations counted
+    body = "县委表彰大会上，全县26名优秀党务工作者和14个先进基层党组织受到表彰。"
+    assert [c[4] for c in context(body)] == ["incentives", "incentives"]
+    body = "其中，城关镇某村支部书记等9人荣获“全市优秀共产党员”称号。"
+    assert [c[4] for c in context(body)] == ["incentives"]
+    # …the organisations themselves counted: the field
+    assert [c[4] for c in context("全县共有14个基层党组织。")] == ["party_building"]
