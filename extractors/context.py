@@ -431,8 +431,15 @@ def find_category(
             return True
         return c in extra.member_categories and end <= p < (phrase_end or end)
 
-    follow_end = min(end + rules.follow_chars, scope[1])
-    follow = [c for p, w, c in found(end, follow_end) if _strong(w, c, rules) and not who(p, w, c)]
+    # right after the counted phrase when a relative clause stands before it (对90位换届试点
+    # 乡镇的党委书记进行示范培训: the clause says which people, 培训 what is done)
+    follow_start = max(end, counted_end or end)
+    follow_end = min(follow_start + rules.follow_chars, scope[1])
+    follow = [
+        c
+        for p, w, c in found(follow_start, follow_end)
+        if _strong(w, c, rules) and not who(p, w, c)
+    ]
     if follow:
         return follow[0]
     scopes = [scope] + ([outer] if outer and outer != scope else [])

@@ -824,3 +824,9 @@ def test_honours_conferred_and_the_party_awards_titles_are_incentives() -> None:
     assert [c[4] for c in context(body)] == ["incentives"]
     # …the organisations themselves counted: the field
     assert [c[4] for c in context("全县共有14个基层党组织。")] == ["party_building"]
+
+
+def test_after_a_relative_clause_the_practice_right_after_the_counted_phrase_decides() -> None:
+    # the relative clause (…换届试点乡镇的) says which people; what is done follows them
+    body = "县委组织部对全县36位换届后新任的村党组织书记进行集中培训。"
+    assert [c[4] for c in context(body)] == ["training"]
