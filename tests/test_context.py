@@ -633,8 +633,9 @@ def test_selected_graduates_right_after_a_headcount_say_who_they_are() -> None:
 
 
 def test_a_civil_service_examination_is_recruitment() -> None:
-    # the headline names the examination: a paragraph on its arrangements takes it
-    body = "本次考试共设置试场31个，考生须提前查看试场。"
+    # the headline names the examination: a paragraph on its arrangements takes it (not
+    # naming its examinees, 考生: a recruitment's people)
+    body = "本次考试共设置试场31个，请提前查看试场。"
     assert [c[4] for c in context(body, title="公务员特考12月26日举行")] == ["recruitment"]
     assert [c[4] for c in context(body, title="某县干部工作")] == ["other"]
     assert [c[4] for c in context("全省今年公务员考试报名人数为3万人。")] == ["recruitment"]
@@ -830,3 +831,9 @@ def test_after_a_relative_clause_the_practice_right_after_the_counted_phrase_dec
     # the relative clause (…换届试点乡镇的) says which people; what is done follows them
     body = "县委组织部对全县36位换届后新任的村党组织书记进行集中培训。"
     assert [c[4] for c in context(body)] == ["training"]
+
+
+def test_examinees_are_a_recruitments_people() -> None:
+    # the share of the examinees who are party members: of a recruitment, no party building
+    body = "参加笔试的考生均为本科以上学历，其中中共党员占考生总数的41.3%。"
+    assert [c[4] for c in context(body)] == ["recruitment"]
