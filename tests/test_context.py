@@ -837,3 +837,8 @@ def test_examinees_are_a_recruitments_people() -> None:
     # the share of the examinees who are party members: of a recruitment, no party building
     body = "参加笔试的考生均为本科以上学历，其中中共党员占考生总数的41.3%。"
     assert [c[4] for c in context(body)] == ["recruitment"]
+
+
+def test_an_admonishing_talk_with_cadres_is_evaluation() -> None:
+    body = "对群众满意度低的村干部，镇党委先后约谈14人，责令限期整改5人。"
+    assert [c[4] for c in context(body)] == ["evaluation", "evaluation"]
