@@ -842,3 +842,8 @@ def test_examinees_are_a_recruitments_people() -> None:
 def test_an_admonishing_talk_with_cadres_is_evaluation() -> None:
     body = "对群众满意度低的村干部，镇党委先后约谈14人，责令限期整改5人。"
     assert [c[4] for c in context(body)] == ["evaluation", "evaluation"]
+
+
+def test_removals_and_moves_to_other_posts_are_promotion() -> None:
+    body = "县委年内交流干部21人，改任非领导职务的6人，免职2人。"
+    assert [c[4] for c in context(body)] == ["rotation", "promotion", "promotion"]
