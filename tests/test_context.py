@@ -847,3 +847,10 @@ def test_an_admonishing_talk_with_cadres_is_evaluation() -> None:
 def test_removals_and_moves_to_other_posts_are_promotion() -> None:
     body = "县委年内交流干部21人，改任非领导职务的6人，免职2人。"
     assert [c[4] for c in context(body)] == ["rotation", "promotion", "promotion"]
+
+
+def test_lecturers_lecture_tours_and_lessons_are_training() -> None:
+    assert [c[4] for c in context("县委为52名兼职讲师颁发聘书。")] == ["training"]
+    body = "组织开展96场“政策进万家”宣讲活动，覆盖群众1.3万人次。"
+    assert [c[4] for c in context(body)] == ["training", "training"]
+    assert [c[4] for c in context("全年到村、社区开展送学送课47场次。")] == ["training"]
