@@ -854,3 +854,8 @@ def test_lecturers_lecture_tours_and_lessons_are_training() -> None:
     body = "组织开展96场“政策进万家”宣讲活动，覆盖群众1.3万人次。"
     assert [c[4] for c in context(body)] == ["training", "training"]
     assert [c[4] for c in context("全年到村、社区开展送学送课47场次。")] == ["training"]
+
+
+def test_a_job_fair_is_talent_work() -> None:
+    body = "这场招聘会，共有45家单位参加，提供岗位600个。"
+    assert [c[4] for c in context(body)] == ["talent", "talent"]
