@@ -859,3 +859,9 @@ def test_lecturers_lecture_tours_and_lessons_are_training() -> None:
 def test_a_job_fair_is_talent_work() -> None:
     body = "这场招聘会，共有45家单位参加，提供岗位600个。"
     assert [c[4] for c in context(body)] == ["talent", "talent"]
+
+
+def test_a_trades_front_line_workers_are_no_posting_to_the_front_line() -> None:
+    body = "县电视台请来导师，12名一线记者与省台的资深编辑结对。"
+    assert [c[4] for c in context(body)] == ["mentoring"]
+    assert [c[4] for c in context("全县选派12名干部到防汛一线。")] == ["frontline"]
