@@ -201,6 +201,9 @@ class CategoryRules:
     entity_fields: tuple[str, ...]
     people_fields: tuple[str, ...]
     cadre_ranks: re.Pattern
+    election_words: set[str]
+    field_election: re.Pattern
+    election_field: str
 
 
 @lru_cache(maxsize=4)
@@ -214,7 +217,12 @@ def load_category_rules(path: Path = DATA) -> CategoryRules:
         entity_fields=tuple(raw["entity_fields"]),
         people_fields=tuple(raw["people_fields"]),
         cadre_ranks=_cue_pattern(path, raw, "cadre_ranks"),
+        election_words=set(raw["election_words"]),
+        field_election=_cue_pattern(path, raw, "field_election"),
+        election_field=raw["election_field"],
     )
+    if rules.election_field not in load_rules(path).taxonomy:
+        raise ValueError(f"{path}: election_field must be a taxonomy category")
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
     if not set(rules.entity_fields + rules.people_fields) <= set(load_rules(path).word_category):
@@ -343,7 +351,9 @@ def clause_bounds(
 
 def _keywords(text: str, lo: int, hi: int, rules: Rules) -> list[tuple[int, str, str]]:
     """(position, keyword, category) of the taxonomy keywords in [lo, hi), without those
-    whose context rules them out (引进 of investment projects is not recruitment)."""
+    whose context rules them out (引进 of investment projects is not recruitment); an
+    election (换届) in a sentence telling party organisations' elections is theirs."""
+    extra = load_category_rules()
     found = []
     for m in rules.category_words.finditer(text, lo, hi):
         word = m.group(0)
@@ -354,6 +364,10 @@ def _keywords(text: str, lo: int, hi: int, rules: Rules) -> list[tuple[int, str,
         if preceded and text[max(0, m.start() - 4) : m.start()].endswith(tuple(preceded)):
             continue
         category = rules.word_category[word]
+        if word in extra.election_words and extra.field_election.search(
+            text, last_full_stop(text, m.start()) + 1, m.end()
+        ):
+            category = extra.election_field  # 村党组织完成换届，占应换届总数的100%
         if category in rules.identity_categories and text.startswith(
             rules.identity_prefixes, max(0, m.start() - 1), m.start()
         ):

@@ -865,3 +865,10 @@ def test_a_trades_front_line_workers_are_no_posting_to_the_front_line() -> None:
     body = "县电视台请来导师，12名一线记者与省台的资深编辑结对。"
     assert [c[4] for c in context(body)] == ["mentoring"]
     assert [c[4] for c in context("全县选派12名干部到防汛一线。")] == ["frontline"]
+
+
+def test_elections_in_a_sentence_telling_party_organisations_elections_are_theirs() -> None:
+    body = "截至5月底，全县212个村党组织全部完成换届，按期换届率为100%。"
+    assert [c[4] for c in context(body)] == ["party_building", "party_building"]
+    # …not an election of the county's bodies
+    assert [c[4] for c in context("全县换届顺利完成，按期换届率为100%。")] == ["promotion"]
