@@ -872,3 +872,8 @@ def test_elections_in_a_sentence_telling_party_organisations_elections_are_their
     assert [c[4] for c in context(body)] == ["party_building", "party_building"]
     # …not an election of the county's bodies
     assert [c[4] for c in context("全县换届顺利完成，按期换届率为100%。")] == ["promotion"]
+
+
+def test_cadres_who_will_set_out_for_their_posts_are_planned() -> None:
+    body = "这次选派的16位同志将全部开赴受援县，在当地挂职2年。"
+    assert [c[3] for c in context(body)] == ["planned", "planned"]
