@@ -877,3 +877,8 @@ def test_elections_in_a_sentence_telling_party_organisations_elections_are_their
 def test_cadres_who_will_set_out_for_their_posts_are_planned() -> None:
     body = "这次选派的16位同志将全部开赴受援县，在当地挂职2年。"
     assert [c[3] for c in context(body)] == ["planned", "planned"]
+
+
+def test_what_was_in_fact_enrolled_and_a_plan_exceeded_are_reported() -> None:
+    body = "全县今年计划招生300人，实际招生342人，超额完成任务14%。"
+    assert [c[3] for c in context(body)] == ["planned", "reported", "reported"]
