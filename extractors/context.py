@@ -790,8 +790,8 @@ def _posts_given(text: str, m: Measure, sentence: tuple[int, int], rules: Rules)
 def _offers_posts(text: str, m: Measure, left: int, rules: Rules) -> bool:
     """Whether the figure counts posts or quotas named right before it (核定职缺共计十八名) or
     closing the rest of its clause (拿出41个副县级和141个乡科级职位)."""
-    if rules.offer_before.search(text, left, m.start):
-        return True
+    if rules.offer_before.search(BRACKET_AT_END.sub("", text[left : m.start])):
+        return True  # …职位(四级主任科员以下)1名: a note on the post between
     rest = text[m.end : m.end + 2 * rules.offer_after_chars]
     cut = min((i for i in map(rest.find, "，,。；;：:") if i >= 0), default=-1)
     clause = BRACKET_AT_END.sub("", rest[:cut])  # 拿出71个职位(见附表): a note on them

@@ -882,3 +882,8 @@ def test_cadres_who_will_set_out_for_their_posts_are_planned() -> None:
 def test_what_was_in_fact_enrolled_and_a_plan_exceeded_are_reported() -> None:
     body = "全县今年计划招生300人，实际招生342人，超额完成任务14%。"
     assert [c[3] for c in context(body)] == ["planned", "reported", "reported"]
+
+
+def test_a_post_named_before_its_figure_with_a_note_between_is_offered() -> None:
+    body = "县委办公室文秘职位(一级科员)2名。"
+    assert [c[3] for c in context(body)] == ["planned"]
