@@ -201,6 +201,9 @@ class CategoryRules:
     entity_fields: tuple[str, ...]
     people_fields: tuple[str, ...]
     cadre_ranks: re.Pattern
+    election_words: set[str]
+    field_election: re.Pattern
+    election_field: str
 
 
 @lru_cache(maxsize=4)
@@ -214,12 +217,34 @@ def load_category_rules(path: Path = DATA) -> CategoryRules:
         entity_fields=tuple(raw["entity_fields"]),
         people_fields=tuple(raw["people_fields"]),
         cadre_ranks=_cue_pattern(path, raw, "cadre_ranks"),
+        election_words=set(raw["election_words"]),
+        field_election=_cue_pattern(path, raw, "field_election"),
+        election_field=raw["election_field"],
     )
+    if rules.election_field not in load_rules(path).taxonomy:
+        raise ValueError(f"{path}: election_field must be a taxonomy category")
     if not rules.member_categories <= set(load_rules(path).taxonomy):
         raise ValueError(f"{path}: member_categories must be taxonomy categories")
     if not set(rules.entity_fields + rules.people_fields) <= set(load_rules(path).word_category):
         raise ValueError(f"{path}: entity_fields and people_fields must be taxonomy keywords")
     return rules
+
+
+@dataclass(frozen=True)
+class ModalityRules:
+    """[modality_rules] of context.toml: modality rules beyond the cue lists."""
+
+    aspect_marker: re.Pattern
+    posts_counted_by: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def load_modality_rules(path: Path = DATA) -> ModalityRules:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))["modality_rules"]
+    return ModalityRules(
+        aspect_marker=_cue_pattern(path, raw, "aspect_marker"),
+        posts_counted_by=tuple(raw["posts_counted_by"]),
+    )
 
 
 def member_category(subject: str, rules: Rules, text: str = "", m: Measure | None = None) -> str:
@@ -284,6 +309,9 @@ def entity_category(m: Measure, rules: Rules) -> str:
     if m.unit not in extra.entity_units:
         return ""
     head = next((w for w in extra.entity_fields if m.subject.endswith(w)), "")
+    words = [w.group(0) for w in rules.category_words.finditer(m.subject)]
+    if head and words and m.subject.endswith(words[-1]) and words[-1] != head:
+        return ""  # 25个先进基层党组织: a keyword ending the phrase is an honour's title
     return rules.word_category[head] if head else ""
 
 
@@ -323,7 +351,9 @@ def clause_bounds(
 
 def _keywords(text: str, lo: int, hi: int, rules: Rules) -> list[tuple[int, str, str]]:
     """(position, keyword, category) of the taxonomy keywords in [lo, hi), without those
-    whose context rules them out (引进 of investment projects is not recruitment)."""
+    whose context rules them out (引进 of investment projects is not recruitment); an
+    election (换届) in a sentence telling party organisations' elections is theirs."""
+    extra = load_category_rules()
     found = []
     for m in rules.category_words.finditer(text, lo, hi):
         word = m.group(0)
@@ -334,6 +364,10 @@ def _keywords(text: str, lo: int, hi: int, rules: Rules) -> list[tuple[int, str,
         if preceded and text[max(0, m.start() - 4) : m.start()].endswith(tuple(preceded)):
             continue
         category = rules.word_category[word]
+        if word in extra.election_words and extra.field_election.search(
+            text, last_full_stop(text, m.start()) + 1, m.end()
+        ):
+            category = extra.election_field  # 村党组织完成换届，占应换届总数的100%
         if category in rules.identity_categories and text.startswith(
             rules.identity_prefixes, max(0, m.start() - 1), m.start()
         ):
@@ -411,8 +445,15 @@ def find_category(
             return True
         return c in extra.member_categories and end <= p < (phrase_end or end)
 
-    follow_end = min(end + rules.follow_chars, scope[1])
-    follow = [c for p, w, c in found(end, follow_end) if _strong(w, c, rules) and not who(p, w, c)]
+    # right after the counted phrase when a relative clause stands before it (对90位换届试点
+    # 乡镇的党委书记进行示范培训: the clause says which people, 培训 what is done)
+    follow_start = max(end, counted_end or end)
+    follow_end = min(follow_start + rules.follow_chars, scope[1])
+    follow = [
+        c
+        for p, w, c in found(follow_start, follow_end)
+        if _strong(w, c, rules) and not who(p, w, c)
+    ]
     if follow:
         return follow[0]
     scopes = [scope] + ([outer] if outer and outer != scope else [])
@@ -655,10 +696,10 @@ def find_modality(
     sentence's cues. ``planning``: planning_form(doc), and ``told_year``: told_in_year(doc),
     computed once per document by the caller."""
     text = doc.text
-    if m.subject.endswith(rules.offer_nouns):
-        return "planned"
     left = last_full_stop(text, sentence[0]) + 1
-    if _offers_posts(text, m, left, rules):
+    if (m.subject.endswith(rules.offer_nouns) or _offers_posts(text, m, left, rules)) and not (
+        _posts_given(text, m, sentence, rules)
+    ):
         return "planned"
     if m.kind == "duration" and (
         m.qualifier == "at_least" or rules.requirement_after.match(text, m.end)
@@ -697,6 +738,10 @@ def find_modality(
         # 已有80名到岗，其余20名将于下周到岗: with no cue in its own clause, the figure's own
         # predicate says what it is, not a cue of an earlier clause
         return "planned"
+    if reported < planned < clause - left and load_modality_rules().aspect_marker.search(follow):
+        # 北京公开选拔领导干部举行笔试，1700余人参加了笔试: a plan's cue of an earlier clause,
+        # and the figure's own predicate says it was done
+        return "reported"
     if planned > reported:
         return "planned"
     if reported > planned:
@@ -729,11 +774,25 @@ def find_modality(
     return "reported"
 
 
+def _posts_given(text: str, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
+    """Whether the posts counted were given or filled, an aspect marker in the figure's
+    clause saying so (拿出了38个职位, 对2个职位进行了公开选拔); not the count of an offer
+    (职位达到了197个: a quantity word before the marker)."""
+    extra = load_modality_rules()
+    lo = max(text.rfind(ch, sentence[0], m.start) for ch in "，,；;") + 1 or sentence[0]
+    hi = SUBJECT_CLAUSE_END.search(text, m.end, sentence[1])
+    clause = text[lo : hi.start() if hi else sentence[1]]
+    for done in extra.aspect_marker.finditer(clause):
+        if not clause[: done.start()].endswith(extra.posts_counted_by):
+            return True
+    return False
+
+
 def _offers_posts(text: str, m: Measure, left: int, rules: Rules) -> bool:
     """Whether the figure counts posts or quotas named right before it (核定职缺共计十八名) or
     closing the rest of its clause (拿出41个副县级和141个乡科级职位)."""
-    if rules.offer_before.search(text, left, m.start):
-        return True
+    if rules.offer_before.search(BRACKET_AT_END.sub("", text[left : m.start])):
+        return True  # …职位(四级主任科员以下)1名: a note on the post between
     rest = text[m.end : m.end + 2 * rules.offer_after_chars]
     cut = min((i for i in map(rest.find, "，,。；;：:") if i >= 0), default=-1)
     clause = BRACKET_AT_END.sub("", rest[:cut])  # 拿出71个职位(见附表): a note on them

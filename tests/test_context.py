@@ -677,8 +677,9 @@ def test_selected_graduates_right_after_a_headcount_say_who_they_are() -> None:
 
 
 def test_a_civil_service_examination_is_recruitment() -> None:
-    # the headline names the examination: a paragraph on its arrangements takes it
-    body = "本次考试共设置试场31个，考生须提前查看试场。"
+    # the headline names the examination: a paragraph on its arrangements takes it (not
+    # naming its examinees, 考生: a recruitment's people)
+    body = "本次考试共设置试场31个，请提前查看试场。"
     assert [c[4] for c in context(body, title="公务员特考12月26日举行")] == ["recruitment"]
     assert [c[4] for c in context(body, title="某县干部工作")] == ["other"]
     assert [c[4] for c in context("全省今年公务员考试报名人数为3万人。")] == ["recruitment"]
@@ -824,3 +825,109 @@ def test_a_count_of_a_fields_own_people_is_evidence_of_that_field() -> None:
 def test_competing_for_posts_is_promotion() -> None:
     body = "全县从22个县直部门中拿出46个股级领导职位，面向全县开展竞争上岗。"
     assert [c[4] for c in context(body)] == ["promotion", "promotion"]
+
+
+def test_posts_given_or_filled_are_reported() -> None:
+    # an aspect marker in the figure's clause: the posts were given (拿出了) or filled
+    assert [c[3] for c in context("县里这次一共拿出了25个科级领导职位。")] == ["reported"]
+    body = "全市对6个正科级职位进行了竞争上岗。"
+    assert [c[3] for c in context(body)] == ["reported"]
+    # …not the count of an offer (达到了), nor posts offered with no marker
+    body = "今年全省乡镇机关的选调职位达到了150个。"
+    assert [c[3] for c in context(body)] == ["planned"]
+    assert [c[3] for c in context("县里这次一共拿出25个科级领导职位。")] == ["planned"]
+
+
+def test_a_figures_own_predicate_tells_it_done_after_an_earlier_plan_cue() -> None:
+    # the plan's cue (公开选拔) governs its own clause; the figure's predicate has 了
+    body = "县里公开选拔副科级干部开考，600余人参加了笔试。"
+    assert [c[3] for c in context(body)] == ["reported"]
+    # …its predicate telling a plan or nothing: the cue stands
+    body = "县里公开选拔副科级干部，计划选拔40名。"
+    assert [c[3] for c in context(body)] == ["planned"]
+
+
+def test_an_open_selection_told_done_by_an_adverb_of_the_past_is_reported() -> None:
+    assert [c[3] for c in context("多年来，全县已经公开选拔科级干部310多名。")] == ["reported"]
+    assert [c[3] for c in context("全县先后公开选拔科级干部310多名。")] == ["reported"]
+    assert [c[3] for c in context("今年全县公开选拔科级干部31名。")] == ["planned"]
+
+
+def test_a_secondment_to_be_tempered_is_a_secondment() -> None:
+    # 挂职锻炼: the second half of the compound is no posting to the front line
+    body = "今年全省选派210名干部参加挂职锻炼，其中乡科级干部150人。"
+    assert [c[4] for c in context(body)] == ["secondment", "secondment"]
+    assert [c[4] for c in context("全县选派30名年轻干部到信访一线锻炼。")] == ["frontline"]
+
+
+def test_honours_conferred_and_the_party_awards_titles_are_incentives() -> None:
+    # an honour received (荣获), and the titles of the party's awards naming its own people
+    # and bodies: an award, not the party organisations counted
+    body = "县委表彰大会上，全县26名优秀党务工作者和14个先进基层党组织受到表彰。"
+    assert [c[4] for c in context(body)] == ["incentives", "incentives"]
+    body = "其中，城关镇某村支部书记等9人荣获“全市优秀共产党员”称号。"
+    assert [c[4] for c in context(body)] == ["incentives"]
+    # …the organisations themselves counted: the field
+    assert [c[4] for c in context("全县共有14个基层党组织。")] == ["party_building"]
+
+
+def test_after_a_relative_clause_the_practice_right_after_the_counted_phrase_decides() -> None:
+    # the relative clause (…换届试点乡镇的) says which people; what is done follows them
+    body = "县委组织部对全县36位换届后新任的村党组织书记进行集中培训。"
+    assert [c[4] for c in context(body)] == ["training"]
+
+
+def test_examinees_are_a_recruitments_people() -> None:
+    # the share of the examinees who are party members: of a recruitment, no party building
+    body = "参加笔试的考生均为本科以上学历，其中中共党员占考生总数的41.3%。"
+    assert [c[4] for c in context(body)] == ["recruitment"]
+
+
+def test_an_admonishing_talk_with_cadres_is_evaluation() -> None:
+    body = "对群众满意度低的村干部，镇党委先后约谈14人，责令限期整改5人。"
+    assert [c[4] for c in context(body)] == ["evaluation", "evaluation"]
+
+
+def test_removals_and_moves_to_other_posts_are_promotion() -> None:
+    body = "县委年内交流干部21人，改任非领导职务的6人，免职2人。"
+    assert [c[4] for c in context(body)] == ["rotation", "promotion", "promotion"]
+
+
+def test_lecturers_lecture_tours_and_lessons_are_training() -> None:
+    assert [c[4] for c in context("县委为52名兼职讲师颁发聘书。")] == ["training"]
+    body = "组织开展96场“政策进万家”宣讲活动，覆盖群众1.3万人次。"
+    assert [c[4] for c in context(body)] == ["training", "training"]
+    assert [c[4] for c in context("全年到村、社区开展送学送课47场次。")] == ["training"]
+
+
+def test_a_job_fair_is_talent_work() -> None:
+    body = "这场招聘会，共有45家单位参加，提供岗位600个。"
+    assert [c[4] for c in context(body)] == ["talent", "talent"]
+
+
+def test_a_trades_front_line_workers_are_no_posting_to_the_front_line() -> None:
+    body = "县电视台请来导师，12名一线记者与省台的资深编辑结对。"
+    assert [c[4] for c in context(body)] == ["mentoring"]
+    assert [c[4] for c in context("全县选派12名干部到防汛一线。")] == ["frontline"]
+
+
+def test_elections_in_a_sentence_telling_party_organisations_elections_are_theirs() -> None:
+    body = "截至5月底，全县212个村党组织全部完成换届，按期换届率为100%。"
+    assert [c[4] for c in context(body)] == ["party_building", "party_building"]
+    # …not an election of the county's bodies
+    assert [c[4] for c in context("全县换届顺利完成，按期换届率为100%。")] == ["promotion"]
+
+
+def test_cadres_who_will_set_out_for_their_posts_are_planned() -> None:
+    body = "这次选派的16位同志将全部开赴受援县，在当地挂职2年。"
+    assert [c[3] for c in context(body)] == ["planned", "planned"]
+
+
+def test_what_was_in_fact_enrolled_and_a_plan_exceeded_are_reported() -> None:
+    body = "全县今年计划招生300人，实际招生342人，超额完成任务14%。"
+    assert [c[3] for c in context(body)] == ["planned", "reported", "reported"]
+
+
+def test_a_post_named_before_its_figure_with_a_note_between_is_offered() -> None:
+    body = "县委办公室文秘职位(一级科员)2名。"
+    assert [c[3] for c in context(body)] == ["planned"]
