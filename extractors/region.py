@@ -7,11 +7,13 @@ the time and record the current unit that took them over. Names are found by the
 characters, looked up for a whole text at once (numpy), then matched in full.
 
 Evidence is weighed by place: the title counts most, then the outlet and source line, then
-the dateline, then the body; a place merely mentioned (深圳龙华区 in a 晋江 report, the towns
-of a city) does not win. A short name (晋江 for 晋江市) is no place inside a person's name
-(董建华) and, when it is an ordinary word (振兴 in 乡村振兴), only with support: its parent or
-its full name named too. An ambiguous name goes to the unit whose parent the text names; right
-before a unit inside one of its readings it only says where that unit lies (吉林 of 吉林松原市).
+the lead, then the body; a place merely mentioned (深圳龙华区 in a 晋江 report, the towns
+of a city) does not win, nor does a wire's dateline (中新社太原…电: the bureau's seat) or a
+meeting's venue (在北京闭幕), which weigh as mentions in the body. A short name (晋江 for
+晋江市) is no place inside a person's name (董建华) and, when it is an ordinary word (振兴
+in 乡村振兴), only with support: its parent or its full name named too. An ambiguous name
+goes to the unit whose parent the text names; right before a unit inside one of its readings
+it only says where that unit lies (吉林 of 吉林松原市).
 The level the text speaks at (我县, 全市, 区委) decides between a unit and one inside it, and
 between the best unit and the one unit of that level when neither is above the other (a
 province's party school hosting another region's cadres); an office (县委书记) says the level
@@ -114,6 +116,8 @@ class Rules:
     national_provinces: int  # a text naming this many provinces, at no level, is national
     office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
     abbreviation: re.Pattern  # after a name: the short form the text calls it by (以下简称…)
+    dateline: re.Pattern  # a wire's or paper's dateline (新华社福州3月5日电): where it was filed
+    venue_verbs: tuple[str, ...]  # 在 X 召开: X is where a meeting sat
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,9 @@ def _load_rules(raw: dict, path: Path) -> Rules:
     source_line = re.compile(raw["source_line"])
     if source_line.groups != 1:
         raise ValueError(f"{path}: source_line needs one group (the source)")
+    dateline = re.compile(raw["dateline_pattern"])
+    if dateline.groups != 1:
+        raise ValueError(f"{path}: dateline_pattern needs one group (the place filed from)")
     share = float(raw["min_level_share"])
     if not 0 < share <= 1:
         raise ValueError(f"{path}: min_level_share must be in (0, 1]")
@@ -202,6 +209,8 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         national_provinces=int(raw["national_provinces"]),
         office_words=tuple(raw["office_words"]),
         abbreviation=abbreviation,
+        dateline=dateline,
+        venue_verbs=tuple(raw["venue_verbs"]),
     )
 
 
@@ -499,6 +508,7 @@ class _Mention:
     alias: str
     weight: float
     organisation: bool = False  # part of an organisation's name (浙江大学): a last resort
+    dateline: bool = False  # the place a wire's dateline says it was filed from
 
 
 def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
@@ -508,6 +518,8 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     text, rules = doc.text, gaz.rules
     title_end = len(doc.title) if doc.title and text.startswith(doc.title) else 0
     sources = [m.span(1) for m in rules.source_line.finditer(text)]
+    lead_end = title_end + LEAD_CHARS
+    datelines = [m.span(1) for m in rules.dateline.finditer(text, title_end, lead_end)]
     cited = [m.span() for m in rules.citation.finditer(text, title_end)]
     places = [m for m in find_place_mentions(text, gaz) if not doc.is_unusable(m[0], m[1])]
     short = [m for m in places if m[2] not in gaz.full_names]
@@ -543,15 +555,20 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             if start < title_end:
                 trip_names.add(alias)
             continue
+        dateline = any(s <= start < e for s, e in datelines)
+        # 在西宁召开, 在北京闭幕: where a meeting sat, a province's or the country's
+        venue = text[start - 1 : start] == "在" and text.startswith(rules.venue_verbs, end)
         if start < title_end:
             weight = WEIGHT_TITLE
         elif any(s <= start < e for s, e in sources):
             weight = WEIGHT_SOURCE
-        elif start < title_end + LEAD_CHARS:
+        elif start < lead_end and not dateline and not venue:
             weight = WEIGHT_LEAD
         else:
+            # 中新社太原…电: the bureau the wire filed from (a province's capital, Beijing),
+            # like a meeting's venue, weighs as a mention in passing
             weight = WEIGHT_BODY
-        found.append(_Mention(start, end, alias, weight, organisation))
+        found.append(_Mention(start, end, alias, weight, organisation, dateline))
         short = rules.abbreviation.match(text, end)
         if short:  # 舟山群岛新区(以下简称“新区”): the short form names it from then on
             name, at = short.group(1), short.end()
@@ -642,6 +659,7 @@ def _decide(
     qualifiers = _qualifiers(mentions, codes, gaz)
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, tuple[int, int]] = {}
+    named_where: dict[str, set[bool]] = defaultdict(set)  # in the dateline, elsewhere
     in_title: set[str] = set()
     prominent: set[str] = set()  # named in the title, dateline, outlet or source line
     strong: set[str] = set()  # named in the title, outlet or source line
@@ -660,6 +678,7 @@ def _decide(
         if m.weight >= WEIGHT_SOURCE:
             strong.add(code)
         scores[code] += m.weight
+        named_where[code].add(m.dateline)
         if m.start >= 0:
             first.setdefault(code, (m.start, m.end))
     if doc.region_hint:
@@ -712,8 +731,9 @@ def _decide(
         named_provinces = {c[:2] for c in codes if c}
         if len(named_provinces) >= gaz.rules.national_provinces:
             return None
-    if scores[best] < MIN_SCORE:
-        # 我市 … 随州: named once, but the only unit of the level the text speaks at.
+    if scores[best] < MIN_SCORE and not (list(scores) == [best] and named_where[best] == {True}):
+        # 我市 … 随州: named once, but the only unit of the level the text speaks at; a
+        # dateline's place when the text names no other (人民网武汉…电 全市…).
         of_level = [c for c in scores if gaz.units[c].level_word == level]
         if not level or of_level != [best]:
             return None

@@ -615,3 +615,26 @@ def test_a_short_form_the_text_defines_names_the_place_from_then_on() -> None:
     # without the definition the short form names nothing: the source line's place leads
     plain = body.replace("（以下简称“甬城”）", "")
     assert region("关于实施人才新政的意见", plain)[:2] == ("金华市", "330700")
+
+
+def test_a_wires_dateline_says_where_it_was_filed() -> None:
+    """中新社长沙…电: the bureau's seat weighs as a mention in passing, so a province's report
+    listing its cities from the capital is the province's; alone it still names the place."""
+    body = (
+        "中新社长沙六月三日电 湖南省今年起每年选派一批年轻干部到乡镇任职。目前，长沙、株洲、"
+        "湘潭等市已完成首批选派。"
+    )
+    assert region("", body)[:2] == ("湖南省", "430000")
+    alone = region("", "新华社长沙6月3日电 全市选派年轻干部到乡镇任职。")
+    assert alone is not None and alone[:2] == ("长沙市", "430100")
+
+
+def test_where_a_meeting_sat_is_not_the_subject() -> None:
+    """在北京闭幕, 在南宁召开: the meeting's venue weighs as a mention in passing."""
+    central = (
+        "由中央组织部主办的少数民族地区干部培训会今天在北京闭幕。今年将有300名干部到中央国家"
+        "机关挂职锻炼。"
+    )
+    assert region("", central) is None
+    provincial = "全区村干部培训座谈会昨天在南宁召开，广西将分批轮训村干部。"
+    assert region("", provincial)[:2] == ("广西壮族自治区", "450000")
