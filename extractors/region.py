@@ -57,6 +57,7 @@ MUNICIPALITIES = {"11", "12", "31", "50"}
 PERSON_WINDOW = 12  # characters before a name searched for a title (副校长(兼)董建华)
 WORD_WINDOW = 8  # characters either side of a name that jieba cuts to find its word bounds
 LEVEL_CHARS = "省市县区州旗盟"
+RANKS = {"province": 3, "prefecture": 2, "county": 1}
 # The units a level word the text names itself with (全市, 县委) can be.
 SPEAKING_LEVELS = {
     "省": ("province",),
@@ -118,6 +119,8 @@ class Rules:
     abbreviation: re.Pattern  # after a name: the short form the text calls it by (以下简称…)
     dateline: re.Pattern  # a wire's or paper's dateline (新华社福州3月5日电): where it was filed
     venue_verbs: tuple[str, ...]  # 在 X 召开: X is where a meeting sat
+    township_words: tuple[str, ...]  # after a short name: a township of that name (三江乡)
+    not_township: tuple[str, ...]  # … unless they open one of these words (乡村, 镇街)
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,8 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         abbreviation=abbreviation,
         dateline=dateline,
         venue_verbs=tuple(raw["venue_verbs"]),
+        township_words=tuple(raw["township_words"]),
+        not_township=tuple(raw["not_township_words"]),
     )
 
 
@@ -543,6 +548,12 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         whole = alias in gaz.full_names and end - start >= 3
         if not organisation and not whole and in_a_word(text, start, end, places, rules):
             continue
+        if (
+            alias not in gaz.full_names
+            and text.startswith(rules.township_words, end)
+            and not text.startswith(rules.not_township, end)
+        ):
+            continue  # 三江乡 of 汶川县 is a township, not 三江侗族自治县
         if any(s <= start < e for s, e in cited):
             # 根据《海南省…办法》: another unit's document or paper, cited; but when nothing
             # else names a place, the text cites its own unit's plan
@@ -724,6 +735,12 @@ def _decide(
             leader = _clear_leader(of_level, scores)
             if leader and scores[leader] >= MIN_SCORE:
                 best = leader
+            elif not of_level and all(
+                RANKS[gaz.units[best].level] > RANKS[u] for u in SPEAKING_LEVELS.get(level, ())
+            ):
+                # 区委 … 全区 with only 江苏 named (in a forum's 来自:江苏): the report is an
+                # unnamed district's, somewhere in the province
+                return None
     best = _parent_of_siblings(best, scores, in_title, gaz)
     if not level and best not in strong:
         # A roundup of postings across the country (江苏常州市长…任安徽铜陵市委书记) speaks at

@@ -638,3 +638,19 @@ def test_where_a_meeting_sat_is_not_the_subject() -> None:
     assert region("", central) is None
     provincial = "全区村干部培训座谈会昨天在南宁召开，广西将分批轮训村干部。"
     assert region("", provincial)[:2] == ("广西壮族自治区", "450000")
+
+
+def test_a_township_of_a_countys_short_name_is_no_mention_of_the_county() -> None:
+    """三江乡 is a township (of 松潘县 here), not 三江侗族自治县; 晋江乡村振兴 still names 晋江."""
+    body = "今年，松潘县为三江乡干部举办培训班，三江乡80名干部参加，三江乡党委书记讲话。"
+    assert region("", body)[:2] == ("松潘县", "513224")
+    assert region("", "晋江乡村振兴培训班开班，学员来自各镇街。") == JINJIANG
+
+
+def test_a_text_speaking_below_the_only_unit_it_names_has_no_place_of_its_own() -> None:
+    """区委 … 全区 with only a province named (a forum's 来自：江苏): an unnamed district's."""
+    body = "区委召开科级干部交流推进会，全区干部参加。区委要求我区各单位落实，全区共交流120人。"
+    assert region("", body, outlet="江苏") is None
+    # … while a district of it named once stands (the one unit of the level)
+    named = body.replace("全区干部参加", "溧水区干部参加")
+    assert region("", named, outlet="江苏")[:2] == ("溧水区", "320117")
