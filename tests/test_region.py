@@ -654,3 +654,16 @@ def test_a_text_speaking_below_the_only_unit_it_names_has_no_place_of_its_own() 
     # … while a district of it named once stands (the one unit of the level)
     named = body.replace("全区干部参加", "溧水区干部参加")
     assert region("", named, outlet="江苏")[:2] == ("溧水区", "320117")
+
+
+def test_an_organisation_head_is_an_office_too() -> None:
+    """县委组织部长 named throughout a national report on a class of them counts once: the
+    one county a trainee comes from is no subject; a county's own report keeps it."""
+    filler = "培训班围绕依法办事、群众工作和应急处置设置课程，邀请专家授课并组织分组讨论。" * 3
+    body = (
+        "中央组织部举办新任县委组织部长培训班，县委组织部长们参加学习。"
+        f"{filler}县委组织部长要当好参谋助手。来自甘肃康乐县的县委组织部长张明说，收获很大。"
+    )
+    assert region("新任县委组织部长集中培训", body) is None
+    own = "康乐县召开会议。县委组织部长讲话，县委组织部部署，全县干部参加，我县将继续推进。"
+    assert region("", own)[:2] == ("康乐县", "622922")
