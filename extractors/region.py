@@ -121,6 +121,7 @@ class Rules:
     venue_verbs: tuple[str, ...]  # 在 X 召开: X is where a meeting sat
     township_words: tuple[str, ...]  # after a short name: a township of that name (三江乡)
     not_township: tuple[str, ...]  # … unless they open one of these words (乡村, 镇街)
+    slogan_numerals: str  # 四会 of “四懂四会”: a numbered slogan's second half
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         venue_verbs=tuple(raw["venue_verbs"]),
         township_words=tuple(raw["township_words"]),
         not_township=tuple(raw["not_township_words"]),
+        slogan_numerals=raw["slogan_numerals"],
     )
 
 
@@ -554,6 +556,14 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             and not text.startswith(rules.not_township, end)
         ):
             continue  # 三江乡 of 汶川县 is a township, not 三江侗族自治县
+        if (
+            alias not in gaz.full_names
+            and start >= 2
+            and text[start] in rules.slogan_numerals
+            and text[start - 2] in rules.slogan_numerals
+            and (text[start - 3] in '“「"' or text[end : end + 1] in ("”", "」", '"'))
+        ):
+            continue  # “四懂四会”: a quoted slogan numbering its parts, not 四会市
         if any(s <= start < e for s, e in cited):
             # 根据《海南省…办法》: another unit's document or paper, cited; but when nothing
             # else names a place, the text cites its own unit's plan

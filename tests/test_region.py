@@ -667,3 +667,11 @@ def test_an_organisation_head_is_an_office_too() -> None:
     assert region("新任县委组织部长集中培训", body) is None
     own = "康乐县召开会议。县委组织部长讲话，县委组织部部署，全县干部参加，我县将继续推进。"
     assert region("", own)[:2] == ("康乐县", "622922")
+
+
+def test_a_numbered_slogan_names_no_place() -> None:
+    """四会 closing “三学四会” is the slogan's second half, not 四会市; 第二届三亚… is 三亚."""
+    speech = "同志们：今天召开全县“三学四会”干部能力提升推进会，我县将推动“三学四会”落地见效。"
+    assert region("在推进会上的讲话", speech) is None
+    fair = "第二届三亚人才交流会开幕，来自全国的200余家单位参会。"
+    assert region("", fair)[:2] == ("三亚市", "460200")
