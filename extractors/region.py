@@ -116,6 +116,7 @@ class Rules:
     citation: re.Pattern  # a cited title (根据《海南省…办法》, 据《北京日报》): no evidence
     national_provinces: int  # a text naming this many provinces, at no level, is national
     office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
+    other_parties: tuple[str, ...]  # before 市委 (民盟市委): another party's committee
     abbreviation: re.Pattern  # after a name: the short form the text calls it by (以下简称…)
     dateline: re.Pattern  # a wire's or paper's dateline (新华社福州3月5日电): where it was filed
     venue_verbs: tuple[str, ...]  # 在 X 召开: X is where a meeting sat
@@ -212,6 +213,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         citation=re.compile(raw["citation_pattern"]),
         national_provinces=int(raw["national_provinces"]),
         office_words=tuple(raw["office_words"]),
+        other_parties=tuple(raw["other_parties"]),
         abbreviation=abbreviation,
         dateline=dateline,
         venue_verbs=tuple(raw["venue_verbs"]),
@@ -406,6 +408,8 @@ def speaking_level(text: str, rules: Rules) -> str:
     offices: set[str] = set()
     for pattern, weight in rules.self_reference:
         for m in pattern.finditer(text):
+            if text.endswith(rules.other_parties, 0, m.start()):
+                continue  # 民盟市委, 九三学社市委: a guest party's committee, not the text's own
             if text.startswith(rules.office_words, m.end()):
                 # 县委书记 is an office, as much of other units as of the text's own (a
                 # province's report on its 165 county secretaries): it counts once

@@ -675,3 +675,13 @@ def test_a_numbered_slogan_names_no_place() -> None:
     assert region("在推进会上的讲话", speech) is None
     fair = "第二届三亚人才交流会开幕，来自全国的200余家单位参会。"
     assert region("", fair)[:2] == ("三亚市", "460200")
+
+
+def test_another_partys_city_committee_is_no_self_reference() -> None:
+    """民建市委, 致公党市委 …: the guests' committees; the district's 区委 speaks for the text."""
+    body = (
+        "浦东新区召开上海新的社会阶层人士实践基地座谈会。市委统战部、民建市委、民进市委、农工党"
+        "市委、致公党市委有关负责同志，区委办、区委组织部、区委统战部负责同志出席，全区20名"
+        "代表人士参加。"
+    )
+    assert region("", body)[:2] == ("浦东新区", "310115")
