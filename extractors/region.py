@@ -117,6 +117,7 @@ class Rules:
     national_provinces: int  # a text naming this many provinces, at no level, is national
     office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
     other_parties: tuple[str, ...]  # before 市委 (民盟市委): another party's committee
+    frame_words: tuple[str, ...]  # before 全市 or a place: the wider unit it ranks in (入选全市)
     abbreviation: re.Pattern  # after a name: the short form the text calls it by (以下简称…)
     dateline: re.Pattern  # a wire's or paper's dateline (新华社福州3月5日电): where it was filed
     venue_verbs: tuple[str, ...]  # 在 X 召开: X is where a meeting sat
@@ -214,6 +215,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         national_provinces=int(raw["national_provinces"]),
         office_words=tuple(raw["office_words"]),
         other_parties=tuple(raw["other_parties"]),
+        frame_words=tuple(raw["frame_words"]),
         abbreviation=abbreviation,
         dateline=dateline,
         venue_verbs=tuple(raw["venue_verbs"]),
@@ -410,6 +412,8 @@ def speaking_level(text: str, rules: Rules) -> str:
         for m in pattern.finditer(text):
             if text.endswith(rules.other_parties, 0, m.start()):
                 continue  # 民盟市委, 九三学社市委: a guest party's committee, not the text's own
+            if text.endswith(rules.frame_words, 0, m.start()):
+                continue  # 入选全市, 获评全省: the wider unit the text's own ranks in
             if text.startswith(rules.office_words, m.end()):
                 # 县委书记 is an office, as much of other units as of the text's own (a
                 # province's report on its 165 county secretaries): it counts once
@@ -573,6 +577,8 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             # else names a place, the text cites its own unit's plan
             cited_found.append(_Mention(start, end, alias, WEIGHT_BODY, organisation))
             continue
+        if text.endswith(rules.frame_words, 0, start):
+            continue  # 率先在泉州市完成: the wider unit the report's own ranks in
         if text.endswith(rules.destination_words, max(0, start - 3), start) or (
             start - destination_end in (0, 1) and text[destination_end:start] in "、和及与"
         ):  # 赴延安学习考察, 分赴上海、浙江: where the people went, not whose report it is

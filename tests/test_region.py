@@ -685,3 +685,13 @@ def test_another_partys_city_committee_is_no_self_reference() -> None:
         "代表人士参加。"
     )
     assert region("", body)[:2] == ("浦东新区", "310115")
+
+
+def test_the_wider_unit_a_report_ranks_in_is_not_its_own() -> None:
+    """率先在漳州市完成, 入选全市十佳: the parent is the frame the text's own unit is ranked in."""
+    filler = "会议强调，要把村级组织建设作为基础工程抓紧抓好，不断提高党组织的组织力和凝聚力。" * 2
+    body = (
+        "全市村级换届选举工作平稳有序，率先在漳州市完成村党组织换届，3个村入选全市十佳，"
+        f"2个支部获评全省先进。{filler}今年，龙海坚持超前谋划，精心组织。"
+    )
+    assert region("", body)[:2] == ("龙海区", "350604")
