@@ -118,6 +118,7 @@ class Rules:
     office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
     other_parties: tuple[str, ...]  # before 市委 (民盟市委): another party's committee
     frame_words: tuple[str, ...]  # before 全市 or a place: the wider unit it ranks in (入选全市)
+    generic_short_forms: tuple[str, ...]  # 新区 alone for the one 大鹏新区 the text names
     abbreviation: re.Pattern  # after a name: the short form the text calls it by (以下简称…)
     dateline: re.Pattern  # a wire's or paper's dateline (新华社福州3月5日电): where it was filed
     venue_verbs: tuple[str, ...]  # 在 X 召开: X is where a meeting sat
@@ -216,6 +217,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         office_words=tuple(raw["office_words"]),
         other_parties=tuple(raw["other_parties"]),
         frame_words=tuple(raw["frame_words"]),
+        generic_short_forms=tuple(raw["generic_short_forms"]),
         abbreviation=abbreviation,
         dateline=dateline,
         venue_verbs=tuple(raw["venue_verbs"]),
@@ -606,6 +608,7 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             while (at := text.find(name, at)) >= 0:
                 found.append(_Mention(at, at + len(name), alias, WEIGHT_BODY, organisation))
                 at += len(name)
+    found += _generic_short_forms(text, found, places, gaz)
     if trip_names:  # a study trip's report (赴延安学习考察报告) names its destination throughout
         trip = {c for a in trip_names for c in gaz.aliases[a]}
         found = [m for m in found if not trip & set(gaz.aliases[m.alias])]
@@ -621,6 +624,27 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     return [
         m for m in cited_found if any(gaz.units[c].level in levels for c in gaz.aliases[m.alias])
     ]
+
+
+def _generic_short_forms(
+    text: str, found: list[_Mention], places: list[tuple[int, int, str]], gaz: Gazetteer
+) -> list[_Mention]:
+    """Mentions of the one unit named whose name ends in a generic word (大鹏新区), by that
+    word alone after it (新区党工委): not inside or right after another place's name (北海新区)."""
+    more = []
+    for word in gaz.rules.generic_short_forms:
+        named = [m for m in found if m.start >= 0 and m.alias.endswith(word) and m.alias != word]
+        if len({tuple(gaz.aliases[m.alias]) for m in named}) != 1:
+            continue
+        taken = bytearray(len(text) + 1)
+        for s, e, _ in places:
+            taken[s : e + 1] = b"\x01" * (e + 1 - s)  # the name and the character after it
+        at = named[0].end
+        while (at := text.find(word, at)) >= 0:
+            if not taken[at]:
+                more.append(_Mention(at, at + len(word), named[0].alias, WEIGHT_BODY))
+            at += len(word)
+    return more
 
 
 def _qualifiers(mentions: list[_Mention], codes: list[str | None], gaz: Gazetteer) -> set[int]:

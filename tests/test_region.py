@@ -695,3 +695,13 @@ def test_the_wider_unit_a_report_ranks_in_is_not_its_own() -> None:
         f"2个支部获评全省先进。{filler}今年，龙海坚持超前谋划，精心组织。"
     )
     assert region("", body)[:2] == ("龙海区", "350604")
+
+
+def test_a_new_area_named_once_is_meant_by_new_area_alone() -> None:
+    """大鹏新区 … 新区党工委: 新区 alone is the one new area the text names; 大鹏新区, a
+    functional area inside 龙岗区, has that district's code."""
+    body = (
+        "为深入学习贯彻广东、深圳有关会议精神，大鹏新区组织人事局围绕新区党工委部署，"
+        "推动新区高质量发展。新区组织200名干部参加培训，为新区建设提供组织保证。"
+    )
+    assert region("", body)[:2] == ("龙岗区", "440307")
