@@ -645,6 +645,9 @@ def test_a_township_of_a_countys_short_name_is_no_mention_of_the_county() -> Non
     body = "今年，松潘县为三江乡干部举办培训班，三江乡80名干部参加，三江乡党委书记讲话。"
     assert region("", body)[:2] == ("松潘县", "513224")
     assert region("", "晋江乡村振兴培训班开班，学员来自各镇街。") == JINJIANG
+    # … and a new area (南沙新区) is no district of its short name: a city's report naming only
+    # it has no place of its own
+    assert region("", "全市选派年轻干部40名，其中6名到南沙新区挂职，市委要求全市推进。") is None
 
 
 def test_a_text_speaking_below_the_only_unit_it_names_has_no_place_of_its_own() -> None:
