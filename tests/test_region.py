@@ -327,7 +327,9 @@ def test_rules_are_checked_on_load(tmp_path) -> None:
 
     text = DATA.read_text(encoding="utf-8")
     bad = tmp_path / "gazetteer.toml"
-    bad.write_text(text.replace("我(省|市|县|区|州|旗|盟)", "我[省市县区州旗盟]"), encoding="utf-8")
+    bad.write_text(
+        text.replace("我(省|市|县|区|州|旗(?!下)|盟)", "我[省市县区州旗盟]"), encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="one group"):
         load_gazetteer(bad)
     bad.write_text(text.replace("min_level_share = 0.5", "min_level_share = 2"), encoding="utf-8")
@@ -657,6 +659,9 @@ def test_a_text_speaking_below_the_only_unit_it_names_has_no_place_of_its_own() 
     # … while a district of it named once stands (the one unit of the level)
     named = body.replace("全区干部参加", "溧水区干部参加")
     assert region("", named, outlet="江苏")[:2] == ("溧水区", "320117")
+    # 我旗下 (a company's "under my banner") is no banner speaking of itself
+    firm = "浙江省文化企业座谈会召开。一家公司负责人说，我旗下有青年演员120名，我旗下还有3个剧团。"
+    assert region("", firm)[:2] == ("浙江省", "330000")
 
 
 def test_an_organisation_head_is_an_office_too() -> None:
