@@ -303,9 +303,11 @@ def read_text_date(doc: Document) -> Document:
     n = rules.header_lines * 2 + rules.footer_lines  # blank lines between bars are common
     tail = lines[max(n, len(lines) - rules.footer_lines) :]
     # A line longer than header_line_chars is body, read only at its opening: the rest of a
-    # paragraph need not be converted (a text of one long line was converted whole).
+    # paragraph need not be converted (a text of one long line was converted whole). Cut
+    # after its indent is stripped, as header_date reads it: an indented paragraph cut with
+    # its indent was one character short of body and read as a date line.
     cut = rules.header_line_chars + 1
-    head = [line[:cut] for line in [*lines[:n], ELIDED_BODY, *tail]]
+    head = [line.strip()[:cut] for line in [*lines[:n], ELIDED_BODY, *tail]]
     text, _ = strip_pinyin(to_halfwidth("\n".join(head)))
     raw, simp = text, to_simplified(text)
     if detect_script(text, simp) != "simplified":

@@ -7,11 +7,13 @@ the time and record the current unit that took them over. Names are found by the
 characters, looked up for a whole text at once (numpy), then matched in full.
 
 Evidence is weighed by place: the title counts most, then the outlet and source line, then
-the dateline, then the body; a place merely mentioned (深圳龙华区 in a 晋江 report, the towns
-of a city) does not win. A short name (晋江 for 晋江市) is no place inside a person's name
-(董建华) and, when it is an ordinary word (振兴 in 乡村振兴), only with support: its parent or
-its full name named too. An ambiguous name goes to the unit whose parent the text names; right
-before a unit inside one of its readings it only says where that unit lies (吉林 of 吉林松原市).
+the lead, then the body; a place merely mentioned (深圳龙华区 in a 晋江 report, the towns
+of a city) does not win, nor does a wire's dateline (中新社太原…电: the bureau's seat) or a
+meeting's venue (在北京闭幕), which weigh as mentions in the body. A short name (晋江 for
+晋江市) is no place inside a person's name (董建华) and, when it is an ordinary word (振兴
+in 乡村振兴), only with support: its parent or its full name named too. An ambiguous name
+goes to the unit whose parent the text names; right before a unit inside one of its readings
+it only says where that unit lies (吉林 of 吉林松原市).
 The level the text speaks at (我县, 全市, 区委) decides between a unit and one inside it, and
 between the best unit and the one unit of that level when neither is above the other (a
 province's party school hosting another region's cadres); an office (县委书记) says the level
@@ -55,6 +57,7 @@ MUNICIPALITIES = {"11", "12", "31", "50"}
 PERSON_WINDOW = 12  # characters before a name searched for a title (副校长(兼)董建华)
 WORD_WINDOW = 8  # characters either side of a name that jieba cuts to find its word bounds
 LEVEL_CHARS = "省市县区州旗盟"
+RANKS = {"province": 3, "prefecture": 2, "county": 1}
 # The units a level word the text names itself with (全市, 县委) can be.
 SPEAKING_LEVELS = {
     "省": ("province",),
@@ -113,7 +116,15 @@ class Rules:
     citation: re.Pattern  # a cited title (根据《海南省…办法》, 据《北京日报》): no evidence
     national_provinces: int  # a text naming this many provinces, at no level, is national
     office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
+    other_parties: tuple[str, ...]  # before 市委 (民盟市委): another party's committee
+    frame_words: tuple[str, ...]  # before 全市 or a place: the wider unit it ranks in (入选全市)
+    generic_short_forms: tuple[str, ...]  # 新区 alone for the one 大鹏新区 the text names
     abbreviation: re.Pattern  # after a name: the short form the text calls it by (以下简称…)
+    dateline: re.Pattern  # a wire's or paper's dateline (新华社福州3月5日电): where it was filed
+    venue_verbs: tuple[str, ...]  # 在 X 召开: X is where a meeting sat
+    township_words: tuple[str, ...]  # after a short name: a township of that name (三江乡)
+    not_township: tuple[str, ...]  # … unless they open one of these words (乡村, 镇街)
+    slogan_numerals: str  # 四会 of “四懂四会”: a numbered slogan's second half
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,9 @@ def _load_rules(raw: dict, path: Path) -> Rules:
     source_line = re.compile(raw["source_line"])
     if source_line.groups != 1:
         raise ValueError(f"{path}: source_line needs one group (the source)")
+    dateline = re.compile(raw["dateline_pattern"])
+    if dateline.groups != 1:
+        raise ValueError(f"{path}: dateline_pattern needs one group (the place filed from)")
     share = float(raw["min_level_share"])
     if not 0 < share <= 1:
         raise ValueError(f"{path}: min_level_share must be in (0, 1]")
@@ -201,7 +215,15 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         citation=re.compile(raw["citation_pattern"]),
         national_provinces=int(raw["national_provinces"]),
         office_words=tuple(raw["office_words"]),
+        other_parties=tuple(raw["other_parties"]),
+        frame_words=tuple(raw["frame_words"]),
+        generic_short_forms=tuple(raw["generic_short_forms"]),
         abbreviation=abbreviation,
+        dateline=dateline,
+        venue_verbs=tuple(raw["venue_verbs"]),
+        township_words=tuple(raw["township_words"]),
+        not_township=tuple(raw["not_township_words"]),
+        slogan_numerals=raw["slogan_numerals"],
     )
 
 
@@ -390,6 +412,10 @@ def speaking_level(text: str, rules: Rules) -> str:
     offices: set[str] = set()
     for pattern, weight in rules.self_reference:
         for m in pattern.finditer(text):
+            if text.endswith(rules.other_parties, 0, m.start()):
+                continue  # 民盟市委, 九三学社市委: a guest party's committee, not the text's own
+            if text.endswith(rules.frame_words, 0, m.start()):
+                continue  # 入选全市, 获评全省: the wider unit the text's own ranks in
             if text.startswith(rules.office_words, m.end()):
                 # 县委书记 is an office, as much of other units as of the text's own (a
                 # province's report on its 165 county secretaries): it counts once
@@ -499,6 +525,7 @@ class _Mention:
     alias: str
     weight: float
     organisation: bool = False  # part of an organisation's name (浙江大学): a last resort
+    dateline: bool = False  # the place a wire's dateline says it was filed from
 
 
 def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
@@ -508,6 +535,8 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     text, rules = doc.text, gaz.rules
     title_end = len(doc.title) if doc.title and text.startswith(doc.title) else 0
     sources = [m.span(1) for m in rules.source_line.finditer(text)]
+    lead_end = title_end + LEAD_CHARS
+    datelines = [m.span(1) for m in rules.dateline.finditer(text, title_end, lead_end)]
     cited = [m.span() for m in rules.citation.finditer(text, title_end)]
     places = [m for m in find_place_mentions(text, gaz) if not doc.is_unusable(m[0], m[1])]
     short = [m for m in places if m[2] not in gaz.full_names]
@@ -531,11 +560,27 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         whole = alias in gaz.full_names and end - start >= 3
         if not organisation and not whole and in_a_word(text, start, end, places, rules):
             continue
+        if (
+            alias not in gaz.full_names
+            and text.startswith(rules.township_words, end)
+            and not text.startswith(rules.not_township, end)
+        ):
+            continue  # 三江乡 of 汶川县 is a township, not 三江侗族自治县
+        if (
+            alias not in gaz.full_names
+            and start >= 2
+            and text[start] in rules.slogan_numerals
+            and text[start - 2] in rules.slogan_numerals
+            and (text[start - 3] in '“「"' or text[end : end + 1] in ("”", "」", '"'))
+        ):
+            continue  # “四懂四会”: a quoted slogan numbering its parts, not 四会市
         if any(s <= start < e for s, e in cited):
             # 根据《海南省…办法》: another unit's document or paper, cited; but when nothing
             # else names a place, the text cites its own unit's plan
             cited_found.append(_Mention(start, end, alias, WEIGHT_BODY, organisation))
             continue
+        if text.endswith(rules.frame_words, 0, start):
+            continue  # 率先在泉州市完成: the wider unit the report's own ranks in
         if text.endswith(rules.destination_words, max(0, start - 3), start) or (
             start - destination_end in (0, 1) and text[destination_end:start] in "、和及与"
         ):  # 赴延安学习考察, 分赴上海、浙江: where the people went, not whose report it is
@@ -543,21 +588,27 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             if start < title_end:
                 trip_names.add(alias)
             continue
+        dateline = any(s <= start < e for s, e in datelines)
+        # 在西宁召开, 在北京闭幕: where a meeting sat, a province's or the country's
+        venue = text[start - 1 : start] == "在" and text.startswith(rules.venue_verbs, end)
         if start < title_end:
             weight = WEIGHT_TITLE
         elif any(s <= start < e for s, e in sources):
             weight = WEIGHT_SOURCE
-        elif start < title_end + LEAD_CHARS:
+        elif start < lead_end and not dateline and not venue:
             weight = WEIGHT_LEAD
         else:
+            # 中新社太原…电: the bureau the wire filed from (a province's capital, Beijing),
+            # like a meeting's venue, weighs as a mention in passing
             weight = WEIGHT_BODY
-        found.append(_Mention(start, end, alias, weight, organisation))
+        found.append(_Mention(start, end, alias, weight, organisation, dateline))
         short = rules.abbreviation.match(text, end)
         if short:  # 舟山群岛新区(以下简称“新区”): the short form names it from then on
             name, at = short.group(1), short.end()
             while (at := text.find(name, at)) >= 0:
                 found.append(_Mention(at, at + len(name), alias, WEIGHT_BODY, organisation))
                 at += len(name)
+    found += _generic_short_forms(text, found, places, gaz)
     if trip_names:  # a study trip's report (赴延安学习考察报告) names its destination throughout
         trip = {c for a in trip_names for c in gaz.aliases[a]}
         found = [m for m in found if not trip & set(gaz.aliases[m.alias])]
@@ -573,6 +624,27 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
     return [
         m for m in cited_found if any(gaz.units[c].level in levels for c in gaz.aliases[m.alias])
     ]
+
+
+def _generic_short_forms(
+    text: str, found: list[_Mention], places: list[tuple[int, int, str]], gaz: Gazetteer
+) -> list[_Mention]:
+    """Mentions of the one unit named whose name ends in a generic word (大鹏新区), by that
+    word alone after it (新区党工委): not inside or right after another place's name (北海新区)."""
+    more = []
+    for word in gaz.rules.generic_short_forms:
+        named = [m for m in found if m.start >= 0 and m.alias.endswith(word) and m.alias != word]
+        if len({tuple(gaz.aliases[m.alias]) for m in named}) != 1:
+            continue
+        taken = bytearray(len(text) + 1)
+        for s, e, _ in places:
+            taken[s : e + 1] = b"\x01" * (e + 1 - s)  # the name and the character after it
+        at = named[0].end
+        while (at := text.find(word, at)) >= 0:
+            if not taken[at]:
+                more.append(_Mention(at, at + len(word), named[0].alias, WEIGHT_BODY))
+            at += len(word)
+    return more
 
 
 def _qualifiers(mentions: list[_Mention], codes: list[str | None], gaz: Gazetteer) -> set[int]:
@@ -642,6 +714,7 @@ def _decide(
     qualifiers = _qualifiers(mentions, codes, gaz)
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, tuple[int, int]] = {}
+    named_where: dict[str, set[bool]] = defaultdict(set)  # in the dateline, elsewhere
     in_title: set[str] = set()
     prominent: set[str] = set()  # named in the title, dateline, outlet or source line
     strong: set[str] = set()  # named in the title, outlet or source line
@@ -660,6 +733,7 @@ def _decide(
         if m.weight >= WEIGHT_SOURCE:
             strong.add(code)
         scores[code] += m.weight
+        named_where[code].add(m.dateline)
         if m.start >= 0:
             first.setdefault(code, (m.start, m.end))
     if doc.region_hint:
@@ -705,6 +779,12 @@ def _decide(
             leader = _clear_leader(of_level, scores)
             if leader and scores[leader] >= MIN_SCORE:
                 best = leader
+            elif not of_level and all(
+                RANKS[gaz.units[best].level] > RANKS[u] for u in SPEAKING_LEVELS.get(level, ())
+            ):
+                # 区委 … 全区 with only 江苏 named (in a forum's 来自:江苏): the report is an
+                # unnamed district's, somewhere in the province
+                return None
     best = _parent_of_siblings(best, scores, in_title, gaz)
     if not level and best not in strong:
         # A roundup of postings across the country (江苏常州市长…任安徽铜陵市委书记) speaks at
@@ -712,8 +792,9 @@ def _decide(
         named_provinces = {c[:2] for c in codes if c}
         if len(named_provinces) >= gaz.rules.national_provinces:
             return None
-    if scores[best] < MIN_SCORE:
-        # 我市 … 随州: named once, but the only unit of the level the text speaks at.
+    if scores[best] < MIN_SCORE and not (list(scores) == [best] and named_where[best] == {True}):
+        # 我市 … 随州: named once, but the only unit of the level the text speaks at; a
+        # dateline's place when the text names no other (人民网武汉…电 全市…).
         of_level = [c for c in scores if gaz.units[c].level_word == level]
         if not level or of_level != [best]:
             return None

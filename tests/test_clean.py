@@ -260,6 +260,8 @@ def test_headline_above_source_lines_opens_its_article() -> None:
         load_rules(),
     )
     assert not any("正文" in line for line in lines)
+    # the same trail with doubled arrows (新闻网>>江西频道>>市县)
+    assert clean_lines("赣州网>>江西频道>>县区\n正文。\n", load_rules()) == ["正文。"]
     parts = split_articles(lines, load_rules())
     assert parts[-1][0] == "勉县下派57名机关干部驻村帮扶"
     assert parts[-1][1].startswith("来源") and parts[-1][2].startswith("本报讯")
@@ -291,6 +293,22 @@ def test_pinyin_with_a_space_inside_the_brackets_is_stripped() -> None:
             "嘉鱼迎来2020年选调生",
         ),
         (["■吴组轩", "1月29日上午，18名年轻组工干部向3名导师行拜师礼。"], "", "■吴组轩"),
+        # a site's menu, its list of papers and its date bar are no headline
+        (
+            ["主页 要闻 财经 军事 汽车 论坛", "铜鼓县选派30名干部驻村帮扶", "正文第一句。"],
+            "铜鼓县选派30名干部驻村帮扶",
+            "铜鼓县选派30名干部驻村帮扶",
+        ),
+        (
+            ["《黔东日报》 《黔东晚报》 《黔东农民报》", "镇远县开展党员轮训", "正文。"],
+            "镇远县开展党员轮训",
+            "镇远县开展党员轮训",
+        ),
+        (
+            ["门户 博客 视频 房产频道2011年6月3日15:20", "正文第一句，培训村干部80人。"],
+            "",
+            "门户 博客 视频 房产频道2011年6月3日15:20",
+        ),
         # no headline line: the first line is the body and is mined
         (
             ["今年以来，凤冈县整合县内资源，开展干部教育培训工作，共培训乡镇干部696人。"],

@@ -130,6 +130,18 @@ def test_a_footer_line_states_the_date() -> None:
     assert header_date(["标题", "正文一。", "正文二。", "报名时间为2017年7月31日前。"]) == ""
 
 
+def test_an_indented_last_paragraph_read_at_its_opening_is_still_body() -> None:
+    """A long indented paragraph, cut to its opening, is no footer line: the exam's date in it
+    is no publish date."""
+    paragraph = (
+        "按照工作安排，"
+        + "符合报考条件的各高校应届毕业生" * 5
+        + "须于2019年4月8日9时前登录系统完成报名。"
+    )
+    text = f"选调公告发布\n\n  正文第一段。\n\n  {paragraph}\n"
+    assert run_text(text).publish_date == ""
+
+
 def test_the_raw_head_gives_the_date_normalize_drops_as_furniture() -> None:
     simplified = "李明远入选青年人才计划\n来源:组织人事处\n发布时间:2015-09-14 16:20:08\n\n    9月10日,启动仪式举行。\n"
     doc = run_text(simplified)

@@ -327,7 +327,9 @@ def test_rules_are_checked_on_load(tmp_path) -> None:
 
     text = DATA.read_text(encoding="utf-8")
     bad = tmp_path / "gazetteer.toml"
-    bad.write_text(text.replace("我(省|市|县|区|州|旗|盟)", "我[省市县区州旗盟]"), encoding="utf-8")
+    bad.write_text(
+        text.replace("我(省|市|县|区|州|旗(?!下)|盟)", "我[省市县区州旗盟]"), encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="one group"):
         load_gazetteer(bad)
     bad.write_text(text.replace("min_level_share = 0.5", "min_level_share = 2"), encoding="utf-8")
@@ -615,3 +617,99 @@ def test_a_short_form_the_text_defines_names_the_place_from_then_on() -> None:
     # without the definition the short form names nothing: the source line's place leads
     plain = body.replace("（以下简称“甬城”）", "")
     assert region("关于实施人才新政的意见", plain)[:2] == ("金华市", "330700")
+
+
+def test_a_wires_dateline_says_where_it_was_filed() -> None:
+    """中新社长沙…电: the bureau's seat weighs as a mention in passing, so a province's report
+    listing its cities from the capital is the province's; alone it still names the place."""
+    body = (
+        "中新社长沙六月三日电 湖南省今年起每年选派一批年轻干部到乡镇任职。目前，长沙、株洲、"
+        "湘潭等市已完成首批选派。"
+    )
+    assert region("", body)[:2] == ("湖南省", "430000")
+    alone = region("", "新华社长沙6月3日电 全市选派年轻干部到乡镇任职。")
+    assert alone is not None and alone[:2] == ("长沙市", "430100")
+
+
+def test_where_a_meeting_sat_is_not_the_subject() -> None:
+    """在北京闭幕, 在南宁召开: the meeting's venue weighs as a mention in passing."""
+    central = (
+        "由中央组织部主办的少数民族地区干部培训会今天在北京闭幕。今年将有300名干部到中央国家"
+        "机关挂职锻炼。"
+    )
+    assert region("", central) is None
+    provincial = "全区村干部培训座谈会昨天在南宁召开，广西将分批轮训村干部。"
+    assert region("", provincial)[:2] == ("广西壮族自治区", "450000")
+
+
+def test_a_township_of_a_countys_short_name_is_no_mention_of_the_county() -> None:
+    """三江乡 is a township (of 松潘县 here), not 三江侗族自治县; 晋江乡村振兴 still names 晋江."""
+    body = "今年，松潘县为三江乡干部举办培训班，三江乡80名干部参加，三江乡党委书记讲话。"
+    assert region("", body)[:2] == ("松潘县", "513224")
+    assert region("", "晋江乡村振兴培训班开班，学员来自各镇街。") == JINJIANG
+    # … and a new area (南沙新区) is no district of its short name: a city's report naming only
+    # it has no place of its own
+    assert region("", "全市选派年轻干部40名，其中6名到南沙新区挂职，市委要求全市推进。") is None
+
+
+def test_a_text_speaking_below_the_only_unit_it_names_has_no_place_of_its_own() -> None:
+    """区委 … 全区 with only a province named (a forum's 来自：江苏): an unnamed district's."""
+    body = "区委召开科级干部交流推进会，全区干部参加。区委要求我区各单位落实，全区共交流120人。"
+    assert region("", body, outlet="江苏") is None
+    # … while a district of it named once stands (the one unit of the level)
+    named = body.replace("全区干部参加", "溧水区干部参加")
+    assert region("", named, outlet="江苏")[:2] == ("溧水区", "320117")
+    # 我旗下 (a company's "under my banner") is no banner speaking of itself
+    firm = "浙江省文化企业座谈会召开。一家公司负责人说，我旗下有青年演员120名，我旗下还有3个剧团。"
+    assert region("", firm)[:2] == ("浙江省", "330000")
+
+
+def test_an_organisation_head_is_an_office_too() -> None:
+    """县委组织部长 named throughout a national report on a class of them counts once: the
+    one county a trainee comes from is no subject; a county's own report keeps it."""
+    filler = "培训班围绕依法办事、群众工作和应急处置设置课程，邀请专家授课并组织分组讨论。" * 3
+    body = (
+        "中央组织部举办新任县委组织部长培训班，县委组织部长们参加学习。"
+        f"{filler}县委组织部长要当好参谋助手。来自甘肃康乐县的县委组织部长张明说，收获很大。"
+    )
+    assert region("新任县委组织部长集中培训", body) is None
+    own = "康乐县召开会议。县委组织部长讲话，县委组织部部署，全县干部参加，我县将继续推进。"
+    assert region("", own)[:2] == ("康乐县", "622922")
+
+
+def test_a_numbered_slogan_names_no_place() -> None:
+    """四会 closing “三学四会” is the slogan's second half, not 四会市; 第二届三亚… is 三亚."""
+    speech = "同志们：今天召开全县“三学四会”干部能力提升推进会，我县将推动“三学四会”落地见效。"
+    assert region("在推进会上的讲话", speech) is None
+    fair = "第二届三亚人才交流会开幕，来自全国的200余家单位参会。"
+    assert region("", fair)[:2] == ("三亚市", "460200")
+
+
+def test_another_partys_city_committee_is_no_self_reference() -> None:
+    """民建市委, 致公党市委 …: the guests' committees; the district's 区委 speaks for the text."""
+    body = (
+        "浦东新区召开上海新的社会阶层人士实践基地座谈会。市委统战部、民建市委、民进市委、农工党"
+        "市委、致公党市委有关负责同志，区委办、区委组织部、区委统战部负责同志出席，全区20名"
+        "代表人士参加。"
+    )
+    assert region("", body)[:2] == ("浦东新区", "310115")
+
+
+def test_the_wider_unit_a_report_ranks_in_is_not_its_own() -> None:
+    """率先在漳州市完成, 入选全市十佳: the parent is the frame the text's own unit is ranked in."""
+    filler = "会议强调，要把村级组织建设作为基础工程抓紧抓好，不断提高党组织的组织力和凝聚力。" * 2
+    body = (
+        "全市村级换届选举工作平稳有序，率先在漳州市完成村党组织换届，3个村入选全市十佳，"
+        f"2个支部获评全省先进。{filler}今年，龙海坚持超前谋划，精心组织。"
+    )
+    assert region("", body)[:2] == ("龙海区", "350604")
+
+
+def test_a_new_area_named_once_is_meant_by_new_area_alone() -> None:
+    """大鹏新区 … 新区党工委: 新区 alone is the one new area the text names; 大鹏新区, a
+    functional area inside 龙岗区, has that district's code."""
+    body = (
+        "为深入学习贯彻广东、深圳有关会议精神，大鹏新区组织人事局围绕新区党工委部署，"
+        "推动新区高质量发展。新区组织200名干部参加培训，为新区建设提供组织保证。"
+    )
+    assert region("", body)[:2] == ("龙岗区", "440307")
