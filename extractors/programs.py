@@ -656,17 +656,25 @@ def _descriptive(modifier: str, rules: Rules) -> bool:
 
 def _modifier_start(text: str, lo: int, start: int, rules: Rules) -> int:
     """Where a name's modifier in text[lo:start] starts: after the last start word or number
-    in it, passing over a one-character word that begins a longer word (在 of 在线学习) and one
-    that ends a word of the trade's people (组织 of 党组织)."""
+    in it, passing over a one-character word that begins a longer word (在 of 在线学习), a
+    longer one that begins a noun with the next character (组织 of 组织部, 主办 of 主办方)
+    and one that ends a word of the trade's people (组织 of 党组织)."""
     cut = lo
     for m in rules.name_start.finditer(text, lo, start):
         w = m.group()
         if len(w) == 1 and frequency_of(text[m.start() : m.start() + 2]):
             continue
+        if len(w) > 1 and m.end() < start and _is_noun(text[m.start() : m.end() + 1]):
+            continue  # 县委组织部长培训班: the modifier runs on over 组织部
         if any(len(a) > len(w) and text.endswith(a, lo, m.end()) for a in rules.anchor_words):
             continue  # the end of a word of the trade's people (组织 of 村党组织书记)
         cut = m.end()
     return cut
+
+
+def _is_noun(word: str) -> bool:
+    """Whether ``word`` is a noun of the dictionary (组织部, 主办方, 参加者)."""
+    return frequency_of(word) > 0 and tag_of(word).startswith("n")
 
 
 def _acceptable(name: str, rules: Rules) -> bool:

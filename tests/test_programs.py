@@ -384,6 +384,16 @@ CASES = [
     ("县委举办五七干部学习班。", [("五七干部学习班", "五七干部学习班", "学习班")]),
     # another field's policy run by the report's county is no organisation work
     ("农村推行家庭联产承包责任制后,干部下乡。", []),
+    # a start word inside a noun (组织 of 组织部长) does not cut the modifier; a verb of
+    # attending does (the guest is no part of the class's name)
+    (
+        "第三期新任市委组织部长研修班日前结业。",
+        [("新任市委组织部长研修班", "新任市委组织部长研修班", "研修班")],
+    ),
+    (
+        "省长王某出席青年干部研修班开班式。",
+        [("青年干部研修班", "青年干部研修班", "研修班")],
+    ),
 ]
 
 
