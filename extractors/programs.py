@@ -91,6 +91,7 @@ class Rules:
     run_after: re.Pattern  # after a quotation: it was set up or run (“青蓝接力”实施以来)
     document: re.Pattern
     verb_people_chars: int  # the people between a verb and the quotation it runs
+    verb_count: re.Pattern  # a count between a verb and the quotation it runs (举办3期“…”)
     national: re.Pattern  # programmes of the whole country, named so in any report
     listed_types: frozenset[str]  # type words only a list of such names makes names
     listed_min: int
@@ -145,6 +146,7 @@ def load_rules(path: Path = DATA) -> Rules:
             f"(?P<type>{_alternation(raw['document_type_words'])})(?:[(（]试行[)）])?)》"
         )
         list_glue = re.compile(raw["list_glue_pattern"])
+        verb_count = re.compile(f"(?:{raw['verb_count_pattern']})$")
         list_item_after = re.compile(raw["list_item_after_pattern"])
         couplet = re.compile(raw["couplet_pattern"])
     except re.error as exc:
@@ -220,6 +222,7 @@ def load_rules(path: Path = DATA) -> Rules:
         activity_words=re.compile(_alternation(raw["activity_words"])),
         document=document,
         verb_people_chars=int(raw["verb_people_chars"]),
+        verb_count=verb_count,
         national=re.compile(_alternation(raw["national_programmes"])),
         listed_types=frozenset(raw["listed_type_words"]),
         listed_min=listed_min,
@@ -321,11 +324,15 @@ def find_programs(doc: Document) -> list[Program]:
     for group in _quote_groups(text, quotes):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
-        # 开展了“…”, 开展好“…”: a particle may follow the verb (but 发起 is a verb)
+        # 开展了“…”, 开展好“…”: a particle may follow the verb (but 发起 is a verb), and
+        # a count of its sessions (开办10期“…”, 开展一次“…”)
         ends = {
             first_open,
             first_open - (first_open > 0 and text[first_open - 1] in VERB_PARTICLES),
         }
+        count = rules.verb_count.search(text, max(0, first_open - 6), first_open)
+        if count:
+            ends.add(count.start())
         verb_before = any(
             text[max(0, end - n) : end] in rules.verb_set
             for end in ends

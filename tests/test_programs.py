@@ -310,6 +310,10 @@ CASES = [
     ),
     # the people it is of may stand between the verb and the quotation …
     ("开展年轻干部“上挂下派”锻炼,提升能力。", [("上挂下派", "上挂下派", "")]),
+    # … and so may a count of its sessions (举办3期, 开展一次)
+    ("今年开设6期“田间问答”,累计3千人收看。", [("田间问答", "田间问答", "")]),
+    ("学成后组织一次“乡村归来谈收获”的交流。", [("乡村归来谈收获", "乡村归来谈收获", "")]),
+    ("开展一次“充电”,提升本领。", []),
     # … not where they went (赴 starts a new phrase), nor without the verb
     ("组织新录用公务员赴“一山一岛一馆”研学。", []),
     ("年轻干部“上挂下派”锻炼成效明显。", []),
