@@ -335,6 +335,7 @@ def find_programs(doc: Document) -> list[Program]:
             ends.add(count.start())
         verb_before = any(
             text[max(0, end - n) : end] in rules.verb_set
+            and not _ends_people_word(text, end, n, rules)
             for end in ends
             for n in rules.verb_lengths
         ) or _verb_before_people(text, first_open, rules)
@@ -407,6 +408,12 @@ def find_programs(doc: Document) -> list[Program]:
     found.extend(_anchored_names(doc, rules, closes))
     found = [p for p in found if not any(w in p.name for w in rules.not_programmes)]
     return _dedupe(found, rules)
+
+
+def _ends_people_word(text: str, end: int, n: int, rules: Rules) -> bool:
+    """Whether the verb of ``n`` characters ending at ``end`` is the end of a longer word of
+    the trade's people (组织 of 党组织“领头雁”: whose epithet, no verb running it)."""
+    return any(len(a) > n and text.endswith(a, 0, end) for a in rules.anchor_words)
 
 
 def _verb_before_people(text: str, open_at: int, rules: Rules) -> bool:

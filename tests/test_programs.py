@@ -217,6 +217,8 @@ CASES = [
     ("2名干部入选“领航者”,接受培养。", [("领航者", "领航者", "")]),
     ("团县委发起“千企万岗”,帮助就业。", [("千企万岗", "千企万岗", "")]),
     ("组织“青春引航”,开展交流。", [("青春引航", "青春引航", "")]),
+    # … but 组织 ending 党组织 is no verb: the quotation is an epithet of its secretaries
+    ("选好配强村级党组织“排头兵”,带动发展。", []),
     # 建设 is no such verb: 建设的基础性工程 is a description
     ("选调生工作是加强干部队伍建设的基础性工程。", []),
     # a verb with 了 or 好 before the name
