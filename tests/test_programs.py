@@ -326,6 +326,9 @@ CASES = [
     ("开设科级干部走读班。", [("科级干部走读班", "科级干部走读班", "走读班")]),
     # a class named as a whole, its modifier no name (县委始办党训班)
     ("1950年,区委始办党训班,培训党员。", [("党训班", "党训班", "党训班")]),
+    # an award named at its ceremony, a policy named by its quotation
+    ("市里召开“三好一优”表彰大会,表彰先进。", [("三好一优", "三好一优表彰大会", "表彰大会")]),
+    ("全面落实“两个九成”政策以来。", [("两个九成", "两个九成政策", "政策")]),
     # a talent fair named by its quotation
     (
         "该省“才聚八方”招聘会吸引众多人才。",
