@@ -46,6 +46,8 @@ class Rules:
     practice_followers: tuple[str, ...]
     practice_object: re.Pattern  # the people a practice is of, before its follower
     practice_stops: str  # a practice may end its clause right after the verb that runs it
+    practice_clause_chars: int  # how far back the verb running a practice's clause may stand
+    practice_clause_min: int  # a clause without the trade's people names it from this length
     this_words: tuple[str, ...]
     name_start: re.Pattern  # the modifier's start: after the last of these
     anchors: re.Pattern
@@ -175,6 +177,8 @@ def load_rules(path: Path = DATA) -> Rules:
             f"(?=(?:{_alternation(raw['practice_followers'])}))"
         ),
         practice_stops=raw["practice_stops"],
+        practice_clause_chars=int(raw["practice_clause_chars"]),
+        practice_clause_min=int(raw["practice_clause_min"]),
         this_words=tuple(raw["practice_demonstratives"]),
         name_start=name_start,
         anchors=re.compile(_alternation(raw["name_anchors"])),
@@ -514,6 +518,13 @@ def _anchored_names(
             or _descriptive(modifier, rules)
             or (m.group() in rules.school_types and modifier.endswith(rules.school_blockers))
         )
+        if m.group() in rules.practice_types and not (
+            named and rules.anchors.search(modifier + practice_object)
+        ):
+            clause = _practice_clause(doc, start, end + len(practice_object), rules)
+            if clause:
+                out.append(clause)
+                continue
         s = start - len(modifier)
         end += len(practice_object)
         if doc.is_unusable(s, end):
@@ -532,6 +543,41 @@ def _anchored_names(
         elif m.group() in rules.self_named:  # 县委始建党训班: the class named as a whole
             out.append(_program(doc, m.group(), m.group(), m.group(), start, end))
     return out + _listed_names(doc, rules, out, unnamed, listed)
+
+
+def _practice_clause(doc: Document, start: int, end: int, rules: Rules) -> Program | None:
+    """A practice named as a whole by the clause after the verb that runs it, the clause
+    running over places, people and their conjunctions (启动边疆地区和民族地区干部到发达
+    地区挂职锻炼以来, 召开选派干部到甲、乙两州挂职锻炼工作会议): from that verb, the last
+    within practice_clause_chars (not across 的), when the clause names the trade's people or
+    is practice_clause_min characters long."""
+    text = doc.text
+    lo = start
+    while lo > max(0, start - rules.practice_clause_chars) and (
+        ("\u4e00" <= text[lo - 1] <= "\u9fff" and text[lo - 1] not in rules.type_gap_stops)
+        or text[lo - 1].isdigit()
+        or text[lo - 1] == "、"
+    ):
+        lo -= 1
+    for cut in range(start, lo, -1):
+        if any(
+            cut - n >= lo
+            and text[cut - n : cut] in rules.verb_set
+            and not _ends_people_word(text, cut, n, rules)
+            for n in rules.verb_lengths
+        ):
+            break
+    else:
+        return None
+    clause = text[cut:start]
+    if text[cut : cut + 1] == "、" or clause in rules.generic_modifiers:
+        return None
+    if not (rules.anchors.search(clause) or len(clause) >= rules.practice_clause_min):
+        return None
+    if doc.is_unusable(cut, end):
+        return None
+    name = text[cut:end]
+    return _program(doc, name, name, text[start:end], cut, end)
 
 
 def _listed_names(
