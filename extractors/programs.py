@@ -77,6 +77,7 @@ class Rules:
     head_blockers: frozenset[str]
     head_numerals: str
     rhetoric_tags: frozenset[str]
+    common_word_frequency: int  # a quoted word this frequent is an ordinary word (“专门”)
     descriptive_tags: frozenset[str]
     label_heads: tuple[str, ...]
     loose_label_heads: tuple[str, ...]
@@ -210,6 +211,7 @@ def load_rules(path: Path = DATA) -> Rules:
         head_blockers=frozenset(raw["type_head_blockers"]),
         head_numerals=raw["type_head_numerals"],
         rhetoric_tags=frozenset(raw["rhetoric_tags"]),
+        common_word_frequency=int(raw["common_word_frequency"]),
         descriptive_tags=frozenset(raw["descriptive_tags"]),
         label_heads=tuple(raw["label_heads"]),
         loose_label_heads=tuple(raw["loose_label_heads"]),
@@ -378,6 +380,8 @@ def find_programs(doc: Document) -> list[Program]:
             tight = shared_type in rules.tight_types and type_end == last_close + len(shared_type)
             if not own and not tight and tag_of(name) in rules.rhetoric_tags:
                 continue  # “三位一体”互动平台, 开展“充电”; but “蹲苗”计划 names a plan
+            if not own and not tight and frequency_of(name) >= rules.common_word_frequency:
+                continue  # “专门”培训基地: an ordinary word stressed, no name
             if not shared_type and rules.bare_number.match(name):
                 continue  # “80”后, “五个”: only a type word after a number makes it a name
             is_last = (s, e) == group[-1]

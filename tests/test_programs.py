@@ -408,6 +408,10 @@ CASES = [
         ],
     ),
     ("通过结对联系制度、工作日志制度,强化管理。", []),
+    # ratios of pairing, propositions and very common words quoted are rhetoric too
+    ("对新干部实行“一对一”“多对二”的辅导。", []),
+    ("全力打造“实干就是担当”示范高地。", []),
+    ("建成一批“专门”实训基地。", []),
     # principles, epithets of people and the country's slogans quoted are no initiative
     ("开设“坚持党管干部”等5个专题。", []),
     ("推行“老支书”“老党员”导师帮带机制。", []),
