@@ -529,6 +529,8 @@ def _anchored_names(
             if clause:
                 out.append(clause)
                 continue
+        if m.group() in rules.loose_types and not _specific(modifier + m.group(), m.group(), rules):
+            continue  # 一场特殊的干部选拔活动: an activity described, not named
         s = start - len(modifier)
         end += len(practice_object)
         if doc.is_unusable(s, end):
@@ -653,14 +655,14 @@ def _coordinated(name: str, type_: str, rules: Rules) -> list[tuple[int, str, st
 def _specific(name: str, type_: str, rules: Rules) -> bool:
     """Whether an unquoted name of a loose type word (活动) says which one it is: a modifier of
     loose_modifier_chars or more that is more than words any activity is described by (学习考察,
-    健康文体, 特色) and opens with no manner word (多样化)."""
+    健康文体, 特色) and the trade's people (干部) and opens with no manner word (多样化)."""
     modifier = name[: -len(type_)]
     if len(modifier) < rules.loose_modifier_chars or _descriptive(modifier, rules):
         return False  # 多样化人才交流活动: a manner, not a name
     if any(c in modifier for c in "的及和与"):
         return False  # 一场别开生面的座谈交流活动, 理论学习及联谊活动: described activities
-    rest = rules.activity_words.sub("", modifier)
-    return len(rest) >= 2
+    rest = rules.anchors.sub("", rules.activity_words.sub("", modifier))
+    return len(rest) >= 2  # 干部学习培训活动: whose and what kind, not which
 
 
 def _modifier_name(doc: Document, rules: Rules, open_at: int, type_: str) -> Program | None:
