@@ -322,6 +322,8 @@ CASES = [
         [("镇村干部双向挂职锻炼", "镇村干部双向挂职锻炼", "双向挂职锻炼")],
     ),
     ("开展干部挂职锻炼工作。", []),
+    # cadres sent to live in villages are a practice too
+    ("今年开展乡村振兴驻村工作,选派干部50名。", [("乡村振兴驻村", "乡村振兴驻村", "驻村")]),
     # … not without that verb: a headline saying who did it, a way of choosing
     ("强基——中共鹤岗市委公开遴选社区党组织书记工作侧记", []),
     ("从优秀年轻干部中公开选拔,择优。", []),
