@@ -21,6 +21,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from orgwork.extractors.quotes import find_quotes, find_short_quotes
@@ -99,6 +100,7 @@ class Rules:
     listed_types: frozenset[str]  # type words only a list of such names makes names
     listed_min: int
     list_glue: re.Pattern  # what stands between two items of one enumeration
+    list_items_between: re.Pattern  # other items between two venues of one enumeration
     list_item_after: re.Pattern  # the next item of a list closing in 等 and a type word
     not_programmes: tuple[str, ...]  # names of other fields' policies (联产承包责任制)
     couplet: re.Pattern  # two phrases of a slogan (喜迎二十大 共筑中国梦)
@@ -149,6 +151,7 @@ def load_rules(path: Path = DATA) -> Rules:
             f"(?P<type>{_alternation(raw['document_type_words'])})(?:[(（]试行[)）])?)》"
         )
         list_glue = re.compile(raw["list_glue_pattern"])
+        list_items_between = re.compile(raw["list_items_between_pattern"])
         verb_count = re.compile(f"(?:{raw['verb_count_pattern']})$")
         list_item_after = re.compile(raw["list_item_after_pattern"])
         couplet = re.compile(raw["couplet_pattern"])
@@ -233,6 +236,7 @@ def load_rules(path: Path = DATA) -> Rules:
         listed_types=frozenset(raw["listed_type_words"]),
         listed_min=listed_min,
         list_glue=list_glue,
+        list_items_between=list_items_between,
         list_item_after=list_item_after,
         not_programmes=tuple(raw["not_programmes"]),
         couplet=couplet,
@@ -598,6 +602,15 @@ def _listed_names(
     out: list[Program] = []
     named = sorted((p for p in found if p.type in rules.venue_types), key=lambda p: p.start)
     waiting = sorted(unnamed, key=lambda p: p.start)
+    for a, b in pairwise(waiting):  # 抓好精品示范班、名师送教、周末大讲堂等工作
+        if a.type in rules.school_types or b.type in rules.school_types:
+            continue  # 某某大学、某理工学院、某美术学院: schools listed, not initiatives
+        if 0 < b.start - a.end <= 2 * LIST_GAP and rules.list_items_between.fullmatch(
+            text, a.end, b.start
+        ):
+            named.extend(p for p in (a, b) if p not in named)
+            out.extend(p for p in (a, b) if p not in out)
+    waiting = [p for p in waiting if p not in out]
     grew = True
     while grew and waiting:  # along the list, in either direction, one neighbour at a time
         grew = False

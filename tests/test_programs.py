@@ -387,6 +387,14 @@ CASES = [
         ],
     ),
     ("开设定向大专班(两年制)。", []),
+    # two such classes of one enumeration name each other across other items between them …
+    (
+        "着力办好精英研修班、专家授课、假日大讲堂等工作。",
+        [("精英研修班", "精英研修班", "研修班"), ("假日大讲堂", "假日大讲堂", "大讲堂")],
+    ),
+    ("着力办好精英研修班,请专家授课。", []),
+    # … but schools listed are schools
+    ("名单包括某某工程学院、某某医科大学、某某体育学院。", []),
     # … as do Latin letters inside a name, and a forum after a couplet slogan (its theme)
     (
         "开办“学思践悟 砥砺前行”某县AI党建大讲堂、某县法治AI大讲堂等30期。",
