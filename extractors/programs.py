@@ -21,6 +21,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from orgwork.extractors.quotes import find_quotes, find_short_quotes
@@ -46,6 +47,8 @@ class Rules:
     practice_followers: tuple[str, ...]
     practice_object: re.Pattern  # the people a practice is of, before its follower
     practice_stops: str  # a practice may end its clause right after the verb that runs it
+    practice_clause_chars: int  # how far back the verb running a practice's clause may stand
+    practice_clause_min: int  # a clause without the trade's people names it from this length
     this_words: tuple[str, ...]
     name_start: re.Pattern  # the modifier's start: after the last of these
     anchors: re.Pattern
@@ -75,6 +78,7 @@ class Rules:
     head_blockers: frozenset[str]
     head_numerals: str
     rhetoric_tags: frozenset[str]
+    common_word_frequency: int  # a quoted word this frequent is an ordinary word (“专门”)
     descriptive_tags: frozenset[str]
     label_heads: tuple[str, ...]
     loose_label_heads: tuple[str, ...]
@@ -91,10 +95,12 @@ class Rules:
     run_after: re.Pattern  # after a quotation: it was set up or run (“青蓝接力”实施以来)
     document: re.Pattern
     verb_people_chars: int  # the people between a verb and the quotation it runs
+    verb_count: re.Pattern  # a count between a verb and the quotation it runs (举办3期“…”)
     national: re.Pattern  # programmes of the whole country, named so in any report
     listed_types: frozenset[str]  # type words only a list of such names makes names
     listed_min: int
     list_glue: re.Pattern  # what stands between two items of one enumeration
+    list_items_between: re.Pattern  # other items between two venues of one enumeration
     list_item_after: re.Pattern  # the next item of a list closing in 等 and a type word
     not_programmes: tuple[str, ...]  # names of other fields' policies (联产承包责任制)
     couplet: re.Pattern  # two phrases of a slogan (喜迎二十大 共筑中国梦)
@@ -145,6 +151,8 @@ def load_rules(path: Path = DATA) -> Rules:
             f"(?P<type>{_alternation(raw['document_type_words'])})(?:[(（]试行[)）])?)》"
         )
         list_glue = re.compile(raw["list_glue_pattern"])
+        list_items_between = re.compile(raw["list_items_between_pattern"])
+        verb_count = re.compile(f"(?:{raw['verb_count_pattern']})$")
         list_item_after = re.compile(raw["list_item_after_pattern"])
         couplet = re.compile(raw["couplet_pattern"])
     except re.error as exc:
@@ -173,6 +181,8 @@ def load_rules(path: Path = DATA) -> Rules:
             f"(?=(?:{_alternation(raw['practice_followers'])}))"
         ),
         practice_stops=raw["practice_stops"],
+        practice_clause_chars=int(raw["practice_clause_chars"]),
+        practice_clause_min=int(raw["practice_clause_min"]),
         this_words=tuple(raw["practice_demonstratives"]),
         name_start=name_start,
         anchors=re.compile(_alternation(raw["name_anchors"])),
@@ -204,6 +214,7 @@ def load_rules(path: Path = DATA) -> Rules:
         head_blockers=frozenset(raw["type_head_blockers"]),
         head_numerals=raw["type_head_numerals"],
         rhetoric_tags=frozenset(raw["rhetoric_tags"]),
+        common_word_frequency=int(raw["common_word_frequency"]),
         descriptive_tags=frozenset(raw["descriptive_tags"]),
         label_heads=tuple(raw["label_heads"]),
         loose_label_heads=tuple(raw["loose_label_heads"]),
@@ -220,10 +231,12 @@ def load_rules(path: Path = DATA) -> Rules:
         activity_words=re.compile(_alternation(raw["activity_words"])),
         document=document,
         verb_people_chars=int(raw["verb_people_chars"]),
+        verb_count=verb_count,
         national=re.compile(_alternation(raw["national_programmes"])),
         listed_types=frozenset(raw["listed_type_words"]),
         listed_min=listed_min,
         list_glue=list_glue,
+        list_items_between=list_items_between,
         list_item_after=list_item_after,
         not_programmes=tuple(raw["not_programmes"]),
         couplet=couplet,
@@ -321,13 +334,18 @@ def find_programs(doc: Document) -> list[Program]:
     for group in _quote_groups(text, quotes):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
-        # 开展了“…”, 开展好“…”: a particle may follow the verb (but 发起 is a verb)
+        # 开展了“…”, 开展好“…”: a particle may follow the verb (but 发起 is a verb), and
+        # a count of its sessions (开办10期“…”, 开展一次“…”)
         ends = {
             first_open,
             first_open - (first_open > 0 and text[first_open - 1] in VERB_PARTICLES),
         }
+        count = rules.verb_count.search(text, max(0, first_open - 6), first_open)
+        if count:
+            ends.add(count.start())
         verb_before = any(
             text[max(0, end - n) : end] in rules.verb_set
+            and not _ends_people_word(text, end, n, rules)
             for end in ends
             for n in rules.verb_lengths
         ) or _verb_before_people(text, first_open, rules)
@@ -366,6 +384,8 @@ def find_programs(doc: Document) -> list[Program]:
             tight = shared_type in rules.tight_types and type_end == last_close + len(shared_type)
             if not own and not tight and tag_of(name) in rules.rhetoric_tags:
                 continue  # “三位一体”互动平台, 开展“充电”; but “蹲苗”计划 names a plan
+            if not own and not tight and frequency_of(name) >= rules.common_word_frequency:
+                continue  # “专门”培训基地: an ordinary word stressed, no name
             if not shared_type and rules.bare_number.match(name):
                 continue  # “80”后, “五个”: only a type word after a number makes it a name
             is_last = (s, e) == group[-1]
@@ -400,6 +420,12 @@ def find_programs(doc: Document) -> list[Program]:
     found.extend(_anchored_names(doc, rules, closes))
     found = [p for p in found if not any(w in p.name for w in rules.not_programmes)]
     return _dedupe(found, rules)
+
+
+def _ends_people_word(text: str, end: int, n: int, rules: Rules) -> bool:
+    """Whether the verb of ``n`` characters ending at ``end`` is the end of a longer word of
+    the trade's people (组织 of 党组织“领头雁”: whose epithet, no verb running it)."""
+    return any(len(a) > n and text.endswith(a, 0, end) for a in rules.anchor_words)
 
 
 def _verb_before_people(text: str, open_at: int, rules: Rules) -> bool:
@@ -500,6 +526,15 @@ def _anchored_names(
             or _descriptive(modifier, rules)
             or (m.group() in rules.school_types and modifier.endswith(rules.school_blockers))
         )
+        if m.group() in rules.practice_types and not (
+            named and rules.anchors.search(modifier + practice_object)
+        ):
+            clause = _practice_clause(doc, start, end + len(practice_object), rules)
+            if clause:
+                out.append(clause)
+                continue
+        if m.group() in rules.loose_types and not _specific(modifier + m.group(), m.group(), rules):
+            continue  # 一场特殊的干部选拔活动: an activity described, not named
         s = start - len(modifier)
         end += len(practice_object)
         if doc.is_unusable(s, end):
@@ -520,6 +555,41 @@ def _anchored_names(
     return out + _listed_names(doc, rules, out, unnamed, listed)
 
 
+def _practice_clause(doc: Document, start: int, end: int, rules: Rules) -> Program | None:
+    """A practice named as a whole by the clause after the verb that runs it, the clause
+    running over places, people and their conjunctions (启动边疆地区和民族地区干部到发达
+    地区挂职锻炼以来, 召开选派干部到甲、乙两州挂职锻炼工作会议): from that verb, the last
+    within practice_clause_chars (not across 的), when the clause names the trade's people or
+    is practice_clause_min characters long."""
+    text = doc.text
+    lo = start
+    while lo > max(0, start - rules.practice_clause_chars) and (
+        ("\u4e00" <= text[lo - 1] <= "\u9fff" and text[lo - 1] not in rules.type_gap_stops)
+        or text[lo - 1].isdigit()
+        or text[lo - 1] == "、"
+    ):
+        lo -= 1
+    for cut in range(start, lo, -1):
+        if any(
+            cut - n >= lo
+            and text[cut - n : cut] in rules.verb_set
+            and not _ends_people_word(text, cut, n, rules)
+            for n in rules.verb_lengths
+        ):
+            break
+    else:
+        return None
+    clause = text[cut:start]
+    if text[cut : cut + 1] == "、" or clause in rules.generic_modifiers:
+        return None
+    if not (rules.anchors.search(clause) or len(clause) >= rules.practice_clause_min):
+        return None
+    if doc.is_unusable(cut, end):
+        return None
+    name = text[cut:end]
+    return _program(doc, name, name, text[start:end], cut, end)
+
+
 def _listed_names(
     doc: Document, rules: Rules, found: list[Program], unnamed: list[Program], listed: list[Program]
 ) -> list[Program]:
@@ -532,6 +602,15 @@ def _listed_names(
     out: list[Program] = []
     named = sorted((p for p in found if p.type in rules.venue_types), key=lambda p: p.start)
     waiting = sorted(unnamed, key=lambda p: p.start)
+    for a, b in pairwise(waiting):  # 抓好精品示范班、名师送教、周末大讲堂等工作
+        if a.type in rules.school_types or b.type in rules.school_types:
+            continue  # 某某大学、某理工学院、某美术学院: schools listed, not initiatives
+        if 0 < b.start - a.end <= 2 * LIST_GAP and rules.list_items_between.fullmatch(
+            text, a.end, b.start
+        ):
+            named.extend(p for p in (a, b) if p not in named)
+            out.extend(p for p in (a, b) if p not in out)
+    waiting = [p for p in waiting if p not in out]
     grew = True
     while grew and waiting:  # along the list, in either direction, one neighbour at a time
         grew = False
@@ -589,14 +668,14 @@ def _coordinated(name: str, type_: str, rules: Rules) -> list[tuple[int, str, st
 def _specific(name: str, type_: str, rules: Rules) -> bool:
     """Whether an unquoted name of a loose type word (活动) says which one it is: a modifier of
     loose_modifier_chars or more that is more than words any activity is described by (学习考察,
-    健康文体, 特色) and opens with no manner word (多样化)."""
+    健康文体, 特色) and the trade's people (干部) and opens with no manner word (多样化)."""
     modifier = name[: -len(type_)]
     if len(modifier) < rules.loose_modifier_chars or _descriptive(modifier, rules):
         return False  # 多样化人才交流活动: a manner, not a name
     if any(c in modifier for c in "的及和与"):
         return False  # 一场别开生面的座谈交流活动, 理论学习及联谊活动: described activities
-    rest = rules.activity_words.sub("", modifier)
-    return len(rest) >= 2
+    rest = rules.anchors.sub("", rules.activity_words.sub("", modifier))
+    return len(rest) >= 2  # 干部学习培训活动: whose and what kind, not which
 
 
 def _modifier_name(doc: Document, rules: Rules, open_at: int, type_: str) -> Program | None:
@@ -656,17 +735,25 @@ def _descriptive(modifier: str, rules: Rules) -> bool:
 
 def _modifier_start(text: str, lo: int, start: int, rules: Rules) -> int:
     """Where a name's modifier in text[lo:start] starts: after the last start word or number
-    in it, passing over a one-character word that begins a longer word (在 of 在线学习) and one
-    that ends a word of the trade's people (组织 of 党组织)."""
+    in it, passing over a one-character word that begins a longer word (在 of 在线学习), a
+    longer one that begins a noun with the next character (组织 of 组织部, 主办 of 主办方)
+    and one that ends a word of the trade's people (组织 of 党组织)."""
     cut = lo
     for m in rules.name_start.finditer(text, lo, start):
         w = m.group()
         if len(w) == 1 and frequency_of(text[m.start() : m.start() + 2]):
             continue
+        if len(w) > 1 and m.end() < start and _is_noun(text[m.start() : m.end() + 1]):
+            continue  # 县委组织部长培训班: the modifier runs on over 组织部
         if any(len(a) > len(w) and text.endswith(a, lo, m.end()) for a in rules.anchor_words):
             continue  # the end of a word of the trade's people (组织 of 村党组织书记)
         cut = m.end()
     return cut
+
+
+def _is_noun(word: str) -> bool:
+    """Whether ``word`` is a noun of the dictionary (组织部, 主办方, 参加者)."""
+    return frequency_of(word) > 0 and tag_of(word).startswith("n")
 
 
 def _acceptable(name: str, rules: Rules) -> bool:

@@ -169,6 +169,12 @@ CASES = [
         [("某省省管干部任前公示暂行办法", "某省省管干部任前公示暂行办法", "办法")],
     ),
     ("根据《关于加强新时代村干部队伍建设的意见》等文件精神。", []),
+    # a plan issued under its title is the plan; one only cited is not the report's
+    (
+        "市委印发《某市青年人才引育三年行动计划》,每年引进人才。",
+        [("某市青年人才引育三年行动计划", "某市青年人才引育三年行动计划", "行动计划")],
+    ),
+    ("依据《某市青年人才引育三年行动计划》有关要求。", []),
     ("联合下发的《关于做好选调生招录工作的通知》。", []),
     # classes, camps, forums and contests by their type noun, quoted or not
     ("依托“初心学堂”,开展党性教育。", [("初心学堂", "初心学堂", "学堂")]),
@@ -217,6 +223,8 @@ CASES = [
     ("2名干部入选“领航者”,接受培养。", [("领航者", "领航者", "")]),
     ("团县委发起“千企万岗”,帮助就业。", [("千企万岗", "千企万岗", "")]),
     ("组织“青春引航”,开展交流。", [("青春引航", "青春引航", "")]),
+    # … but 组织 ending 党组织 is no verb: the quotation is an epithet of its secretaries
+    ("选好配强村级党组织“排头兵”,带动发展。", []),
     # 建设 is no such verb: 建设的基础性工程 is a description
     ("选调生工作是加强干部队伍建设的基础性工程。", []),
     # a verb with 了 or 好 before the name
@@ -245,6 +253,10 @@ CASES = [
     ("进行学习考察活动。", []),
     ("开展特色活动。", []),
     ("开展了一场别开生面的座谈交流活动。", []),
+    # … nor one whose modifier says only whose it is and what kind (its people, 学习培训)
+    ("县里组织了一场独特的干部选拔活动。", []),
+    ("以读书为主题的镇(街)干部学习培训活动在县城举行。", []),
+    ("青年干部进社区活动在全县举行。", [("青年干部进社区活动", "青年干部进社区活动", "活动")]),
     ("组织政治理论学习及联络联谊活动。", []),
     # a quotation the text says was run or opened names an initiative
     ("“青蓝接力”实施以来,共结对120对。", [("青蓝接力", "青蓝接力", "")]),
@@ -286,6 +298,32 @@ CASES = [
         "集中开展了村党组织书记公开遴选。",
         [("村党组织书记公开遴选", "村党组织书记公开遴选", "公开遴选")],
     ),
+    # … or by the whole clause after that verb, over places, people, 和 and 、
+    (
+        "自2008年启动边疆地区和民族地区干部到沿海发达省份挂职锻炼以来,共选派干部。",
+        [
+            (
+                "边疆地区和民族地区干部到沿海发达省份挂职锻炼",
+                "边疆地区和民族地区干部到沿海发达省份挂职锻炼",
+                "挂职锻炼",
+            )
+        ],
+    ),
+    (
+        "县里召开选派年轻干部到甲、乙两镇挂职锻炼工作会议。",
+        [("选派年轻干部到甲、乙两镇挂职锻炼", "选派年轻干部到甲、乙两镇挂职锻炼", "挂职锻炼")],
+    ),
+    (
+        "今年开展2015年市直单位公开遴选工作。",
+        [("2015年市直单位公开遴选", "2015年市直单位公开遴选", "公开遴选")],
+    ),
+    (
+        "该县开展镇村干部双向挂职锻炼,促进交流。",
+        [("镇村干部双向挂职锻炼", "镇村干部双向挂职锻炼", "双向挂职锻炼")],
+    ),
+    ("开展干部挂职锻炼工作。", []),
+    # cadres sent to live in villages are a practice too
+    ("今年开展乡村振兴驻村工作,选派干部50名。", [("乡村振兴驻村", "乡村振兴驻村", "驻村")]),
     # … not without that verb: a headline saying who did it, a way of choosing
     ("强基——中共鹤岗市委公开遴选社区党组织书记工作侧记", []),
     ("从优秀年轻干部中公开选拔,择优。", []),
@@ -310,6 +348,10 @@ CASES = [
     ),
     # the people it is of may stand between the verb and the quotation …
     ("开展年轻干部“上挂下派”锻炼,提升能力。", [("上挂下派", "上挂下派", "")]),
+    # … and so may a count of its sessions (举办3期, 开展一次)
+    ("今年开设6期“田间问答”,累计3千人收看。", [("田间问答", "田间问答", "")]),
+    ("学成后组织一次“乡村归来谈收获”的交流。", [("乡村归来谈收获", "乡村归来谈收获", "")]),
+    ("开展一次“充电”,提升本领。", []),
     # … not where they went (赴 starts a new phrase), nor without the verb
     ("组织新录用公务员赴“一山一岛一馆”研学。", []),
     ("年轻干部“上挂下派”锻炼成效明显。", []),
@@ -320,6 +362,9 @@ CASES = [
     ("开设科级干部走读班。", [("科级干部走读班", "科级干部走读班", "走读班")]),
     # a class named as a whole, its modifier no name (县委始办党训班)
     ("1950年,区委始办党训班,培训党员。", [("党训班", "党训班", "党训班")]),
+    # an award named at its ceremony, a policy named by its quotation
+    ("市里召开“三好一优”表彰大会,表彰先进。", [("三好一优", "三好一优表彰大会", "表彰大会")]),
+    ("全面落实“两个九成”政策以来。", [("两个九成", "两个九成政策", "政策")]),
     # a talent fair named by its quotation
     (
         "该省“才聚八方”招聘会吸引众多人才。",
@@ -342,6 +387,14 @@ CASES = [
         ],
     ),
     ("开设定向大专班(两年制)。", []),
+    # two such classes of one enumeration name each other across other items between them …
+    (
+        "着力办好精英研修班、专家授课、假日大讲堂等工作。",
+        [("精英研修班", "精英研修班", "研修班"), ("假日大讲堂", "假日大讲堂", "大讲堂")],
+    ),
+    ("着力办好精英研修班,请专家授课。", []),
+    # … but schools listed are schools
+    ("名单包括某某工程学院、某某医科大学、某某体育学院。", []),
     # … as do Latin letters inside a name, and a forum after a couplet slogan (its theme)
     (
         "开办“学思践悟 砥砺前行”某县AI党建大讲堂、某县法治AI大讲堂等30期。",
@@ -375,6 +428,10 @@ CASES = [
         ],
     ),
     ("通过结对联系制度、工作日志制度,强化管理。", []),
+    # ratios of pairing, propositions and very common words quoted are rhetoric too
+    ("对新干部实行“一对一”“多对二”的辅导。", []),
+    ("全力打造“实干就是担当”示范高地。", []),
+    ("建成一批“专门”实训基地。", []),
     # principles, epithets of people and the country's slogans quoted are no initiative
     ("开设“坚持党管干部”等5个专题。", []),
     ("推行“老支书”“老党员”导师帮带机制。", []),
@@ -384,6 +441,16 @@ CASES = [
     ("县委举办五七干部学习班。", [("五七干部学习班", "五七干部学习班", "学习班")]),
     # another field's policy run by the report's county is no organisation work
     ("农村推行家庭联产承包责任制后,干部下乡。", []),
+    # a start word inside a noun (组织 of 组织部长) does not cut the modifier; a verb of
+    # attending does (the guest is no part of the class's name)
+    (
+        "第三期新任市委组织部长研修班日前结业。",
+        [("新任市委组织部长研修班", "新任市委组织部长研修班", "研修班")],
+    ),
+    (
+        "省长王某出席青年干部研修班开班式。",
+        [("青年干部研修班", "青年干部研修班", "研修班")],
+    ),
 ]
 
 
