@@ -56,37 +56,60 @@ def list_sources(paths: Iterable[str | Path]) -> list[Source]:
 
     In a folder holding a crawl database, crawled pages come with their URL, declared
     charset and region hint, and near-duplicates recorded against a primary are left out.
+    A file a folder reaches by two paths (a link to it) counts once, under the first path.
     """
-    found: dict[Path, Source] = {}
+    found: dict[str, Source] = {}  # by resolved path
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise FileNotFoundError(f"no such file or folder: {given}")
         if root.is_file():
-            found[root.resolve()] = Source(root, root.name)
+            found[str(root.resolve())] = Source(root, root.name)
             continue
         crawled, skip = _crawled_sources(root)
-        for path, relative in _walk_files(root):
-            resolved = path.resolve()
-            if resolved not in skip and resolved not in crawled:
-                found[resolved] = Source(path, relative)
-        found.update(crawled)
+        crawled_by_name = {str(p): s for p, s in crawled.items()}
+        skipped = {str(p) for p in skip} | set(crawled_by_name)
+        top = str(root.resolve())
+        for full, relative, linked in _walk_files(root):
+            # A file's resolved path is the resolved root's and its relative path's, as the
+            # walk enters no linked folder: resolving each one cost 0.15 s per 8,000 files.
+            resolved = str(Path(full).resolve()) if linked else f"{top}/{relative}"
+            if resolved in skipped:
+                continue
+            known = found.get(resolved)
+            if known is None or relative < known.relative:  # reached twice: the first path
+                found[resolved] = Source(Path(full), relative)
+        found.update(crawled_by_name)
     return sorted(found.values(), key=lambda s: s.relative)
 
 
-def _walk_files(root: Path) -> Iterator[tuple[Path, str]]:
-    """Report files under ``root`` (not hidden) with their path relative to it, as
-    Path.rglob would find them (symlinked folders not followed). os.walk, because rglob
-    hashes every path it meets: 0.1 s per 2,000 files, paid twice a run."""
-    for folder, _, files in os.walk(root):
-        base = os.path.relpath(folder, root)
-        for name in files:
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
-                continue
-            full = os.path.join(folder, name)
-            if os.path.isfile(full):
-                relative = name if base == "." else f"{base}/{name}"
-                yield Path(full), relative.replace(os.sep, "/")
+def _walk_files(root: Path) -> Iterator[tuple[str, str, bool]]:
+    """Report files under ``root`` (not hidden): their path, their path relative to it and
+    whether the file is a symbolic link, as Path.rglob would find them (linked folders not
+    followed, unreadable ones skipped). By os.scandir, whose entries know their type
+    without a system call each (rglob hashed every path it met, os.walk stat-ed each file)."""
+    folders = [(os.fspath(root), "")]
+    while folders:
+        folder, base = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append((entry.path, f"{base}{name}/"))
+                            continue
+                        if (
+                            name.startswith(".")
+                            or os.path.splitext(name)[1].lower() not in SUFFIXES
+                        ):
+                            continue
+                        if entry.is_file():  # a link to a file counts, as os.path.isfile
+                            yield entry.path, f"{base}{name}", entry.is_symlink()
+                    except OSError:
+                        continue
+        except OSError:
+            continue
 
 
 def _crawled_sources(root: Path) -> tuple[dict[Path, Source], set[Path]]:

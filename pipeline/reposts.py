@@ -196,10 +196,9 @@ class RepostIndex:
         held = np.frombuffer(self.signatures, dtype=np.uint32).reshape(-1, len(mine))
         rows = held[[self.offset[other] for other in candidates]]  # a copy, not a view
         del held
-        equal = np.count_nonzero(rows == mine, axis=1)
-        for other, same in zip(candidates, equal.tolist(), strict=True):
-            if same / len(mine) >= self.threshold:
-                self._join(index, other)
+        similar = np.count_nonzero(rows == mine, axis=1) / len(mine) >= self.threshold
+        for at in np.flatnonzero(similar).tolist():
+            self._join(index, candidates[at])
 
     def _find(self, i: int) -> int:
         while self.parent[i] != i:

@@ -53,6 +53,29 @@ def test_list_sources_keeps_relative_paths(tmp_path: Path) -> None:
     assert [s.relative for s in list_sources([tmp_path])] == ["a.txt", "sub/b.html"]
 
 
+def test_list_sources_links_hidden_files_and_linked_folders(tmp_path: Path) -> None:
+    """Hidden files are left out (files in hidden folders are not), a linked folder is not
+    entered, a link to a file inside the folder counts once, under the first path, and a
+    link to a file outside it counts as a file of its own."""
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.txt").write_text("x")
+    root = tmp_path / "corpus"
+    (root / "b").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    (root / "b" / "real.txt").write_text("x")
+    (root / ".hidden" / "h.txt").write_text("x")
+    (root / ".dot.txt").write_text("x")
+    os.symlink(root / "b" / "real.txt", root / "a_link.txt")
+    os.symlink(outside, root / "linked")
+    os.symlink(outside / "o.txt", root / "o_link.txt")
+    os.symlink(root / "gone.txt", root / "broken.txt")
+    found = [s.relative for s in list_sources([root])]
+    assert found == [".hidden/h.txt", "a_link.txt", "o_link.txt"]
+
+
 # ---- normalize
 def test_pinyin_annotations_removed_but_latin_kept() -> None:
     text, n = strip_pinyin("泉港區(qū)的引進(jìn)生，個(ge)人，公共管理硕士(MPA)班")
