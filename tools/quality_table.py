@@ -33,6 +33,7 @@ DEFAULT_SETS = [
     "holdout",
     "fresh",
     "fresh4",
+    "fresh5",
 ]
 
 # (row label, score key: orgwork.evaluation's FLOOR_KEYS and interval keys, target)
