@@ -45,6 +45,7 @@ class Rules:
     anchored_set: frozenset[str]
     practice_types: frozenset[str]  # type words only before one of practice_followers
     practice_followers: tuple[str, ...]
+    practice_event: re.Pattern  # an event of a practice's people after it: a follower too
     practice_object: re.Pattern  # the people a practice is of, before its follower
     practice_stops: str  # a practice may end its clause right after the verb that runs it
     practice_clause_chars: int  # how far back the verb running a practice's clause may stand
@@ -155,6 +156,7 @@ def load_rules(path: Path = DATA) -> Rules:
         verb_count = re.compile(f"(?:{raw['verb_count_pattern']})$")
         list_item_after = re.compile(raw["list_item_after_pattern"])
         couplet = re.compile(raw["couplet_pattern"])
+        practice_event = re.compile(raw["practice_event_pattern"])
     except re.error as exc:
         raise ValueError(f"{path}: bad pattern: {exc}") from exc
     if "name" not in list_item_after.groupindex:
@@ -176,6 +178,7 @@ def load_rules(path: Path = DATA) -> Rules:
         anchored_set=frozenset(raw["anchored_type_words"]),
         practice_types=frozenset(raw["practice_type_words"]),
         practice_followers=tuple(raw["practice_followers"]),
+        practice_event=practice_event,
         practice_object=re.compile(
             f"[\u4e00-\u9fff]{{2,{int(raw['practice_object_chars'])}}}?"
             f"(?=(?:{_alternation(raw['practice_followers'])}))"
@@ -466,12 +469,16 @@ def _anchored_names(
         # 开展了村党组织书记公开遴选。: named so only right after its verb (a headline's
         # 市委公开遴选村党组织书记工作纪实 tells who did it, not a name)
         after_verb_only = False
+        event = ""  # 挂职锻炼干部培训会: the people of the event held for it name its trade
         if m.group() in rules.listed_types and not (
             text[end : end + 1] in GROUP_GLUE or "、" in text[max(0, start - LIST_GAP) : start]
         ):
             continue  # a system named only in a list: none stands next to it
         if m.group() in rules.practice_types:
-            if not text.startswith(rules.practice_followers, end):
+            held = rules.practice_event.match(text, end)
+            if held:
+                event = held.group()
+            elif not text.startswith(rules.practice_followers, end):
                 obj = rules.practice_object.match(text, end)
                 if obj and rules.anchors.search(obj.group()):
                     practice_object = obj.group()
@@ -493,6 +500,9 @@ def _anchored_names(
             # letters of a name (献县TV党建大讲堂)
             lo -= 1
         cut = _modifier_start(text, lo, start, rules)
+        while event and cut > lo + 1 and text[cut - 1] in GROUP_GLUE:
+            # 西部地区和其他少数民族地区挂职锻炼干部培训会: the places it joins name it whole
+            cut = _modifier_start(text, lo, cut - 1, rules)
         while cut < start and text[cut].isdigit():
             cut += 1
         modifier = text[cut:start]
@@ -527,7 +537,7 @@ def _anchored_names(
             or (m.group() in rules.school_types and modifier.endswith(rules.school_blockers))
         )
         if m.group() in rules.practice_types and not (
-            named and rules.anchors.search(modifier + practice_object)
+            named and rules.anchors.search(modifier + practice_object + event)
         ):
             clause = _practice_clause(doc, start, end + len(practice_object), rules)
             if clause:
@@ -543,7 +553,7 @@ def _anchored_names(
         if named and m.group() in rules.listed_types:
             listed.append(_program(doc, name, name, m.group(), s, end))
         elif named and (
-            rules.anchors.search(modifier + practice_object)
+            rules.anchors.search(modifier + practice_object + event)
             or (m.group() in rules.class_types and len(modifier) >= rules.class_modifier_chars)
             or _set_up_venue(text, cut, m.group(), len(modifier), rules)
         ):

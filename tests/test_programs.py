@@ -322,6 +322,15 @@ CASES = [
         [("镇村干部双向挂职锻炼", "镇村干部双向挂职锻炼", "双向挂职锻炼")],
     ),
     ("开展干部挂职锻炼工作。", []),
+    # … or before an event held for its people (a training meeting, a test)
+    (
+        "日前召开的2019年东部沿海和中西部地区挂职锻炼干部座谈会上,大家交流体会。",
+        [("东部沿海和中西部地区挂职锻炼", "东部沿海和中西部地区挂职锻炼", "挂职锻炼")],
+    ),
+    (
+        "2020年全省面向社会选聘应届毕业生到村任职综合测试在省城举行。",
+        [("全省面向社会选聘应届毕业生到村任职", "全省面向社会选聘应届毕业生到村任职", "到村任职")],
+    ),
     # cadres sent to live in villages are a practice too
     ("今年开展乡村振兴驻村工作,选派干部50名。", [("乡村振兴驻村", "乡村振兴驻村", "驻村")]),
     # … not without that verb: a headline saying who did it, a way of choosing
