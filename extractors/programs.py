@@ -105,6 +105,7 @@ class Rules:
     list_item_after: re.Pattern  # the next item of a list closing in 等 and a type word
     not_programmes: tuple[str, ...]  # names of other fields' policies (联产承包责任制)
     couplet: re.Pattern  # two phrases of a slogan (喜迎二十大 共筑中国梦)
+    list_label: re.Pattern  # 等“省考”项目 after a list of quotations: its umbrella label
     renamed_to: tuple[str, ...]  # before an unquoted name: what an institution became
 
 
@@ -157,8 +158,11 @@ def load_rules(path: Path = DATA) -> Rules:
         list_item_after = re.compile(raw["list_item_after_pattern"])
         couplet = re.compile(raw["couplet_pattern"])
         practice_event = re.compile(raw["practice_event_pattern"])
+        list_label = re.compile(raw["list_label_pattern"])
     except re.error as exc:
         raise ValueError(f"{path}: bad pattern: {exc}") from exc
+    if "label" not in list_label.groupindex:
+        raise ValueError(f"{path}: list_label_pattern needs a group (?P<label>…)")
     if "name" not in list_item_after.groupindex:
         raise ValueError(f"{path}: list_item_after_pattern needs a group (?P<name>…)")
     listed_min = int(raw["listed_min"])
@@ -243,6 +247,7 @@ def load_rules(path: Path = DATA) -> Rules:
         list_item_after=list_item_after,
         not_programmes=tuple(raw["not_programmes"]),
         couplet=couplet,
+        list_label=list_label,
         renamed_to=tuple(raw["renamed_to"]),
     )
 
@@ -334,6 +339,7 @@ def find_programs(doc: Document) -> list[Program]:
     found: list[Program] = []
     quotes = _all_quotes(text)
     times_quoted = Counter(text[s:e].strip() for s, e in quotes)
+    umbrellas: set[int] = set()  # starts of quotations that label a list of names
     for group in _quote_groups(text, quotes):
         first_open = group[0][0] - 1
         last_close = group[-1][1] + 1
@@ -352,7 +358,15 @@ def find_programs(doc: Document) -> list[Program]:
             for end in ends
             for n in rules.verb_lengths
         ) or _verb_before_people(text, first_open, rules)
+        if group[0][0] in umbrellas:
+            continue  # 等“省考”项目: the label of the list before it
         shared_type, type_end = _type_after(text, last_close, rules)
+        labelled = rules.list_label.match(text, last_close)
+        if labelled and not shared_type:  # “甲”“乙”等“省考”项目: the items are names
+            shared_type, type_end = _type_after(text, labelled.end(), rules)
+            if shared_type:
+                umbrellas.add(labelled.start("label"))
+                type_end = last_close  # the type word is the label's: the names end here
         label = text.startswith(rules.label_heads, last_close)
         loose_label = text.startswith(rules.loose_label_heads, last_close)
         subject = rules.subject_after.match(text, last_close) is not None

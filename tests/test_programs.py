@@ -36,6 +36,15 @@ CASES = [
     ("启动“5年5000新秀”计划。", [("5年5000新秀", "5年5000新秀计划", "计划")]),
     ("设立“金梧桐”奖，评选领军干部。", [("金梧桐", "金梧桐奖", "奖")]),
     ("推进农村党建攻坚行动。", [("农村党建攻坚行动", "农村党建攻坚行动", "行动")]),
+    # quotations listed before 等, a quoted label of their kind and a type word: the items are
+    # names, the label is none
+    (
+        "今年的考试包括“县乡公务员统一招考”“面向退役士兵定向招录”等“联考”项目。",
+        [
+            ("县乡公务员统一招考", "县乡公务员统一招考", "项目"),
+            ("面向退役士兵定向招录", "面向退役士兵定向招录", "项目"),
+        ],
+    ),
     # a stray closing mark (left by a damaged page) does not swallow the next quotation
     (
         "帮助他们健康成长!”区委组织部负责人说。建立“青蓝结对”导师帮带制。",
