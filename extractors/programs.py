@@ -97,6 +97,7 @@ class Rules:
     document: re.Pattern
     verb_people_chars: int  # the people between a verb and the quotation it runs
     verb_count: re.Pattern  # a count between a verb and the quotation it runs (举办3期“…”)
+    leading_count: re.Pattern  # the same count opening an unquoted name (举办两期…活动)
     national: re.Pattern  # programmes of the whole country, named so in any report
     listed_types: frozenset[str]  # type words only a list of such names makes names
     listed_min: int
@@ -239,6 +240,7 @@ def load_rules(path: Path = DATA) -> Rules:
         document=document,
         verb_people_chars=int(raw["verb_people_chars"]),
         verb_count=verb_count,
+        leading_count=re.compile(raw["verb_count_pattern"]),
         national=re.compile(_alternation(raw["national_programmes"])),
         listed_types=frozenset(raw["listed_type_words"]),
         listed_min=listed_min,
@@ -418,9 +420,14 @@ def find_programs(doc: Document) -> list[Program]:
         if doc.is_unusable(m.start(), m.end()):
             continue
         name = m.group("name")
+        start = m.start("name")
+        count = rules.leading_count.match(name)
+        if count:  # 举办两期读书班活动: how many sessions were held, not the name
+            name, start = name[count.end() :], start + count.end()
+            if len(name) < rules.min_name_chars + len(m.group("type")):
+                continue
         if m.group("type") in rules.loose_types and not _specific(name, m.group("type"), rules):
             continue  # 开展特色活动, 进行学习考察活动: a description, not a name
-        start = m.start("name")
         for offset, part, type_ in _coordinated(name, m.group("type"), rules):
             found.append(
                 _program(doc, part, part, type_, start + offset, start + offset + len(part))

@@ -45,6 +45,12 @@ CASES = [
             ("面向退役士兵定向招录", "面向退役士兵定向招录", "项目"),
         ],
     ),
+    # a count of sessions after the verb is no part of an unquoted name
+    ("每季度举办三期夜读班活动,干部踊跃参加。", []),
+    (
+        "去年开展两批青年干部蹲点调研活动,成效明显。",
+        [("青年干部蹲点调研活动", "青年干部蹲点调研活动", "活动")],
+    ),
     # a stray closing mark (left by a damaged page) does not swallow the next quotation
     (
         "帮助他们健康成长!”区委组织部负责人说。建立“青蓝结对”导师帮带制。",
