@@ -33,6 +33,7 @@ GROUP_GLUE = set("、和与及")
 LIST_GAP = 12  # at most this many characters between two items of one list (a note in brackets)
 INNER_QUOTE = re.compile("‘([^‘’“”\n]{2,24})’")
 QUOTE_MARKS = '“”「」『』‘’"'
+NO_QUOTES = str.maketrans("", "", QUOTE_MARKS)
 VERB_PARTICLES = "了好起"  # 开展了, 开展好, 建起: still the verb that runs the initiative
 
 
@@ -150,7 +151,7 @@ def load_rules(path: Path = DATA) -> Rules:
         run_after = re.compile(raw["run_after_pattern"])
         document = re.compile(
             f"(?:{_alternation(raw['document_issue_verbs'])})[了的]?"
-            f"《(?P<name>[^《》\n{QUOTE_MARKS}]{{4,{raw['max_document_chars']}}}?"
+            f"《(?P<name>[^《》\n]{{4,{raw['max_document_chars']}}}?"
             f"(?P<type>{_alternation(raw['document_type_words'])})(?:[(（]试行[)）])?)》"
         )
         list_glue = re.compile(raw["list_glue_pattern"])
@@ -434,8 +435,11 @@ def find_programs(doc: Document) -> list[Program]:
             )
     for m in rules.document.finditer(text):  # a policy the report's unit issued
         start = m.start("name") - 1  # its 《
+        if any(start < p.start and p.end <= m.end() for p in found):
+            continue  # 《关于…“311”工程的实施意见》: the programme quoted in it is the name
         if not doc.is_unusable(start, m.end()):
-            name = m.group("name")
+            # 《某市“甲乙”计划工作方案》: the plan's quotation is part of its name
+            name = m.group("name").translate(NO_QUOTES)
             found.append(_program(doc, name, name, m.group("type"), start, m.end()))
     for m in rules.national.finditer(text):  # 三支一扶, 西部计划: quoted or not, a programme
         if not doc.is_unusable(m.start(), m.end()):
