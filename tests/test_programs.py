@@ -51,6 +51,8 @@ CASES = [
         "去年开展两批青年干部蹲点调研活动,成效明显。",
         [("青年干部蹲点调研活动", "青年干部蹲点调研活动", "活动")],
     ),
+    # a quotation said to be launched in full names an initiative
+    ("这标志着该县推行的“师带徒”全面启动。", [("师带徒", "师带徒", "")]),
     # a stray closing mark (left by a damaged page) does not swallow the next quotation
     (
         "帮助他们健康成长!”区委组织部负责人说。建立“青蓝结对”导师帮带制。",
