@@ -53,6 +53,8 @@ CASES = [
     ),
     # a quotation said to be launched in full names an initiative
     ("这标志着该县推行的“师带徒”全面启动。", [("师带徒", "师带徒", "")]),
+    # principles listed in one quotation are a slogan, even after a verb that runs initiatives
+    ("县里建立了“分级负责、条块结合、动态跟踪”的管理机制。", []),
     # a stray closing mark (left by a damaged page) does not swallow the next quotation
     (
         "帮助他们健康成长!”区委组织部负责人说。建立“青蓝结对”导师帮带制。",
