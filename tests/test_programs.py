@@ -55,6 +55,9 @@ CASES = [
     ("这标志着该县推行的“师带徒”全面启动。", [("师带徒", "师带徒", "")]),
     # principles listed in one quotation are a slogan, even after a verb that runs initiatives
     ("县里建立了“分级负责、条块结合、动态跟踪”的管理机制。", []),
+    # the country's programme of sending cadres to the border regions, not the cadres sent
+    ("自2001年开展干部援疆工作以来,先后选派多批。", [("干部援疆", "干部援疆", "")]),
+    ("又一批援疆干部抵达喀什。", []),
     # a stray closing mark (left by a damaged page) does not swallow the next quotation
     (
         "帮助他们健康成长!”区委组织部负责人说。建立“青蓝结对”导师帮带制。",
