@@ -82,6 +82,7 @@ class Rules:
     rhetoric_tags: frozenset[str]
     common_word_frequency: int  # a quoted word this frequent is an ordinary word (“专门”)
     descriptive_tags: frozenset[str]
+    described_tags: frozenset[str]  # 具体的…计划: a word of these before 的 describes
     label_heads: tuple[str, ...]
     loose_label_heads: tuple[str, ...]
     slogans: list[re.Pattern]
@@ -225,6 +226,7 @@ def load_rules(path: Path = DATA) -> Rules:
         rhetoric_tags=frozenset(raw["rhetoric_tags"]),
         common_word_frequency=int(raw["common_word_frequency"]),
         descriptive_tags=frozenset(raw["descriptive_tags"]),
+        described_tags=frozenset(raw["described_tags"]),
         label_heads=tuple(raw["label_heads"]),
         loose_label_heads=tuple(raw["loose_label_heads"]),
         slogans=slogans,
@@ -422,6 +424,9 @@ def find_programs(doc: Document) -> list[Program]:
             continue
         name = m.group("name")
         start = m.start("name")
+        said = name[: name.find("的")]
+        if "的" in name and frequency_of(said) and tag_of(said) in rules.described_tags:
+            continue  # 实施具体的培养计划: which kind of plan, not its name
         count = rules.leading_count.match(name)
         if count:  # 举办两期读书班活动: how many sessions were held, not the name
             name, start = name[count.end() :], start + count.end()

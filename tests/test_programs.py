@@ -58,6 +58,8 @@ CASES = [
     # the country's programme of sending cadres to the border regions, not the cadres sent
     ("自2001年开展干部援疆工作以来,先后选派多批。", [("干部援疆", "干部援疆", "")]),
     ("又一批援疆干部抵达喀什。", []),
+    # an unquoted name opening with an adjective and 的 describes the plan, it names none
+    ("各单位要实施切实的帮扶计划,确保见效。", []),
     # a stray closing mark (left by a damaged page) does not swallow the next quotation
     (
         "帮助他们健康成长!”区委组织部负责人说。建立“青蓝结对”导师帮带制。",
