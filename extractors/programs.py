@@ -51,6 +51,7 @@ class Rules:
     practice_stops: str  # a practice may end its clause right after the verb that runs it
     practice_clause_chars: int  # how far back the verb running a practice's clause may stand
     practice_clause_min: int  # a clause without the trade's people names it from this length
+    practice_clause_blockers: tuple[str, ...]  # a clause holding these is a topic (关于…)
     this_words: tuple[str, ...]
     name_start: re.Pattern  # the modifier's start: after the last of these
     anchors: re.Pattern
@@ -193,6 +194,7 @@ def load_rules(path: Path = DATA) -> Rules:
         practice_stops=raw["practice_stops"],
         practice_clause_chars=int(raw["practice_clause_chars"]),
         practice_clause_min=int(raw["practice_clause_min"]),
+        practice_clause_blockers=tuple(raw["practice_clause_blockers"]),
         this_words=tuple(raw["practice_demonstratives"]),
         name_start=name_start,
         anchors=re.compile(_alternation(raw["name_anchors"])),
@@ -620,6 +622,8 @@ def _practice_clause(doc: Document, start: int, end: int, rules: Rules) -> Progr
     else:
         return None
     clause = text[cut:start]
+    if any(w in clause for w in rules.practice_clause_blockers):
+        return None  # 落实好中央关于对口支援工作的部署: what a decision is about
     if text[cut : cut + 1] == "、" or clause in rules.generic_modifiers:
         return None
     if not (rules.anchors.search(clause) or len(clause) >= rules.practice_clause_min):

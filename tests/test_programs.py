@@ -351,6 +351,8 @@ CASES = [
         [("镇村干部双向挂职锻炼", "镇村干部双向挂职锻炼", "双向挂职锻炼")],
     ),
     ("开展干部挂职锻炼工作。", []),
+    # … not a clause saying what a decision is about
+    ("大家要认真落实省委关于东西部对口支援工作的安排。", []),
     # … or before an event held for its people (a training meeting, a test)
     (
         "日前召开的2019年东部沿海和中西部地区挂职锻炼干部座谈会上,大家交流体会。",
