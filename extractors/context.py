@@ -236,6 +236,8 @@ class ModalityRules:
 
     aspect_marker: re.Pattern
     posts_counted_by: tuple[str, ...]
+    score_weight_before: re.Pattern
+    score_weight_after: re.Pattern
 
 
 @lru_cache(maxsize=4)
@@ -244,6 +246,8 @@ def load_modality_rules(path: Path = DATA) -> ModalityRules:
     return ModalityRules(
         aspect_marker=_cue_pattern(path, raw, "aspect_marker"),
         posts_counted_by=tuple(raw["posts_counted_by"]),
+        score_weight_before=_cue_pattern(path, raw, "score_weight_before"),
+        score_weight_after=_cue_pattern(path, raw, "score_weight_after"),
     )
 
 
@@ -707,6 +711,8 @@ def find_modality(
         # 任职1年以上, 缺乏两年基层工作经历: the term or the experience a rule asks for, even
         # in a sentence stating a fact about those who have it (目前…缺乏…的干部占68%)
         return "planned"
+    if m.kind == "percentage" and _weighs_scores(text, m, left):
+        return "planned"  # 笔试、面试成绩各占50%: a rule of the selection
     lead = text[left : m.end]  # with the figure's own qualifier (不少于5天)
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
@@ -772,6 +778,17 @@ def find_modality(
     if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
         return "planned"
     return "reported"
+
+
+def _weighs_scores(text: str, m: Measure, left: int) -> bool:
+    """Whether the percentage weighs a selection's scores (面试成绩占40%, 分值占40%,
+    各占50%权重): the words closing its clause before it, or right after it."""
+    extra = load_modality_rules()
+    clause = max(text.rfind(ch, left, m.start) for ch in "，,；;(（") + 1 or left
+    return bool(
+        extra.score_weight_before.search(text[clause : m.start])
+        or extra.score_weight_after.match(text, m.end)
+    )
 
 
 def _posts_given(text: str, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:

@@ -931,3 +931,12 @@ def test_what_was_in_fact_enrolled_and_a_plan_exceeded_are_reported() -> None:
 def test_a_post_named_before_its_figure_with_a_note_between_is_offered() -> None:
     body = "县委办公室文秘职位(一级科员)2名。"
     assert [c[3] for c in context(body)] == ["planned"]
+
+
+def test_a_percentage_weighing_a_selections_scores_is_its_rule() -> None:
+    body = "县里公开遴选了8名科员，笔试成绩与面试成绩各占50%，最后成绩按面试分值占60%计算。"
+    assert [c[3] for c in context(body)] == ["reported", "planned", "planned"]
+    body = "综合成绩以笔试占40%权重、面试占60%权重计算。"
+    assert [c[3] for c in context(body)] == ["planned", "planned"]
+    # …not a share of cadres (干部分别占: 分别, not a score)
+    assert [c[3] for c in context("该县科级干部分别占总数的68%。")] == ["reported"]
