@@ -940,3 +940,8 @@ def test_a_percentage_weighing_a_selections_scores_is_its_rule() -> None:
     assert [c[3] for c in context(body)] == ["planned", "planned"]
     # …not a share of cadres (干部分别占: 分别, not a score)
     assert [c[3] for c in context("该县科级干部分别占总数的68%。")] == ["reported"]
+
+
+def test_a_public_hiring_by_xuanzhao_is_recruitment() -> None:
+    body = "近两年，该区面向全省选招专业干部46人，其中科级干部6人。"
+    assert [c[4] for c in context(body)] == ["recruitment", "recruitment"]
