@@ -238,6 +238,7 @@ class ModalityRules:
     posts_counted_by: tuple[str, ...]
     score_weight_before: re.Pattern
     score_weight_after: re.Pattern
+    part_markers: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -248,6 +249,7 @@ def load_modality_rules(path: Path = DATA) -> ModalityRules:
         posts_counted_by=tuple(raw["posts_counted_by"]),
         score_weight_before=_cue_pattern(path, raw, "score_weight_before"),
         score_weight_after=_cue_pattern(path, raw, "score_weight_after"),
+        part_markers=tuple(raw["part_markers"]),
     )
 
 
@@ -737,7 +739,12 @@ def find_modality(
         reported = max(reported, clause - left + applicants)
     if not rules.target_cues.search(lead):
         # a quantity word (达到, 占) states a fact, but not after a target's cue (力争…达到)
-        reported = max(reported, _last_match(rules.quantity_cues, lead))
+        quantity = _last_match(rules.quantity_cues, lead)
+        if quantity > reported and previous == "planned" and _part_of_planned(doc, left, lead):
+            # 将选拔15名干部，其中年轻干部占10名: the share of a planned whole is planned
+            planned = max(planned, quantity)
+        else:
+            reported = max(reported, quantity)
     follow = text[m.end : m.end + rules.planned_after_chars]
     follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
     if max(planned, reported) < clause - left and rules.planned_cues.search(follow):
@@ -778,6 +785,14 @@ def find_modality(
     if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
         return "planned"
     return "reported"
+
+
+def _part_of_planned(doc: Document, left: int, lead: str) -> bool:
+    """Whether the figure's clause counts a part of a figure before it in its sentence (其中…,
+    名额15名中，…): a part marker after that figure, in the text before this one."""
+    extra = load_modality_rules()
+    part = max(lead.rfind(w) for w in extra.part_markers)
+    return part >= 0 and any(left <= o.end <= left + part for o in doc.measures)
 
 
 def _weighs_scores(text: str, m: Measure, left: int) -> bool:

@@ -945,3 +945,13 @@ def test_a_percentage_weighing_a_selections_scores_is_its_rule() -> None:
 def test_a_public_hiring_by_xuanzhao_is_recruitment() -> None:
     body = "近两年，该区面向全省选招专业干部46人，其中科级干部6人。"
     assert [c[4] for c in context(body)] == ["recruitment", "recruitment"]
+
+
+def test_the_share_a_plan_gives_a_part_of_its_figure_is_planned() -> None:
+    body = "市里将公开选拔20名正科级干部，其中女干部占5名，党外干部4名。"
+    assert [c[3] for c in context(body)] == ["planned", "planned", "planned"]
+    body = "这次招考的职位名额30名中，基层岗位占18名。"
+    assert [c[3] for c in context(body)] == ["planned", "planned"]
+    # …a share of what was done stays a fact
+    body = "去年选拔了20名正科级干部，其中女干部占5名。"
+    assert [c[3] for c in context(body)] == ["reported", "reported"]
