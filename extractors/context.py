@@ -611,6 +611,24 @@ def _paragraph(text: str, pos: int) -> tuple[int, int]:
     return lo, hi if hi >= 0 else len(text)
 
 
+def _restated_category(doc: Document, k: int, paragraph: tuple[int, int]) -> str:
+    """The category of the group the figure ``k`` names again: an earlier figure of its
+    paragraph counting the same (kind, value, unit and counted phrase: 发布了19名官员的任前
+    公示…。19名官员中，…), else ""."""
+    m = doc.measures[k]
+    for earlier in reversed(doc.measures[:k]):
+        if earlier.start < paragraph[0]:
+            break
+        if (
+            (earlier.kind, earlier.value, earlier.unit) == (m.kind, m.value, m.unit)
+            and m.subject
+            and earlier.subject == m.subject
+            and earlier.category not in ("", OTHER)
+        ):
+            return earlier.category
+    return ""
+
+
 def _opens_with_part(text: str, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
     """Whether the sentence of ``m`` opens with 其中 (of them) before it: it counts part of
     the group counted before."""
@@ -1905,6 +1923,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
                 m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
             elif _opens_with_part(text, m, sentence, rules):
                 m.category = previous_category  # 计划选调362名。其中，省直部门57名: of them
+        if not m.category:
+            m.category = _restated_category(doc, k, _paragraph(text, m.start))
         m.category = m.category or people_field_category(text, m, rules)
         # then the practice of the paragraph, before a field named near the figure (当中8人是
         # 中共党员, in a paragraph on graduates sent to villages); a stock (辖166个乡镇) is no

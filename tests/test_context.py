@@ -955,3 +955,11 @@ def test_the_share_a_plan_gives_a_part_of_its_figure_is_planned() -> None:
     # …a share of what was done stays a fact
     body = "去年选拔了20名正科级干部，其中女干部占5名。"
     assert [c[3] for c in context(body)] == ["reported", "reported"]
+
+
+def test_a_group_named_again_by_its_figure_keeps_its_practice() -> None:
+    body = "今年，全县已有6名年轻干部到省直单位挂职。6名年轻干部中，有4人是“85后”。"
+    assert [c[4] for c in context(body)] == ["secondment", "secondment", "secondment"]
+    # …not another group of the same size
+    body = "今年，全县已有6名年轻干部到省直单位挂职。6名老干部中，有4人是“85后”。"
+    assert [c[4] for c in context(body)][1] == "other"
