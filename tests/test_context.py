@@ -963,3 +963,8 @@ def test_a_group_named_again_by_its_figure_keeps_its_practice() -> None:
     # …not another group of the same size
     body = "今年，全县已有6名年轻干部到省直单位挂职。6名老干部中，有4人是“85后”。"
     assert [c[4] for c in context(body)][1] == "other"
+
+
+def test_masters_and_apprentices_of_a_pairing_are_mentoring() -> None:
+    body = "镇里为新来的9名大学生找了“师傅”，又为15名村干部举行了拜师仪式。"
+    assert [c[4] for c in context(body)] == ["mentoring", "mentoring"]
