@@ -968,3 +968,8 @@ def test_a_group_named_again_by_its_figure_keeps_its_practice() -> None:
 def test_masters_and_apprentices_of_a_pairing_are_mentoring() -> None:
     body = "镇里为新来的9名大学生找了“师傅”，又为15名村干部举行了拜师仪式。"
     assert [c[4] for c in context(body)] == ["mentoring", "mentoring"]
+
+
+def test_talent_counted_is_talent_work_before_its_paragraphs_practice() -> None:
+    body = "全县建立乡土人才考核制度，年底考核一次。普查登记的820名乡土人才分为三个层次。"
+    assert [c[4] for c in context(body) if c[0] == "820名"] == ["talent"]
