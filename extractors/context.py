@@ -449,7 +449,9 @@ def find_category(
         """Whether the keyword names who the people are, not what is done."""
         if w in extra.people_words:
             return True
-        return c in extra.member_categories and end <= p < (phrase_end or end)
+        # a pool's or a field's people in the counted phrase (24名年轻干部、高层次人才到乡镇挂职)
+        pooled = c in extra.member_categories or c in rules.weak_categories
+        return pooled and end <= p < (phrase_end or end)
 
     # right after the counted phrase when a relative clause stands before it (对90位换届试点
     # 乡镇的党委书记进行示范培训: the clause says which people, 培训 what is done)

@@ -973,3 +973,10 @@ def test_masters_and_apprentices_of_a_pairing_are_mentoring() -> None:
 def test_talent_counted_is_talent_work_before_its_paragraphs_practice() -> None:
     body = "全县建立乡土人才考核制度，年底考核一次。普查登记的820名乡土人才分为三个层次。"
     assert [c[4] for c in context(body) if c[0] == "820名"] == ["talent"]
+
+
+def test_a_fields_people_in_the_counted_phrase_say_who_not_what_is_done() -> None:
+    body = "今年该县安排15名年轻干部、高层次人才到县直部门挂职锻炼。"
+    assert [c[4] for c in context(body)] == ["secondment"]
+    # …and with nothing else named, who they are is what is counted
+    assert [c[4] for c in context("全县共有120名高层次人才。")] == ["talent"]
