@@ -471,6 +471,8 @@ def find_category(
         before = found(lo, start)[::-1]
         after = found(max(end, counted_end or end), hi)  # past a relative clause
         for p, w, c in before + after:
+            if p >= end and _others_people(text, end, p, w, c, rules):
+                continue  # 女干部占33.4%，后备干部占37.4%: who another figure counts
             if who(p, w, c) and p >= end:  # …or further on (为期2个月的村官大讲堂)
                 counted += [(p, w, c)] if all(k[1:] != (w, c) for k in counted) else []
             else:
@@ -487,6 +489,28 @@ def find_category(
             if rank(p, w, c):
                 return c
     return ""
+
+
+def _others_people(text: str, end: int, pos: int, word: str, category: str, rules: Rules) -> bool:
+    """Whether the keyword at ``pos``, after a figure ending at ``end``, names the people a
+    later figure counts (…占51.4%，后备干部占37.4%; …，全市有13名大学生村官当选): a pool's,
+    a field's or a people word in a later clause of the sentence (past a ，, not a 、: 10批、
+    近1.2万名干部人才 are one count), with a figure of its own; not after bodies counted."""
+    extra = load_category_rules()
+    if not (
+        word in extra.people_words
+        or category in extra.member_categories
+        or category in rules.weak_categories
+    ):
+        return False
+    if text[end - 1 : end] in extra.entity_units or not PREDICATE_END.search(text, end, pos):
+        return False  # bodies listed (党委1121个，党支部16210个) are of one field
+    clause_start = max(m.end() for m in PREDICATE_END.finditer(text, end, pos))
+    rest = SUBJECT_CLAUSE_END.search(text, pos)
+    return bool(DIGIT.search(text, clause_start, rest.start() if rest else len(text)))
+
+
+DIGIT = re.compile(r"\d")
 
 
 def _a_step(text: str, pos: int, rules: Rules) -> bool:

@@ -980,3 +980,11 @@ def test_a_fields_people_in_the_counted_phrase_say_who_not_what_is_done() -> Non
     assert [c[4] for c in context(body)] == ["secondment"]
     # …and with nothing else named, who they are is what is counted
     assert [c[4] for c in context("全县共有120名高层次人才。")] == ["talent"]
+
+
+def test_who_a_later_figure_counts_is_no_evidence_for_an_earlier_one() -> None:
+    body = "今年新来的干部里，女干部占30%，后备干部占20%。"
+    assert [c[4] for c in context(body)] == ["other", "reserve_pool"]
+    # …but bodies listed are of one field, and 、 joins one count (6批、300名…人才)
+    body = "全县辖党委12个，党支部310个。"
+    assert [c[4] for c in context(body)] == ["party_building", "party_building"]
