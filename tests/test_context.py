@@ -988,3 +988,8 @@ def test_who_a_later_figure_counts_is_no_evidence_for_an_earlier_one() -> None:
     # …but bodies listed are of one field, and 、 joins one count (6批、300名…人才)
     body = "全县辖党委12个，党支部310个。"
     assert [c[4] for c in context(body)] == ["party_building", "party_building"]
+
+
+def test_a_plan_given_in_a_list_of_things_is_no_plan_cue() -> None:
+    body = "入职以来，单位为每名新人准备了1本工作手册、1份成长计划、2次集体谈话。"
+    assert [c[3] for c in context(body)] == ["reported", "reported", "reported"]
