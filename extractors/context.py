@@ -426,6 +426,7 @@ def find_category(
     keywords: KeywordIndex | None = None,
     counted_end: int | None = None,
     phrase_end: int | None = None,
+    figure: bool = False,
 ) -> str:
     """Category of the practice a figure (or a name) at [start, end) is evidence of.
 
@@ -438,7 +439,8 @@ def find_category(
     the keywords after the figure are read from there. ``phrase_end``: where the counted
     phrase after the figure ends (counted_phrase_end): a pool's keyword before it says who
     some of the people are (1500余名领导干部、后备干部、基层干部进行了重点培训), like a
-    people word."""
+    people word. ``figure``: [start, end) is a figure, so the people later figures of its
+    sentence count are not its (_others_people); a name's later figures are its contents."""
 
     def found(lo: int, hi: int) -> list[tuple[int, str, str]]:
         return keywords(lo, hi) if keywords else _keywords(text, lo, hi, rules)
@@ -471,7 +473,7 @@ def find_category(
         before = found(lo, start)[::-1]
         after = found(max(end, counted_end or end), hi)  # past a relative clause
         for p, w, c in before + after:
-            if p >= end and _others_people(text, end, p, w, c, rules):
+            if figure and p >= end and _others_people(text, end, p, w, c, rules):
                 continue  # 女干部占33.4%，后备干部占37.4%: who another figure counts
             if who(p, w, c) and p >= end:  # …or further on (为期2个月的村官大讲堂)
                 counted += [(p, w, c)] if all(k[1:] != (w, c) for k in counted) else []
@@ -1941,6 +1943,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
                 keywords=keywords,
                 counted_end=relative_clause_end(text, m, clause, rules),
                 phrase_end=counted_phrase_end(text, m, clause),
+                figure=True,
             )
         )
         between = _unwrapped(text, previous_end, m.start, rules)
@@ -1959,7 +1962,9 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         m.category = (
             m.category
             or topic_category(doc, m.start, rules, keywords, stock, headings)
-            or find_category(text, m.start, m.end, clause, rules, sentence, keywords=keywords)
+            or find_category(
+                text, m.start, m.end, clause, rules, sentence, keywords=keywords, figure=True
+            )
             # people counted where nothing but a field is named: that field's (人才培养
             # 工程拟入选名单。其中包括，第一层次人选66名); not things (22条产业链, of firms)
             or (
