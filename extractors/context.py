@@ -236,6 +236,9 @@ class ModalityRules:
 
     aspect_marker: re.Pattern
     posts_counted_by: tuple[str, ...]
+    score_weight_before: re.Pattern
+    score_weight_after: re.Pattern
+    part_markers: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -244,6 +247,9 @@ def load_modality_rules(path: Path = DATA) -> ModalityRules:
     return ModalityRules(
         aspect_marker=_cue_pattern(path, raw, "aspect_marker"),
         posts_counted_by=tuple(raw["posts_counted_by"]),
+        score_weight_before=_cue_pattern(path, raw, "score_weight_before"),
+        score_weight_after=_cue_pattern(path, raw, "score_weight_after"),
+        part_markers=tuple(raw["part_markers"]),
     )
 
 
@@ -420,6 +426,7 @@ def find_category(
     keywords: KeywordIndex | None = None,
     counted_end: int | None = None,
     phrase_end: int | None = None,
+    figure: bool = False,
 ) -> str:
     """Category of the practice a figure (or a name) at [start, end) is evidence of.
 
@@ -432,7 +439,8 @@ def find_category(
     the keywords after the figure are read from there. ``phrase_end``: where the counted
     phrase after the figure ends (counted_phrase_end): a pool's keyword before it says who
     some of the people are (1500余名领导干部、后备干部、基层干部进行了重点培训), like a
-    people word."""
+    people word. ``figure``: [start, end) is a figure, so the people later figures of its
+    sentence count are not its (_others_people); a name's later figures are its contents."""
 
     def found(lo: int, hi: int) -> list[tuple[int, str, str]]:
         return keywords(lo, hi) if keywords else _keywords(text, lo, hi, rules)
@@ -443,7 +451,9 @@ def find_category(
         """Whether the keyword names who the people are, not what is done."""
         if w in extra.people_words:
             return True
-        return c in extra.member_categories and end <= p < (phrase_end or end)
+        # a pool's or a field's people in the counted phrase (24名年轻干部、高层次人才到乡镇挂职)
+        pooled = c in extra.member_categories or c in rules.weak_categories
+        return pooled and end <= p < (phrase_end or end)
 
     # right after the counted phrase when a relative clause stands before it (对90位换届试点
     # 乡镇的党委书记进行示范培训: the clause says which people, 培训 what is done)
@@ -463,6 +473,8 @@ def find_category(
         before = found(lo, start)[::-1]
         after = found(max(end, counted_end or end), hi)  # past a relative clause
         for p, w, c in before + after:
+            if figure and p >= end and _others_people(text, end, p, w, c, rules):
+                continue  # 女干部占33.4%，后备干部占37.4%: who another figure counts
             if who(p, w, c) and p >= end:  # …or further on (为期2个月的村官大讲堂)
                 counted += [(p, w, c)] if all(k[1:] != (w, c) for k in counted) else []
             else:
@@ -479,6 +491,28 @@ def find_category(
             if rank(p, w, c):
                 return c
     return ""
+
+
+def _others_people(text: str, end: int, pos: int, word: str, category: str, rules: Rules) -> bool:
+    """Whether the keyword at ``pos``, after a figure ending at ``end``, names the people a
+    later figure counts (…占51.4%，后备干部占37.4%; …，全市有13名大学生村官当选): a pool's,
+    a field's or a people word in a later clause of the sentence (past a ，, not a 、: 10批、
+    近1.2万名干部人才 are one count), with a figure of its own; not after bodies counted."""
+    extra = load_category_rules()
+    if not (
+        word in extra.people_words
+        or category in extra.member_categories
+        or category in rules.weak_categories
+    ):
+        return False
+    if text[end - 1 : end] in extra.entity_units or not PREDICATE_END.search(text, end, pos):
+        return False  # bodies listed (党委1121个，党支部16210个) are of one field
+    clause_start = max(m.end() for m in PREDICATE_END.finditer(text, end, pos))
+    rest = SUBJECT_CLAUSE_END.search(text, pos)
+    return bool(DIGIT.search(text, clause_start, rest.start() if rest else len(text)))
+
+
+DIGIT = re.compile(r"\d")
 
 
 def _a_step(text: str, pos: int, rules: Rules) -> bool:
@@ -605,6 +639,24 @@ def _paragraph(text: str, pos: int) -> tuple[int, int]:
     return lo, hi if hi >= 0 else len(text)
 
 
+def _restated_category(doc: Document, k: int, paragraph: tuple[int, int]) -> str:
+    """The category of the group the figure ``k`` names again: an earlier figure of its
+    paragraph counting the same (kind, value, unit and counted phrase: 发布了19名官员的任前
+    公示…。19名官员中，…), else ""."""
+    m = doc.measures[k]
+    for earlier in reversed(doc.measures[:k]):
+        if earlier.start < paragraph[0]:
+            break
+        if (
+            (earlier.kind, earlier.value, earlier.unit) == (m.kind, m.value, m.unit)
+            and m.subject
+            and earlier.subject == m.subject
+            and earlier.category not in ("", OTHER)
+        ):
+            return earlier.category
+    return ""
+
+
 def _opens_with_part(text: str, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
     """Whether the sentence of ``m`` opens with 其中 (of them) before it: it counts part of
     the group counted before."""
@@ -707,6 +759,8 @@ def find_modality(
         # 任职1年以上, 缺乏两年基层工作经历: the term or the experience a rule asks for, even
         # in a sentence stating a fact about those who have it (目前…缺乏…的干部占68%)
         return "planned"
+    if m.kind == "percentage" and _weighs_scores(text, m, left):
+        return "planned"  # 笔试、面试成绩各占50%: a rule of the selection
     lead = text[left : m.end]  # with the figure's own qualifier (不少于5天)
     for p in doc.programs:  # cue words inside names (…跃升计划) say nothing of the figure
         lo, hi = max(p.start, left) - left, min(p.end, m.start) - left
@@ -731,7 +785,12 @@ def find_modality(
         reported = max(reported, clause - left + applicants)
     if not rules.target_cues.search(lead):
         # a quantity word (达到, 占) states a fact, but not after a target's cue (力争…达到)
-        reported = max(reported, _last_match(rules.quantity_cues, lead))
+        quantity = _last_match(rules.quantity_cues, lead)
+        if quantity > reported and previous == "planned" and _part_of_planned(doc, left, lead):
+            # 将选拔15名干部，其中年轻干部占10名: the share of a planned whole is planned
+            planned = max(planned, quantity)
+        else:
+            reported = max(reported, quantity)
     follow = text[m.end : m.end + rules.planned_after_chars]
     follow = follow[: min((i for i in map(follow.find, "，,。；;") if i >= 0), default=None)]
     if max(planned, reported) < clause - left and rules.planned_cues.search(follow):
@@ -772,6 +831,25 @@ def find_modality(
     if planning and m.kind != "percentage" and not _before_own_year(doc, lead):
         return "planned"
     return "reported"
+
+
+def _part_of_planned(doc: Document, left: int, lead: str) -> bool:
+    """Whether the figure's clause counts a part of a figure before it in its sentence (其中…,
+    名额15名中，…): a part marker after that figure, in the text before this one."""
+    extra = load_modality_rules()
+    part = max(lead.rfind(w) for w in extra.part_markers)
+    return part >= 0 and any(left <= o.end <= left + part for o in doc.measures)
+
+
+def _weighs_scores(text: str, m: Measure, left: int) -> bool:
+    """Whether the percentage weighs a selection's scores (面试成绩占40%, 分值占40%,
+    各占50%权重): the words closing its clause before it, or right after it."""
+    extra = load_modality_rules()
+    clause = max(text.rfind(ch, left, m.start) for ch in "，,；;(（") + 1 or left
+    return bool(
+        extra.score_weight_before.search(text[clause : m.start])
+        or extra.score_weight_after.match(text, m.end)
+    )
 
 
 def _posts_given(text: str, m: Measure, sentence: tuple[int, int], rules: Rules) -> bool:
@@ -1865,6 +1943,7 @@ def add_context(doc: Document, programs: list[Program]) -> None:
                 keywords=keywords,
                 counted_end=relative_clause_end(text, m, clause, rules),
                 phrase_end=counted_phrase_end(text, m, clause),
+                figure=True,
             )
         )
         between = _unwrapped(text, previous_end, m.start, rules)
@@ -1873,6 +1952,8 @@ def add_context(doc: Document, programs: list[Program]) -> None:
                 m.category = previous_category  # …；女干部6人，占13.3%: the list goes on
             elif _opens_with_part(text, m, sentence, rules):
                 m.category = previous_category  # 计划选调362名。其中，省直部门57名: of them
+        if not m.category:
+            m.category = _restated_category(doc, k, _paragraph(text, m.start))
         m.category = m.category or people_field_category(text, m, rules)
         # then the practice of the paragraph, before a field named near the figure (当中8人是
         # 中共党员, in a paragraph on graduates sent to villages); a stock (辖166个乡镇) is no
@@ -1881,7 +1962,9 @@ def add_context(doc: Document, programs: list[Program]) -> None:
         m.category = (
             m.category
             or topic_category(doc, m.start, rules, keywords, stock, headings)
-            or find_category(text, m.start, m.end, clause, rules, sentence, keywords=keywords)
+            or find_category(
+                text, m.start, m.end, clause, rules, sentence, keywords=keywords, figure=True
+            )
             # people counted where nothing but a field is named: that field's (人才培养
             # 工程拟入选名单。其中包括，第一层次人选66名); not things (22条产业链, of firms)
             or (

@@ -931,3 +931,65 @@ def test_what_was_in_fact_enrolled_and_a_plan_exceeded_are_reported() -> None:
 def test_a_post_named_before_its_figure_with_a_note_between_is_offered() -> None:
     body = "县委办公室文秘职位(一级科员)2名。"
     assert [c[3] for c in context(body)] == ["planned"]
+
+
+def test_a_percentage_weighing_a_selections_scores_is_its_rule() -> None:
+    body = "县里公开遴选了8名科员，笔试成绩与面试成绩各占50%，最后成绩按面试分值占60%计算。"
+    assert [c[3] for c in context(body)] == ["reported", "planned", "planned"]
+    body = "综合成绩以笔试占40%权重、面试占60%权重计算。"
+    assert [c[3] for c in context(body)] == ["planned", "planned"]
+    # …not a share of cadres (干部分别占: 分别, not a score)
+    assert [c[3] for c in context("该县科级干部分别占总数的68%。")] == ["reported"]
+
+
+def test_a_public_hiring_by_xuanzhao_is_recruitment() -> None:
+    body = "近两年，该区面向全省选招专业干部46人，其中科级干部6人。"
+    assert [c[4] for c in context(body)] == ["recruitment", "recruitment"]
+
+
+def test_the_share_a_plan_gives_a_part_of_its_figure_is_planned() -> None:
+    body = "市里将公开选拔20名正科级干部，其中女干部占5名，党外干部4名。"
+    assert [c[3] for c in context(body)] == ["planned", "planned", "planned"]
+    body = "这次招考的职位名额30名中，基层岗位占18名。"
+    assert [c[3] for c in context(body)] == ["planned", "planned"]
+    # …a share of what was done stays a fact
+    body = "去年选拔了20名正科级干部，其中女干部占5名。"
+    assert [c[3] for c in context(body)] == ["reported", "reported"]
+
+
+def test_a_group_named_again_by_its_figure_keeps_its_practice() -> None:
+    body = "今年，全县已有6名年轻干部到省直单位挂职。6名年轻干部中，有4人是“85后”。"
+    assert [c[4] for c in context(body)] == ["secondment", "secondment", "secondment"]
+    # …not another group of the same size
+    body = "今年，全县已有6名年轻干部到省直单位挂职。6名老干部中，有4人是“85后”。"
+    assert [c[4] for c in context(body)][1] == "other"
+
+
+def test_masters_and_apprentices_of_a_pairing_are_mentoring() -> None:
+    body = "镇里为新来的9名大学生找了“师傅”，又为15名村干部举行了拜师仪式。"
+    assert [c[4] for c in context(body)] == ["mentoring", "mentoring"]
+
+
+def test_talent_counted_is_talent_work_before_its_paragraphs_practice() -> None:
+    body = "全县建立乡土人才考核制度，年底考核一次。普查登记的820名乡土人才分为三个层次。"
+    assert [c[4] for c in context(body) if c[0] == "820名"] == ["talent"]
+
+
+def test_a_fields_people_in_the_counted_phrase_say_who_not_what_is_done() -> None:
+    body = "今年该县安排15名年轻干部、高层次人才到县直部门挂职锻炼。"
+    assert [c[4] for c in context(body)] == ["secondment"]
+    # …and with nothing else named, who they are is what is counted
+    assert [c[4] for c in context("全县共有120名高层次人才。")] == ["talent"]
+
+
+def test_who_a_later_figure_counts_is_no_evidence_for_an_earlier_one() -> None:
+    body = "今年新来的干部里，女干部占30%，后备干部占20%。"
+    assert [c[4] for c in context(body)] == ["other", "reserve_pool"]
+    # …but bodies listed are of one field, and 、 joins one count (6批、300名…人才)
+    body = "全县辖党委12个，党支部310个。"
+    assert [c[4] for c in context(body)] == ["party_building", "party_building"]
+
+
+def test_a_plan_given_in_a_list_of_things_is_no_plan_cue() -> None:
+    body = "入职以来，单位为每名新人准备了1本工作手册、1份成长计划、2次集体谈话。"
+    assert [c[3] for c in context(body)] == ["reported", "reported", "reported"]
