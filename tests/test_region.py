@@ -713,3 +713,14 @@ def test_a_new_area_named_once_is_meant_by_new_area_alone() -> None:
         "推动新区高质量发展。新区组织200名干部参加培训，为新区建设提供组织保证。"
     )
     assert region("", body)[:2] == ("龙岗区", "440307")
+
+
+def test_functional_area_is_coded_as_its_prefecture() -> None:
+    """A new area or management zone (county part 71-79 of the 2018 list only, no GB/T 2260
+    unit) is coded as the prefecture containing it, also by its administration's other title."""
+    assert region("", "近期，兰州新区选派30名年轻干部到园区一线锻炼。")[:2] == ("兰州市", "620100")
+    # 乌拉盖管委会 in the list, 乌拉盖管理区 as reports write it: 锡林郭勒盟
+    assert region("", "近年来，乌拉盖管理区组织青年干部到牧区蹲点。")[:2] == (
+        "锡林郭勒盟",
+        "152500",
+    )
