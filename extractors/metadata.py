@@ -272,6 +272,19 @@ def header_outlet(lines: list[str], rules: Rules | None = None) -> str:
     return ""
 
 
+def footer_outlet(lines: list[str], rules: Rules | None = None) -> str:
+    """The outlet a source line among the last lines names (来源:安徽商报 作者:…, under the
+    body of a repost), or "": short lines only, not sentences, the last first."""
+    rules = rules or load_rules()
+    body = [ln.strip() for ln in lines if ln.strip()]
+    for line in reversed(body[-rules.footer_lines :]):
+        if "。" in line or len(line) > rules.header_line_chars:
+            continue
+        if outlet := header_outlet([line], rules):
+            return outlet
+    return ""
+
+
 def fill_from_head(doc: Document, lines: list[str]) -> Document:
     """Author, outlet and publish date from the text's head where still empty."""
     rules = load_rules()
@@ -313,11 +326,12 @@ def read_text_date(doc: Document) -> Document:
     if detect_script(text, simp) != "simplified":
         text = simp
     doc.publish_date = header_date(text.split("\n"), rules)
-    if not doc.outlet and (outlet := header_outlet(text.split("\n"), rules)):
-        # 来源:定海区融媒体中心 goes with the bar too, and the outlet may name the report's
-        # place. A Traditional page's outlet is kept as written (normalize converts it once:
-        # t2s twice is not safe); t2s keeps lengths, so it stands where its Simplified form
-        # was found.
+    lines = text.split("\n")
+    if not doc.outlet and (outlet := header_outlet(lines, rules) or footer_outlet(lines, rules)):
+        # 来源:定海区融媒体中心 goes with the bar too (or with the foot's furniture), and the
+        # outlet may name the report's place. A Traditional page's outlet is kept as written
+        # (normalize converts it once: t2s twice is not safe); t2s keeps lengths, so it
+        # stands where its Simplified form was found.
         at = text.find(outlet)
         doc.outlet = raw[at : at + len(outlet)] if len(raw) == len(text) and at >= 0 else ""
     return doc
