@@ -22,7 +22,9 @@ province's party school hosting another region's cadres); an office (县委书�
 once however often it is named. A city's report listing three or more of its districts, none
 leading, is the city's, and a province's listing its prefectures the province's; a place inside
 a title the body cites (根据《…》) gives no evidence; a short form the text defines (以下简称
-“新区”) names its place from then on; a roundup naming places all over the country, at no
+“新区”) names its place from then on; a unit named only as the outlet or a paper's name
+(宁波日报), in a text that never speaks as it, yields to a unit inside it named up front (a
+city's paper on one of its districts); a roundup naming places all over the country, at no
 level, has none.
 """
 
@@ -127,6 +129,7 @@ class Rules:
     township_words: tuple[str, ...]  # after a short name: a township of that name (三江乡)
     not_township: tuple[str, ...]  # … unless they open one of these words (乡村, 镇街)
     slogan_numerals: str  # 四会 of “四懂四会”: a numbered slogan's second half
+    media_words: tuple[str, ...]  # after a name: a paper's or site's name (宁波日报, 宁波网讯)
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         township_words=tuple(raw["township_words"]),
         not_township=tuple(raw["not_township_words"]),
         slogan_numerals=raw["slogan_numerals"],
+        media_words=tuple(raw["media_words"]),
     )
 
 
@@ -422,6 +426,11 @@ def person_name(text: str, start: int, end: int, rules: Rules) -> str:
 def speaking_level(text: str, rules: Rules) -> str:
     """The level word the text names itself with (县 for 我县, 全县, 县委), or "" when no
     level clearly dominates."""
+    return _dominant_level(level_weights(text, rules), rules)
+
+
+def level_weights(text: str, rules: Rules) -> dict[str, float]:
+    """The weight of each level word the text names itself with (我县, 全县, 县委)."""
     weights: dict[str, float] = defaultdict(float)
     offices: set[str] = set()
     for pattern, weight in rules.self_reference:
@@ -437,6 +446,10 @@ def speaking_level(text: str, rules: Rules) -> str:
                     continue
                 offices.add(m.group())
             weights[m.group(1)] += weight
+    return weights
+
+
+def _dominant_level(weights: dict[str, float], rules: Rules) -> str:
     if not weights:
         return ""
     level = max(weights, key=lambda w: weights[w])
@@ -540,6 +553,7 @@ class _Mention:
     weight: float
     organisation: bool = False  # part of an organisation's name (浙江大学): a last resort
     dateline: bool = False  # the place a wire's dateline says it was filed from
+    media: bool = False  # in the outlet, the source line or a paper's name (宁波日报)
 
 
 def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
@@ -615,7 +629,8 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             # 中新社太原…电: the bureau the wire filed from (a province's capital, Beijing),
             # like a meeting's venue, weighs as a mention in passing
             weight = WEIGHT_BODY
-        found.append(_Mention(start, end, alias, weight, organisation, dateline))
+        media = weight == WEIGHT_SOURCE or text.startswith(rules.media_words, end)
+        found.append(_Mention(start, end, alias, weight, organisation, dateline, media))
         short = rules.abbreviation.match(text, end)
         if short:  # 舟山群岛新区(以下简称“新区”): the short form names it from then on
             name, at = short.group(1), short.end()
@@ -628,7 +643,7 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         found = [m for m in found if not trip & set(gaz.aliases[m.alias])]
     outlet = doc.outlet if doc.outlet and doc.outlet not in text[: title_end + LEAD_CHARS] else ""
     for _, _, alias in find_place_mentions(outlet, gaz):
-        found.append(_Mention(-1, -1, alias, WEIGHT_SOURCE))
+        found.append(_Mention(-1, -1, alias, WEIGHT_SOURCE, media=True))
     if found or not cited_found:
         return found
     # Nothing but a cited title names a place: the text cites its own unit's document when
@@ -723,7 +738,8 @@ def _decide(
         and m.alias not in gaz.function_word_names
     }
     context = unique | {anc for c in unique for anc in gaz.units[c].ancestors}
-    level = speaking_level(doc.text, gaz.rules)
+    weights = level_weights(doc.text, gaz.rules)
+    level = _dominant_level(weights, gaz.rules)
     codes = [_choose_code(gaz.aliases[m.alias], context, named, gaz, level) for m in mentions]
     qualifiers = _qualifiers(mentions, codes, gaz)
     scores: dict[str, float] = defaultdict(float)
@@ -732,6 +748,8 @@ def _decide(
     in_title: set[str] = set()
     prominent: set[str] = set()  # named in the title, dateline, outlet or source line
     strong: set[str] = set()  # named in the title, outlet or source line
+    up_front: set[str] = set()  # named in the title or the lead, not as a paper's name
+    not_media: set[str] = set()  # named once at least other than as the outlet or a paper
     for i, (m, code) in enumerate(zip(mentions, codes, strict=True)):
         if code is None or i in qualifiers:
             continue
@@ -746,6 +764,10 @@ def _decide(
             prominent.add(code)
         if m.weight >= WEIGHT_SOURCE:
             strong.add(code)
+        if not m.media:
+            not_media.add(code)
+            if m.weight in (WEIGHT_TITLE, WEIGHT_LEAD):
+                up_front.add(code)
         scores[code] += m.weight
         named_where[code].add(m.dateline)
         if m.start >= 0:
@@ -772,6 +794,16 @@ def _decide(
     inner = sorted((c for c in in_title if best in gaz.units[c].ancestors), key=first.get)
     if inner:
         best = max(inner, key=lambda c: scores[c])
+    elif (
+        best not in not_media
+        and not doc.region_hint
+        and not weights.get(gaz.units[best].level_word)
+    ):
+        # 宁波日报 … 在鄞州区瞻岐镇: a city's paper reporting on a unit of its own, named up
+        # front, which the text names beside the paper's name only and never speaks as (全市,
+        # 市委): that unit is the subject
+        inner = sorted((c for c in up_front if best in gaz.units[c].ancestors), key=first.get)
+        best = inner[0] if inner else best
     if level and gaz.units[best].level_word != level:
         # 市委 … 滨海新区 … 天津: the text speaks as the city; the unit above or below the best
         # one that is of the level the text speaks at is the subject.

@@ -724,3 +724,18 @@ def test_functional_area_is_coded_as_its_prefecture() -> None:
         "锡林郭勒盟",
         "152500",
     )
+
+
+def test_a_city_paper_on_a_unit_of_its_own() -> None:
+    """A city's paper (its name in the outlet and the dateline: 绍兴日报) reporting on a
+    district it names up front: the district is the report's; the city named in the body too
+    stays the subject."""
+    body = (
+        "绍兴日报讯(记者 王明)近日,在柯桥区钱清街道,一批青年干部走上新岗位。街道选派20名干部驻村。"
+    )
+    assert region("", body, outlet="绍兴日报")[:2] == ("柯桥区", "330603")
+    named = "绍兴日报讯 近日,绍兴市在柯桥区召开会议,绍兴市选派20名干部驻村。"
+    assert region("", named, outlet="绍兴日报")[:2] == ("绍兴市", "330600")
+    # … and so does the paper's city when the text speaks as it (全市, 市委)
+    own = "绍兴日报讯 近日,柯桥区承办全市干部培训,市委要求各地选派20名干部驻村。"
+    assert region("", own, outlet="绍兴日报")[:2] == ("绍兴市", "330600")
