@@ -24,8 +24,8 @@ leading, is the city's, and a province's listing its prefectures the province's;
 a title the body cites (根据《…》) gives no evidence; a short form the text defines (以下简称
 “新区”) names its place from then on; a unit named only as the outlet or a paper's name
 (宁波日报), in a text that never speaks as it, yields to a unit inside it named up front (a
-city's paper on one of its districts); a roundup naming places all over the country, at no
-level, has none.
+city's paper on one of its districts); a roundup naming places all over the country, or the
+country's units as a whole (省区市, 中央和国家机关), at no level, has none.
 """
 
 from __future__ import annotations
@@ -119,6 +119,7 @@ class Rules:
     sibling_units: int  # this many units of one parent, none leading, make the parent the subject
     citation: re.Pattern  # a cited title (根据《海南省…办法》, 据《北京日报》): no evidence
     national_provinces: int  # a text naming this many provinces, at no level, is national
+    national_words: tuple[str, ...]  # … and so is one naming these (各省区市, 中央和国家机关)
     office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
     other_parties: tuple[str, ...]  # before 市委 (民盟市委): another party's committee
     frame_words: tuple[str, ...]  # before 全市 or a place: the wider unit it ranks in (入选全市)
@@ -219,6 +220,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         sibling_units=sibling_units,
         citation=re.compile(raw["citation_pattern"]),
         national_provinces=int(raw["national_provinces"]),
+        national_words=tuple(raw["national_words"]),
         office_words=tuple(raw["office_words"]),
         other_parties=tuple(raw["other_parties"]),
         frame_words=tuple(raw["frame_words"]),
@@ -838,6 +840,8 @@ def _decide(
         named_provinces = {c[:2] for c in codes if c}
         if len(named_provinces) >= gaz.rules.national_provinces:
             return None
+        if any(word in doc.text for word in gaz.rules.national_words):
+            return None  # 20个省区市的干部在京培训: the country's, whatever bureau filed it
     if scores[best] < MIN_SCORE and not (list(scores) == [best] and named_where[best] == {True}):
         # 我市 … 随州: named once, but the only unit of the level the text speaks at; a
         # dateline's place when the text names no other (人民网武汉…电 全市…).

@@ -739,3 +739,21 @@ def test_a_city_paper_on_a_unit_of_its_own() -> None:
     # … and so does the paper's city when the text speaks as it (全市, 市委)
     own = "绍兴日报讯 近日,柯桥区承办全市干部培训,市委要求各地选派20名干部驻村。"
     assert region("", own, outlet="绍兴日报")[:2] == ("绍兴市", "330600")
+
+
+def test_a_central_report_on_the_whole_country_has_no_place() -> None:
+    """A central body's report naming the country's units as a whole (省区市, 中央和国家机关),
+    filed from Beijing, names the places its people came from only in passing: none."""
+    body = (
+        "本报北京5月8日电 来自全国18个省区市和新疆生产建设兵团的300名干部今天结业。"
+        "新疆的学员代表发言。"
+    )
+    assert region("300名干部结业", body) is None
+    sent = (
+        "新华社北京6月2日电 中央和国家机关选派的120名干部今天从北京启程,"
+        "分赴西藏、青海工作。西藏、青海将做好接收。"
+    )
+    assert region("120名干部启程援藏援青", sent) is None
+    # a province's own report naming the central organs its secondees came from keeps it
+    own = "全省迎来中央和国家机关选派的60名挂职干部,省委组织部召开座谈会,我省将做好服务。四川"
+    assert region("四川迎来挂职干部", own)[:2] == ("四川省", "510000")
