@@ -262,3 +262,12 @@ def test_rules_are_checked_on_load(tmp_path: Path) -> None:
     bad.write_text(text.replace("报道[:：]'", "报道[:：'"), encoding="utf-8")
     with pytest.raises(ValueError, match="byline_patterns"):
         load_rules(bad)
+
+
+def test_a_speechs_date_run_into_its_opening_line() -> None:
+    """A speech set on one line: title, speaker, the date in brackets, then the salutation;
+    a bracketed date in the body without a salutation is the day of an event."""
+    speech = "在全县组织工作会议上的讲话县委副书记(2016年3月8日)同志们:今天我们召开会议。\n"
+    assert run_text(speech).publish_date == "2016-03-08"
+    event = "全县干部会议召开。会议于(2016年3月8日)举行,干部参加培训。\n"
+    assert run_text(event).publish_date == ""
