@@ -41,6 +41,7 @@ class Rules:
     clock_labels: tuple[str, ...]
     member_labels: tuple[str, ...]
     dated_dateline: re.Pattern
+    speech_date: re.Pattern
     title_split: re.Pattern
     bylines: list[re.Pattern]
     bare_name_line: re.Pattern
@@ -87,6 +88,7 @@ def load_rules(path: Path = DATA) -> Rules:
         clock_labels=words("clock_labels"),
         member_labels=words("member_labels"),
         dated_dateline=compile_one("dated_dateline", raw["dated_dateline"], ("date",)),
+        speech_date=compile_one("speech_date", raw["speech_date"], ("date",)),
         title_split=re.compile("|".join(map(re.escape, titles))),
         bylines=compile_all("byline_patterns", ("byline",)),
         bare_name_line=compile_one("bare_name_line", raw["bare_name_line"], ("byline",)),
@@ -194,7 +196,8 @@ def header_date(lines: list[str], rules: Rules | None = None) -> str:
     """YYYY-MM-DD the head or the foot of a text states as its date, or "".
 
     The head's lines first (not a clock line: 今天是…; not a sentence opening with the day of
-    an event), then a dated dateline opening the body (新华社北京2019年11月2日电), then the
+    an event), then a dated dateline opening the body (新华社北京2019年11月2日电) or a speech's
+    date run into its opening (…的讲话(2010年2月25日)同志们:), then the
     last lines when short and not sentences (《人民日报》(2025年10月09日 第 04 版)).
     """
     rules = rules or load_rules()
@@ -206,7 +209,9 @@ def header_date(lines: list[str], rules: Rules | None = None) -> str:
             continue
         if found := dates_in(line):
             return found[0]
-    if len(head) > n_whole and (m := rules.dated_dateline.search(head[-1])):
+    if len(head) > n_whole and (
+        m := rules.dated_dateline.search(head[-1]) or rules.speech_date.search(head[-1])
+    ):
         return next(iter(dates_in(m["date"])), "")
     body = [ln.strip() for ln in lines if ln.strip()]
     footer = body[max(n_whole + 1, len(body) - rules.footer_lines) :]
@@ -272,6 +277,19 @@ def header_outlet(lines: list[str], rules: Rules | None = None) -> str:
     return ""
 
 
+def footer_outlet(lines: list[str], rules: Rules | None = None) -> str:
+    """The outlet a source line among the last lines names (来源:安徽商报 作者:…, under the
+    body of a repost), or "": short lines only, not sentences, the last first."""
+    rules = rules or load_rules()
+    body = [ln.strip() for ln in lines if ln.strip()]
+    for line in reversed(body[-rules.footer_lines :]):
+        if "。" in line or len(line) > rules.header_line_chars:
+            continue
+        if outlet := header_outlet([line], rules):
+            return outlet
+    return ""
+
+
 def fill_from_head(doc: Document, lines: list[str]) -> Document:
     """Author, outlet and publish date from the text's head where still empty."""
     rules = load_rules()
@@ -313,11 +331,12 @@ def read_text_date(doc: Document) -> Document:
     if detect_script(text, simp) != "simplified":
         text = simp
     doc.publish_date = header_date(text.split("\n"), rules)
-    if not doc.outlet and (outlet := header_outlet(text.split("\n"), rules)):
-        # 来源:定海区融媒体中心 goes with the bar too, and the outlet may name the report's
-        # place. A Traditional page's outlet is kept as written (normalize converts it once:
-        # t2s twice is not safe); t2s keeps lengths, so it stands where its Simplified form
-        # was found.
+    lines = text.split("\n")
+    if not doc.outlet and (outlet := header_outlet(lines, rules) or footer_outlet(lines, rules)):
+        # 来源:定海区融媒体中心 goes with the bar too (or with the foot's furniture), and the
+        # outlet may name the report's place. A Traditional page's outlet is kept as written
+        # (normalize converts it once: t2s twice is not safe); t2s keeps lengths, so it
+        # stands where its Simplified form was found.
         at = text.find(outlet)
         doc.outlet = raw[at : at + len(outlet)] if len(raw) == len(text) and at >= 0 else ""
     return doc

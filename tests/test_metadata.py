@@ -167,6 +167,20 @@ def test_the_raw_head_gives_the_outlet_of_a_dropped_source_bar() -> None:
     assert run_text(traditional).outlet == "黑龙江日报"  # converted once, by normalize
 
 
+def test_a_source_line_at_the_foot_gives_the_outlet() -> None:
+    """A repost keeps its source line under the body (来源:xx报 作者:…): the outlet, and so
+    the place it names, of a text whose head has none; a sentence at the foot is no bar."""
+    text = (
+        "据了解,近三年来我省共选派1500名机关干部驻村帮扶。\n"
+        "驻村干部分赴各地开展工作。\n来源:江西商报 作者:王明\n"
+    )
+    doc = run_text(text)
+    assert doc.outlet == "江西商报" and "来源" not in doc.text
+    assert doc.region is not None and doc.region.adcode == "360000"
+    sentence = "我省共选派1500名机关干部驻村。\n记者了解到,来源:江西商报的消息称各地推进。\n"
+    assert run_text(sentence).outlet == ""
+
+
 # ---- reporters: names of 2-4 Han characters; titles separate them, never part of them
 @pytest.mark.parametrize(
     ("line", "author", "outlet"),
@@ -248,3 +262,12 @@ def test_rules_are_checked_on_load(tmp_path: Path) -> None:
     bad.write_text(text.replace("报道[:：]'", "报道[:：'"), encoding="utf-8")
     with pytest.raises(ValueError, match="byline_patterns"):
         load_rules(bad)
+
+
+def test_a_speechs_date_run_into_its_opening_line() -> None:
+    """A speech set on one line: title, speaker, the date in brackets, then the salutation;
+    a bracketed date in the body without a salutation is the day of an event."""
+    speech = "在全县组织工作会议上的讲话县委副书记(2016年3月8日)同志们:今天我们召开会议。\n"
+    assert run_text(speech).publish_date == "2016-03-08"
+    event = "全县干部会议召开。会议于(2016年3月8日)举行,干部参加培训。\n"
+    assert run_text(event).publish_date == ""

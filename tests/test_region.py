@@ -713,3 +713,59 @@ def test_a_new_area_named_once_is_meant_by_new_area_alone() -> None:
         "推动新区高质量发展。新区组织200名干部参加培训，为新区建设提供组织保证。"
     )
     assert region("", body)[:2] == ("龙岗区", "440307")
+
+
+def test_functional_area_is_coded_as_its_prefecture() -> None:
+    """A new area or management zone (county part 71-79 of the 2018 list only, no GB/T 2260
+    unit) is coded as the prefecture containing it, also by its administration's other title."""
+    assert region("", "近期，兰州新区选派30名年轻干部到园区一线锻炼。")[:2] == ("兰州市", "620100")
+    # 乌拉盖管委会 in the list, 乌拉盖管理区 as reports write it: 锡林郭勒盟
+    assert region("", "近年来，乌拉盖管理区组织青年干部到牧区蹲点。")[:2] == (
+        "锡林郭勒盟",
+        "152500",
+    )
+
+
+def test_a_city_paper_on_a_unit_of_its_own() -> None:
+    """A city's paper (its name in the outlet and the dateline: 绍兴日报) reporting on a
+    district it names up front: the district is the report's; the city named in the body too
+    stays the subject."""
+    body = (
+        "绍兴日报讯(记者 王明)近日,在柯桥区钱清街道,一批青年干部走上新岗位。街道选派20名干部驻村。"
+    )
+    assert region("", body, outlet="绍兴日报")[:2] == ("柯桥区", "330603")
+    named = "绍兴日报讯 近日,绍兴市在柯桥区召开会议,绍兴市选派20名干部驻村。"
+    assert region("", named, outlet="绍兴日报")[:2] == ("绍兴市", "330600")
+    # … and so does the paper's city when the text speaks as it (全市, 市委)
+    own = "绍兴日报讯 近日,柯桥区承办全市干部培训,市委要求各地选派20名干部驻村。"
+    assert region("", own, outlet="绍兴日报")[:2] == ("绍兴市", "330600")
+
+
+def test_a_central_report_on_the_whole_country_has_no_place() -> None:
+    """A central body's report naming the country's units as a whole (省区市, 中央和国家机关),
+    filed from Beijing, names the places its people came from only in passing: none."""
+    body = (
+        "本报北京5月8日电 来自全国18个省区市和新疆生产建设兵团的300名干部今天结业。"
+        "新疆的学员代表发言。"
+    )
+    assert region("300名干部结业", body) is None
+    sent = (
+        "新华社北京6月2日电 中央和国家机关选派的120名干部今天从北京启程,"
+        "分赴西藏、青海工作。西藏、青海将做好接收。"
+    )
+    assert region("120名干部启程援藏援青", sent) is None
+    # a province's own report naming the central organs its secondees came from keeps it
+    own = "全省迎来中央和国家机关选派的60名挂职干部,省委组织部召开座谈会,我省将做好服务。四川"
+    assert region("四川迎来挂职干部", own)[:2] == ("四川省", "510000")
+
+
+def test_a_new_area_named_after_its_city_is_coded_by_what_the_text_shows() -> None:
+    """长春新区 in the title: the new area lies in 长春; it is coded as the one district of
+    长春 the text names (the convention of tests/real/fresh4/README.md), else as the city; 新区
+    after a city's name that the text names in no other way is no evidence of that city."""
+    body = "长春市选派12名干部到长春新区挂职锻炼。宽城区委组织部负责对接,挂职期为1年。"
+    assert region("12名干部到长春新区挂职", body)[:2] == ("宽城区", "220103")
+    alone = "长春市选派12名干部到长春新区挂职锻炼,挂职期为1年,新区做好服务保障。"
+    assert region("12名干部到长春新区挂职", alone)[:2] == ("长春市", "220100")
+    # a yearbook of another province naming its own 北海新区 once: not 北海市 of 广西
+    assert region("", "全年选派干部40名,对北海新区2个职位进行调整,市委要求落实。") is None
