@@ -931,3 +931,10 @@ def test_what_was_in_fact_enrolled_and_a_plan_exceeded_are_reported() -> None:
 def test_a_post_named_before_its_figure_with_a_note_between_is_offered() -> None:
     body = "县委办公室文秘职位(一级科员)2名。"
     assert [c[3] for c in context(body)] == ["planned"]
+
+
+def test_a_range_of_days_is_a_period_only_as_the_time_figures_fall_in() -> None:
+    body = "4月11日至13日，县委组织部举办培训班，86名干部参加。"
+    assert [c[2] for c in context(body)] == [""]
+    body = "在6月2日至3日两天里，共有9名干部到村任职。"
+    assert [c[2] for c in context(body)] == ["", "在6月2日至3日两天里"]  # 两天 itself: none
