@@ -875,6 +875,7 @@ class SubjectPhrase:
     composition_marker: str
     composition_verbs: tuple[str, ...]
     participation_verbs: frozenset[str]
+    passing_verbs: frozenset[str]
     predicate_adverbs: frozenset[str]
     predicate_max_chars: int
     verb_words: frozenset[str]
@@ -921,6 +922,7 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         composition_marker=str(raw["composition_marker"]),
         composition_verbs=tuple(raw["composition_verbs"]),
         participation_verbs=frozenset(raw["participation_verbs"]),
+        passing_verbs=frozenset(raw["passing_verbs"]),
         predicate_adverbs=frozenset(raw["predicate_adverbs"]),
         predicate_max_chars=int(raw["predicate_max_chars"]),
         list_close_chars=int(raw["list_close_chars"]),
@@ -1490,7 +1492,8 @@ def _next_part(text: str, previous: Measure, m: Measure, sentence: tuple[int, in
 
 def subject_by_predicate(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
     """The people of a headcount nothing else names, named by what they did: its predicate
-    when it opens with a verb of taking part (共吸引近6000人参加), or, when the figure opens
+    when it opens with a verb of taking part (共吸引近6000人参加) or of passing a stage or
+    coming from somewhere (共80人进入面试, 其中10人来自中央部委), or, when the figure opens
     its clause (after 有, 其中 …), with an adverb of the past (其中3人曾经担任过区县长); else
     "" (5人平均年龄48岁, 共有21人正式录用)."""
     if m.kind != "headcount":
@@ -1502,7 +1505,7 @@ def subject_by_predicate(doc: Document, m: Measure, sentence: tuple[int, int], r
         return ""
     first = text[tokens[0][0] : tokens[0][1]]
     phrase = rules.phrase
-    if first not in phrase.participation_verbs:
+    if first not in phrase.participation_verbs and first not in phrase.passing_verbs:
         lead = _tokens_in(doc, lo, m.start)
         opens = all(
             text[s:e] in rules.subject_lead_skip or text[s:e] in rules.list_openers for s, e in lead

@@ -181,7 +181,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("由13名干部组成工作专班。", ["干部"]),  # 由 a headcount, no range
         # a figure opening its clause after the people a clause closed by 中 names: of them
         ("到村任职的选调生中，有70%担任了村“两委”成员。", ["选调生"]),
-        ("在这次换届中，有30人进入乡镇班子。", [""]),  # no people named before 中
+        ("在这次换届中，有30人走上乡镇领导岗位。", [""]),  # no people named before 中
         # the rest closing a list of groups names its own; not the rest of a sentence
         ("其中提拔重用45人、交流轮岗12人、其他9人。", ["提拔重用", "交流轮岗", "其他"]),
         ("除1人外，其余6人均于去年任职。", ["", ""]),
@@ -938,3 +938,10 @@ def test_a_range_of_days_is_a_period_only_as_the_time_figures_fall_in() -> None:
     assert [c[2] for c in context(body)] == [""]
     body = "在6月2日至3日两天里，共有9名干部到村任职。"
     assert [c[2] for c in context(body)] == ["", "在6月2日至3日两天里"]  # 两天 itself: none
+
+
+def test_people_named_by_the_stage_they_passed_or_where_they_come_from() -> None:
+    assert [c[1] for c in context("经过笔试，共有56人进入面试。")] == ["进入面试"]
+    assert [c[1] for c in context("经审核，有31人符合报考条件。")] == ["符合报考条件"]
+    body = "公示的12名干部中，其中7人来自省直机关。"
+    assert [c[1] for c in context(body)] == ["干部", "来自省直机关"]
