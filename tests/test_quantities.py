@@ -290,3 +290,11 @@ def test_unusable_span_yields_nothing() -> None:
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == value
+
+
+def test_a_length_opened_by_its_term_word_is_a_duration_even_after_jin() -> None:
+    assert records("学员将开始为期近一年的跟班学习。") == [
+        ("近一年", "duration", 1, None, "年", "approx")
+    ]
+    assert records("这次集训历时近两个月。") == [("近两个月", "duration", 2, None, "月", "approx")]
+    assert records("近一年，全县选派干部40名。")[0][0] == "40名"  # the recent past: no measure
