@@ -296,8 +296,12 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
             and not text[max(0, m.start() - 2) : m.start()].endswith(rules.length_openers)
         ):
             return None  # 近两年: "the last two years", a time scope (近3个小时: about 3)
-    elif rules.indefinite_one and num_text == "一" and not (m.group("num2") or m.group("post")):
-        return None  # 一批干部, 一场活动: the indefinite article (一期以上 is a figure)
+    elif (
+        rules.indefinite_one
+        and num_text == "一"
+        and not (pre or m.group("num2") or m.group("post"))
+    ):
+        return None  # 一批干部, 一场活动: the indefinite article (一期以上, 至少一名: figures)
     start = m.start()
     if _blocked(text, start, m.end(), rules):
         return None
