@@ -369,6 +369,20 @@ def test_cadres_sent_to_aid_a_region_are_relevant() -> None:
     assert not is_relevant("企业捐资扶贫，村民增收，扶贫产品热销。", rules)
 
 
+def test_graduates_sent_to_the_grass_roots_by_the_national_schemes_are_relevant() -> None:
+    """A call for graduates to serve in villages under 三支一扶 or 西部计划 is a report of the
+    genre (the cadre ranks' intake), though it names few of its usual words."""
+    from orgwork.pipeline.normalize import is_relevant
+
+    rules = load_rules()
+    call = (
+        "今年全市“三支一扶”计划招募高校毕业生80名，服务期限2年，到乡镇从事支农、扶贫工作。"
+        "“三支一扶”人员服务期满考核合格的，可按规定择优录用。"
+    )
+    assert is_relevant(call, rules)
+    assert not is_relevant("今年全市招募志愿者80名，到乡镇从事支农、扶贫工作。", rules)
+
+
 def test_personnel_work_beside_the_partys_is_relevant() -> None:
     """Public institutions' recruitment, a civil-service examination, a party school's year
     and a speech to young cadres are reports of the genre; a company's job fair is not."""
