@@ -65,6 +65,7 @@ class Rules:
     subject_duration_heads: tuple[str, ...]
     subject_lasting_verbs: set[str]
     subject_entity_units: set[str]
+    subject_description_tags: set[str]
     subject_batch_units: set[str]
     phrase: SubjectPhrase  # [subject_phrase] of context.toml
     taxonomy: dict[str, list[str]]
@@ -161,6 +162,7 @@ def load_rules(path: Path = DATA) -> Rules:
         subject_duration_heads=tuple(raw["subject_duration_heads"]),
         subject_lasting_verbs=set(raw["subject_lasting_verbs"]),
         subject_entity_units=set(raw["subject_entity_units"]),
+        subject_description_tags=set(raw["subject_description_tags"]),
         subject_batch_units=set(raw["subject_batch_units"]),
         phrase=_subject_phrase(raw["subject_phrase"]),
         taxonomy=taxonomy,
@@ -1051,7 +1053,13 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     if m.unit in rules.subject_entity_units and de > start:
         owner = _noun_phrase(doc, start, de, rules)
         rest = text[start + len(owner) : de]  # nothing, or the bracket ending 县(市、区)
-        if owner and text.startswith(owner, start) and (not rest or rest[0] + rest[-1] in BRACKETS):
+        described = tag_of(owner) in rules.subject_description_tags  # 10个各具特色的基地
+        if (
+            owner
+            and not described
+            and text.startswith(owner, start)
+            and (not rest or rest[0] + rest[-1] in BRACKETS)
+        ):
             return text[start:de]  # 16个省(区)的对口培训班: units counted, then what they own
     people = m.kind == "headcount"
     reach = min(clause_end, start + rules.phrase.list_close_chars)

@@ -945,3 +945,9 @@ def test_people_named_by_the_stage_they_passed_or_where_they_come_from() -> None
     assert [c[1] for c in context("经审核，有31人符合报考条件。")] == ["符合报考条件"]
     body = "公示的12名干部中，其中7人来自省直机关。"
     assert [c[1] for c in context(body)] == ["干部", "来自省直机关"]
+
+
+def test_units_described_by_a_set_phrase_are_counted_by_the_head_after_it() -> None:
+    body = "全市建成了8个独具特色的干部培训基地。"
+    assert [c[1] for c in context(body)] == ["干部培训基地"]
+    assert [c[1] for c in context("全省16个省(区)的对口培训班结业。")] == ["省(区)"]  # owners
