@@ -228,6 +228,21 @@ def test_indented_paragraph_and_headline_are_not_joined() -> None:
     assert len(lines) == 4
 
 
+def test_lines_set_in_by_a_page_margin_are_joined_as_broken_lines() -> None:
+    """A page taken from a PDF sets every line in by one margin: that opens no paragraph, so a
+    sentence broken at the line's end goes on; a first-line indent deeper than it does."""
+    margin = " " * 12
+    text = (
+        f"某县志 第十编\n{margin}1996 年，全县从后备干部人选中提拔使用科级干部 41 名\n"
+        f"{margin}干部，其中女干部 9 名。\n{margin}    党员教育\n"
+    )
+    lines = clean_lines(text, load_rules())
+    assert lines[1:] == [
+        "1996 年，全县从后备干部人选中提拔使用科级干部 41 名干部，其中女干部 9 名。",
+        "党员教育",
+    ]
+
+
 def test_page_with_second_article_and_classifieds_is_split() -> None:
     raw = (
         "晋江着力推进干部队伍专业化建设\n"
