@@ -951,3 +951,8 @@ def test_units_described_by_a_set_phrase_are_counted_by_the_head_after_it() -> N
     body = "全市建成了8个独具特色的干部培训基地。"
     assert [c[1] for c in context(body)] == ["干部培训基地"]
     assert [c[1] for c in context("全省16个省(区)的对口培训班结业。")] == ["省(区)"]  # owners
+
+
+def test_since_its_own_start_after_the_subject_is_a_period() -> None:
+    body = "县里的村干部学历提升工作自开展以来，共有48人报名。"
+    assert [c[2] for c in context(body)] == ["自开展以来"]
