@@ -65,6 +65,7 @@ class Rules:
     subject_duration_heads: tuple[str, ...]
     subject_lasting_verbs: set[str]
     subject_entity_units: set[str]
+    subject_description_tags: set[str]
     subject_batch_units: set[str]
     phrase: SubjectPhrase  # [subject_phrase] of context.toml
     taxonomy: dict[str, list[str]]
@@ -161,6 +162,7 @@ def load_rules(path: Path = DATA) -> Rules:
         subject_duration_heads=tuple(raw["subject_duration_heads"]),
         subject_lasting_verbs=set(raw["subject_lasting_verbs"]),
         subject_entity_units=set(raw["subject_entity_units"]),
+        subject_description_tags=set(raw["subject_description_tags"]),
         subject_batch_units=set(raw["subject_batch_units"]),
         phrase=_subject_phrase(raw["subject_phrase"]),
         taxonomy=taxonomy,
@@ -953,6 +955,7 @@ class SubjectPhrase:
     composition_marker: str
     composition_verbs: tuple[str, ...]
     participation_verbs: frozenset[str]
+    passing_verbs: frozenset[str]
     predicate_adverbs: frozenset[str]
     predicate_max_chars: int
     verb_words: frozenset[str]
@@ -999,6 +1002,7 @@ def _subject_phrase(raw: dict) -> SubjectPhrase:
         composition_marker=str(raw["composition_marker"]),
         composition_verbs=tuple(raw["composition_verbs"]),
         participation_verbs=frozenset(raw["participation_verbs"]),
+        passing_verbs=frozenset(raw["passing_verbs"]),
         predicate_adverbs=frozenset(raw["predicate_adverbs"]),
         predicate_max_chars=int(raw["predicate_max_chars"]),
         list_close_chars=int(raw["list_close_chars"]),
@@ -1127,7 +1131,13 @@ def subject_after(doc: Document, m: Measure, clause_end: int, rules: Rules) -> s
     if m.unit in rules.subject_entity_units and de > start:
         owner = _noun_phrase(doc, start, de, rules)
         rest = text[start + len(owner) : de]  # nothing, or the bracket ending 县(市、区)
-        if owner and text.startswith(owner, start) and (not rest or rest[0] + rest[-1] in BRACKETS):
+        described = tag_of(owner) in rules.subject_description_tags  # 10个各具特色的基地
+        if (
+            owner
+            and not described
+            and text.startswith(owner, start)
+            and (not rest or rest[0] + rest[-1] in BRACKETS)
+        ):
             return text[start:de]  # 16个省(区)的对口培训班: units counted, then what they own
     people = m.kind == "headcount"
     reach = min(clause_end, start + rules.phrase.list_close_chars)
@@ -1568,7 +1578,8 @@ def _next_part(text: str, previous: Measure, m: Measure, sentence: tuple[int, in
 
 def subject_by_predicate(doc: Document, m: Measure, sentence: tuple[int, int], rules: Rules) -> str:
     """The people of a headcount nothing else names, named by what they did: its predicate
-    when it opens with a verb of taking part (共吸引近6000人参加), or, when the figure opens
+    when it opens with a verb of taking part (共吸引近6000人参加) or of passing a stage or
+    coming from somewhere (共80人进入面试, 其中10人来自中央部委), or, when the figure opens
     its clause (after 有, 其中 …), with an adverb of the past (其中3人曾经担任过区县长); else
     "" (5人平均年龄48岁, 共有21人正式录用)."""
     if m.kind != "headcount":
@@ -1580,7 +1591,7 @@ def subject_by_predicate(doc: Document, m: Measure, sentence: tuple[int, int], r
         return ""
     first = text[tokens[0][0] : tokens[0][1]]
     phrase = rules.phrase
-    if first not in phrase.participation_verbs:
+    if first not in phrase.participation_verbs and first not in phrase.passing_verbs:
         lead = _tokens_in(doc, lo, m.start)
         opens = all(
             text[s:e] in rules.subject_lead_skip or text[s:e] in rules.list_openers for s, e in lead

@@ -45,6 +45,7 @@ class Rules:
     duration_blocked_after: tuple[str, ...]
     duration_max_years: int
     recent_units: frozenset[str]
+    length_openers: tuple[str, ...]  # 为期近一年: a length after them, never the recent past
     single_digit_units: frozenset[str]
     digit_only_units: frozenset[str]
     back_reference_before: tuple[str, ...]
@@ -139,6 +140,7 @@ def load_rules(path: Path = DATA) -> Rules:
         duration_blocked_after=tuple(r["duration_blocked_after"]),
         duration_max_years=int(r["duration_max_years"]),
         recent_units=frozenset(r["recent_units"]),
+        length_openers=tuple(r["length_openers"]),
         single_digit_units=frozenset(r["single_digit_units"]),
         digit_only_units=frozenset(r["digit_only_units"]),
         back_reference_before=tuple(r["back_reference_before"]),
@@ -288,10 +290,18 @@ def _unit_measure(m: re.Match, text: str, rules: Rules) -> Measure | None:
             return None  # 50年代; 一个月1000元 is a rate
         if text[max(0, m.start() - 2) : m.start()].endswith(rules.duration_blocked_before):
             return None  # 未来五年, 连续两年: a time scope
-        if pre in ("近", "将近", "接近", "最近") and unit in rules.recent_units:
+        if (
+            pre in ("近", "将近", "接近", "最近")
+            and unit in rules.recent_units
+            and not text[max(0, m.start() - 2) : m.start()].endswith(rules.length_openers)
+        ):
             return None  # 近两年: "the last two years", a time scope (近3个小时: about 3)
-    elif rules.indefinite_one and num_text == "一" and not (m.group("num2") or m.group("post")):
-        return None  # 一批干部, 一场活动: the indefinite article (一期以上 is a figure)
+    elif (
+        rules.indefinite_one
+        and num_text == "一"
+        and not (pre or m.group("num2") or m.group("post"))
+    ):
+        return None  # 一批干部, 一场活动: the indefinite article (一期以上, 至少一名: figures)
     start = m.start()
     if _blocked(text, start, m.end(), rules):
         return None

@@ -33,6 +33,8 @@ SENTENCE_END = "。！？!?；;：:…”’」』)）】"
 # A line this long that ends without sentence punctuation is a paragraph broken mid-sentence;
 # a shorter unpunctuated line is a heading or a caption.
 MIN_BROKEN_LINE = 20
+# Indented by at least this many characters alike, consecutive lines are set in by the page.
+LAYOUT_MARGIN = 6
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ def clean_lines(text: str, rules: Rules) -> list[str]:
     short unpunctuated line inside a broken sentence is a photo caption set into the text.
     """
     kept: list[tuple[str, bool]] = []  # (line, starts a paragraph)
+    margin = -1  # the previous kept line's indentation
     for raw_line in text.split("\n"):
         line = raw_line.strip().replace("\u3000", " ").strip()
         if not line:
@@ -115,7 +118,11 @@ def clean_lines(text: str, rules: Rules) -> list[str]:
         # engine finds fast; joined into one alternation they were three times slower.
         if any(p.search(line) for p in rules.furniture):
             continue
-        indented = raw_line[:1] in (" ", "\t", "\u3000")
+        indent = len(raw_line) - len(raw_line.lstrip(" \t\u3000"))
+        # a page's margin (every line of a printed page set in by as many spaces, as text
+        # taken from a PDF is) opens no paragraph: only an indent deeper than that does
+        indented = indent > 0 and not (indent >= LAYOUT_MARGIN and indent == margin)
+        margin = indent
         opener = any(p.search(line) for p in rules.article_openers)
         kept.append((line, indented or opener))
     lines: list[str] = []

@@ -228,6 +228,21 @@ def test_indented_paragraph_and_headline_are_not_joined() -> None:
     assert len(lines) == 4
 
 
+def test_lines_set_in_by_a_page_margin_are_joined_as_broken_lines() -> None:
+    """A page taken from a PDF sets every line in by one margin: that opens no paragraph, so a
+    sentence broken at the line's end goes on; a first-line indent deeper than it does."""
+    margin = " " * 12
+    text = (
+        f"某县志 第十编\n{margin}1996 年，全县从后备干部人选中提拔使用科级干部 41 名\n"
+        f"{margin}干部，其中女干部 9 名。\n{margin}    党员教育\n"
+    )
+    lines = clean_lines(text, load_rules())
+    assert lines[1:] == [
+        "1996 年，全县从后备干部人选中提拔使用科级干部 41 名干部，其中女干部 9 名。",
+        "党员教育",
+    ]
+
+
 def test_page_with_second_article_and_classifieds_is_split() -> None:
     raw = (
         "晋江着力推进干部队伍专业化建设\n"
@@ -367,6 +382,20 @@ def test_cadres_sent_to_aid_a_region_are_relevant() -> None:
     for text in (aid, poverty):
         assert is_relevant(text, rules), text
     assert not is_relevant("企业捐资扶贫，村民增收，扶贫产品热销。", rules)
+
+
+def test_graduates_sent_to_the_grass_roots_by_the_national_schemes_are_relevant() -> None:
+    """A call for graduates to serve in villages under 三支一扶 or 西部计划 is a report of the
+    genre (the cadre ranks' intake), though it names few of its usual words."""
+    from orgwork.pipeline.normalize import is_relevant
+
+    rules = load_rules()
+    call = (
+        "今年全市“三支一扶”计划招募高校毕业生80名，服务期限2年，到乡镇从事支农、扶贫工作。"
+        "“三支一扶”人员服务期满考核合格的，可按规定择优录用。"
+    )
+    assert is_relevant(call, rules)
+    assert not is_relevant("今年全市招募志愿者80名，到乡镇从事支农、扶贫工作。", rules)
 
 
 def test_personnel_work_beside_the_partys_is_relevant() -> None:

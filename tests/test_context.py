@@ -181,7 +181,7 @@ def context(body: str, title: str = "某县干部工作") -> list[tuple]:
         ("由13名干部组成工作专班。", ["干部"]),  # 由 a headcount, no range
         # a figure opening its clause after the people a clause closed by 中 names: of them
         ("到村任职的选调生中，有70%担任了村“两委”成员。", ["选调生"]),
-        ("在这次换届中，有30人进入乡镇班子。", [""]),  # no people named before 中
+        ("在这次换届中，有30人走上乡镇领导岗位。", [""]),  # no people named before 中
         # the rest closing a list of groups names its own; not the rest of a sentence
         ("其中提拔重用45人、交流轮岗12人、其他9人。", ["提拔重用", "交流轮岗", "其他"]),
         ("除1人外，其余6人均于去年任职。", ["", ""]),
@@ -993,3 +993,28 @@ def test_who_a_later_figure_counts_is_no_evidence_for_an_earlier_one() -> None:
 def test_a_plan_given_in_a_list_of_things_is_no_plan_cue() -> None:
     body = "入职以来，单位为每名新人准备了1本工作手册、1份成长计划、2次集体谈话。"
     assert [c[3] for c in context(body)] == ["reported", "reported", "reported"]
+
+
+def test_a_range_of_days_is_a_period_only_as_the_time_figures_fall_in() -> None:
+    body = "4月11日至13日，县委组织部举办培训班，86名干部参加。"
+    assert [c[2] for c in context(body)] == [""]
+    body = "在6月2日至3日两天里，共有9名干部到村任职。"
+    assert [c[2] for c in context(body)] == ["", "在6月2日至3日两天里"]  # 两天 itself: none
+
+
+def test_people_named_by_the_stage_they_passed_or_where_they_come_from() -> None:
+    assert [c[1] for c in context("经过笔试，共有56人进入面试。")] == ["进入面试"]
+    assert [c[1] for c in context("经审核，有31人符合报考条件。")] == ["符合报考条件"]
+    body = "公示的12名干部中，其中7人来自省直机关。"
+    assert [c[1] for c in context(body)] == ["干部", "来自省直机关"]
+
+
+def test_units_described_by_a_set_phrase_are_counted_by_the_head_after_it() -> None:
+    body = "全市建成了8个独具特色的干部培训基地。"
+    assert [c[1] for c in context(body)] == ["干部培训基地"]
+    assert [c[1] for c in context("全省16个省(区)的对口培训班结业。")] == ["省(区)"]  # owners
+
+
+def test_since_its_own_start_after_the_subject_is_a_period() -> None:
+    body = "县里的村干部学历提升工作自开展以来，共有48人报名。"
+    assert [c[2] for c in context(body)] == ["自开展以来"]

@@ -290,3 +290,21 @@ def test_unusable_span_yields_nothing() -> None:
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == value
+
+
+def test_a_length_opened_by_its_term_word_is_a_duration_even_after_jin() -> None:
+    assert records("学员将开始为期近一年的跟班学习。") == [
+        ("近一年", "duration", 1, None, "年", "approx")
+    ]
+    assert records("这次集训历时近两个月。") == [("近两个月", "duration", 2, None, "月", "approx")]
+    assert records("近一年，全县选派干部40名。")[0][0] == "40名"  # the recent past: no measure
+
+
+def test_one_after_a_qualifier_is_a_figure_and_zhishao_you_is_at_least() -> None:
+    assert records("每个村至少一名后备干部。") == [
+        ("至少一名", "headcount", 1, None, "人", "at_least")
+    ]
+    assert records("每个班子至少有2名女干部。") == [
+        ("至少有2名", "headcount", 2, None, "人", "at_least")
+    ]
+    assert records("选派一名干部驻村。") == []  # the indefinite article
