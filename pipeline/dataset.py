@@ -374,7 +374,8 @@ class _TableWriter:
         Path(self.tmp).unlink(missing_ok=True)
 
 
-# panel.csv's columns in the order _Panel.lines writes them (checked against the dictionary).
+# comparison.csv's and panel.csv's columns in the order the writer writes them (checked
+# against the dictionary).
 UNIT_COLUMNS = ("region", "province", "prefecture", "admin_level", "adcode")
 TOTAL_COLUMNS = (
     "n_articles", "n_programs", "programs", "n_measures", "n_reported", "n_planned",
@@ -383,6 +384,8 @@ TOTAL_COLUMNS = (
 )  # fmt: skip
 if [*UNIT_COLUMNS, "year", "category", "n_reports", *TOTAL_COLUMNS] != PANEL_COLUMNS:
     raise ValueError(f"panel.csv's columns are not those _Panel.lines writes: {PANEL_COLUMNS}")
+if [*UNIT_COLUMNS, "category", *TOTAL_COLUMNS] != COMPARISON_COLUMNS:
+    raise ValueError(f"comparison.csv's columns are not the writer's: {COMPARISON_COLUMNS}")
 
 
 @dataclass
@@ -411,31 +414,10 @@ class _Cell:
         for column, value in share.figures:  # in order: the same sums, to the last bit
             self.sums[column] += value
 
-    def row(self, category: str) -> dict[str, object]:
-        return {
-            "region": self.region["region"],
-            "province": self.region["province"],
-            "prefecture": self.region["prefecture"],
-            "admin_level": self.region["admin_level"],
-            "adcode": self.region["adcode"],
-            "category": category,
-            "n_articles": len(self.articles),
-            "n_programs": len(self.programs),
-            "programs": "；".join(self.programs),
-            "n_measures": self.n_measures,
-            "n_reported": self.n_reported,
-            "n_planned": self.n_planned,
-            "headcount_reported": self.sums.get("headcount_reported"),
-            "person_times_reported": self.sums.get("person_times_reported"),
-            "headcount_planned": self.sums.get("headcount_planned"),
-            "person_times_planned": self.sums.get("person_times_planned"),
-            "first_date": min(self.dates, default=""),
-            "last_date": max(self.dates, default=""),
-        }
-
     def totals(self) -> list[str]:
-        """The cells of TOTAL_COLUMNS, formatted as format_value would, for panel.csv's tens
-        of thousands of rows: a list, not a dict to look each column up in."""
+        """The cells of TOTAL_COLUMNS, formatted as format_value would, for the tens of
+        thousands of rows of comparison.csv and panel.csv: a list, not a dict to look each
+        column up in."""
         sums = self.sums
         return [
             str(len(self.articles)),
@@ -625,8 +607,15 @@ class DatasetWriter:
             cell = self.cells[share.key] = _Cell(share.region)
         cell.add(doc_id, share)
 
-    def comparison_rows(self) -> list[dict[str, object]]:
-        return [cell.row(category) for (_, category), cell in sorted(self.cells.items())]
+    def comparison_lines(self) -> str:
+        """comparison.csv's rows as CSV lines, cells in key order (region, then category)."""
+        rows = []
+        for (_, category), cell in sorted(self.cells.items()):
+            unit = [format_value(cell.region[c]) for c in UNIT_COLUMNS]
+            rows.append([*unit, format_value(category), *cell.totals()])
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+        return buffer.getvalue()
 
     def _finish_articles(self) -> _Panel:
         """articles.csv with duplicate_of, from the spool; the primaries' shares added to
@@ -665,7 +654,7 @@ class DatasetWriter:
         self._texts.shutdown()
         panel = self._finish_articles()
         comparison = _TableWriter(self.out / "comparison.csv", COMPARISON_COLUMNS)
-        comparison.write(self.comparison_rows())
+        comparison.write_lines(self.comparison_lines())
         panel_table = _TableWriter(self.out / "panel.csv", PANEL_COLUMNS)
         for lines in panel.lines():
             panel_table.write_lines(lines)
